@@ -1,0 +1,73 @@
+import type { ExternalLocation, Relation } from '../project/types.js';
+
+/** The engine-neutral contract: materializations, tests and commands talk to engines only through this. */
+export interface Column {
+  name: string;
+  type: string;
+}
+
+export interface ExecResult {
+  rowsAffected?: number;
+  /** Engine query id (Trino), for logs and run_results. */
+  queryId?: string;
+}
+
+export interface QueryResult {
+  columns: Column[];
+  rows: Record<string, unknown>[];
+  queryId?: string;
+}
+
+/** Statements the framework composes itself; every identifier and value is quoted here, never by callers. */
+export interface Dialect {
+  quote(identifier: string): string;
+  relation(rel: Relation): string;
+  literal(value: unknown): string;
+  createSchema(schema: string, location?: string): string;
+  createView(rel: Relation, select: string): string;
+  /** Atomic create-or-replace: readers see the old table or the new one, never neither. */
+  replaceTable(rel: Relation, select: string, properties: Record<string, unknown>): string;
+  createTable(rel: Relation, select: string, properties: Record<string, unknown>): string;
+  insert(rel: Relation, columns: string[], select: string): string;
+  merge(rel: Relation, select: string, uniqueKey: string[], columns: string[]): string;
+  deleteMatching(rel: Relation, select: string, uniqueKey: string[]): string;
+  drop(rel: Relation, kind: 'table' | 'view'): string;
+  addColumn(rel: Relation, column: Column): string;
+  dropColumn(rel: Relation, column: string): string;
+  /** `select * from (<sql>) limit n` for previews and column discovery. */
+  limit(select: string, n: number): string;
+}
+
+/** Cross-database SQL snippets used by templates ({{json_str ...}}, {{hash_key ...}}): one model file, every engine. */
+export type MacroSet = Record<string, (...args: string[]) => string>;
+
+export interface Introspector {
+  relationType(rel: Relation): Promise<'table' | 'view' | undefined>;
+  columns(rel: Relation): Promise<Column[]>;
+  /** Output columns of a query without materializing it. */
+  queryColumns(select: string): Promise<Column[]>;
+}
+
+export interface Adapter {
+  readonly type: 'duckdb' | 'trino';
+  readonly dialect: Dialect;
+  readonly macros: MacroSet;
+  readonly introspector: Introspector;
+  /** SQL that reads an external source in place; `external` sources render to this instead of a table. */
+  externalRelation(source: Relation, external: ExternalLocation): string;
+  /** Make an external source readable before models use it (Trino registers a Hive table). */
+  prepareExternal(source: Relation, external: ExternalLocation): Promise<void>;
+  connect(): Promise<void>;
+  /** Create the schema if missing (Trino: with a location under the target's location_root). */
+  ensureSchema(schema: string): Promise<void>;
+  execute(sql: string): Promise<ExecResult>;
+  query(sql: string): Promise<QueryResult>;
+  /** Run statements so that either all take effect or none (a transaction where the engine has one). */
+  atomically(statements: string[]): Promise<ExecResult[]>;
+  loadSeed(rel: Relation, csvPath: string, columnTypes: Record<string, string>): Promise<number>;
+  /** Snapshot id of a table after a write (Iceberg); undefined for engines without snapshots. */
+  currentSnapshot(rel: Relation): Promise<string | undefined>;
+  /** Cancel whatever is running (Ctrl-C). */
+  cancel(): Promise<void>;
+  close(): Promise<void>;
+}

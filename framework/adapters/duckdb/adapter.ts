@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import type { Adapter, ExecResult, QueryResult } from '../adapter.js';
+import type { ExternalLocation, Relation, Target } from '../../project/types.js';
+import { DuckDbConnection } from './connection.js';
+import { duckdbDialect } from './dialect.js';
+import { informationSchemaIntrospector } from './introspector.js';
+import { duckdbMacros } from './macros.js';
+
+/** The embedded default target: a DuckDB file, no server. */
+export class DuckDbAdapter implements Adapter {
+  readonly type = 'duckdb' as const;
+  readonly dialect = duckdbDialect;
+  readonly macros = duckdbMacros;
+  readonly introspector = informationSchemaIntrospector((sql) => this.query(sql), duckdbDialect);
+  private readonly connection: DuckDbConnection;
+
+  constructor(
+    target: Target,
+    private readonly root: string,
+  ) {
+    const path = String(target.settings.path ?? 'target/dev.duckdb');
+    const settings = (target.settings.settings ?? {}) as Record<string, unknown>;
+    this.connection = new DuckDbConnection(path === ':memory:' ? path : resolve(root, path), settings);
+  }
+
+  connect(): Promise<void> {
+    return this.connection.open();
+  }
+
+  async ensureSchema(schema: string): Promise<void> {
+    await this.execute(this.dialect.createSchema(schema));
+  }
+
+  async execute(sql: string): Promise<ExecResult> {
+    const result = await this.query(sql);
+    return { rowsAffected: rowCount(result) };
+  }
+
+  query(sql: string): Promise<QueryResult> {
+    return this.connection.with((c) => this.connection.run(c, sql));
+  }
+
+  atomically(statements: string[]): Promise<ExecResult[]> {
+    return this.connection.with(async (c) => {
+      await this.connection.run(c, 'begin transaction');
+      try {
+        const results: ExecResult[] = [];
+        for (const sql of statements) results.push({ rowsAffected: rowCount(await this.connection.run(c, sql)) });
+        await this.connection.run(c, 'commit');
+        return results;
+      } catch (error) {
+        await this.connection.run(c, 'rollback').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async prepareExternal(): Promise<void> {}
+
+  externalRelation(_source: Relation, external: ExternalLocation): string {
+    // Relative locations belong to the project, wherever the command runs from.
+    const location = this.dialect.literal(/^[a-z0-9]+:\/\//i.test(external.location) ? external.location : resolve(this.root, external.location));
+    switch (external.format) {
+      case 'lines':
+        // One VARCHAR per line, whatever it holds: a delimiter and quote that never occur keep lines whole.
+        return `(select line, filename as file_name from read_csv(${location}, columns = {'line': 'VARCHAR'}, header = false, delim = '\\x1F', quote = '', escape = '', filename = true, ignore_errors = false, union_by_name = false))`;
+      case 'json':
+        return `read_json_auto(${location}, filename = true)`;
+      case 'csv':
+        return `read_csv_auto(${location}, filename = true)`;
+      case 'parquet':
+        return `read_parquet(${location}, filename = true)`;
+    }
+  }
+
+  async loadSeed(rel: Relation, csvPath: string, columnTypes: Record<string, string>): Promise<number> {
+    const types = Object.entries(columnTypes)
+      .map(([k, v]) => `${this.dialect.literal(k)}: ${this.dialect.literal(v)}`)
+      .join(', ');
+    const reader = `read_csv(${this.dialect.literal(csvPath)}, header = true, auto_detect = true${types ? `, types = {${types}}` : ''})`;
+    const [result] = await this.atomically([this.dialect.replaceTable(rel, `select * from ${reader}`, {})]);
+    return result!.rowsAffected ?? 0;
+  }
+
+  async currentSnapshot(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async cancel(): Promise<void> {
+    this.connection.interrupt();
+  }
+
+  async close(): Promise<void> {
+    this.connection.close();
+  }
+}
+
+/** DuckDB reports DML and CTAS row counts as a single "Count" column. */
+function rowCount(result: QueryResult): number | undefined {
+  if (result.columns.length === 1 && result.columns[0]!.name === 'Count') return Number(result.rows[0]?.Count ?? 0);
+  return undefined;
+}

@@ -1,0 +1,52 @@
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from './adapter.js';
+import type { Relation } from '../project/types.js';
+
+/**
+ * The statements both engines write the same way, built with kysely against a compile-only instance
+ * whose compiler inlines values. Engines override what they spell differently (CTAS options, ALTER).
+ */
+export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' | 'createTable' | 'addColumn'> {
+  const table = (rel: Relation) => `${rel.schema}.${rel.name}`;
+  const ident = (name: string) => sql.ref(name);
+  const compileRaw = (expr: ReturnType<typeof sql>) => expr.compile(db).sql;
+  return {
+    quote: (identifier) => compileRaw(sql`${sql.id(identifier)}`),
+    relation: (rel) => compileRaw(sql`${sql.id(...(rel.database ? [rel.database] : []), rel.schema, rel.name)}`),
+    literal: (value) => compileRaw(sql`${sql.lit(value)}`),
+    createSchema: (schema, location) => {
+      const create = db.schema.createSchema(schema).ifNotExists().compile().sql;
+      return location ? `${create} with (location = ${compileRaw(sql`${sql.lit(location)}`)})` : create;
+    },
+    createView: (rel, select) => db.schema.withSchema(rel.schema).createView(rel.name).orReplace().as(sql.raw(select) as never).compile().sql,
+    insert: (rel, columns, select) =>
+      db
+        .insertInto(table(rel))
+        .columns(columns)
+        .expression(sql.raw(`select ${columns.map((c) => compileRaw(sql`${sql.id(c)}`)).join(', ')} from (${select}) as __source`) as never)
+        .compile().sql,
+    merge: (rel, select, uniqueKey, columns) => {
+      const updates = columns.filter((c) => !uniqueKey.includes(c));
+      let q: any = db
+        .mergeInto(`${table(rel)} as __target`)
+        .using(sql`(${sql.raw(select)})`.as('__source') as never, (join: any) =>
+          uniqueKey.reduce((j: any, k) => j.onRef(`__target.${k}`, '=', `__source.${k}`), join),
+        );
+      if (updates.length) {
+        q = q.whenMatched().thenUpdateSet(Object.fromEntries(updates.map((c) => [c, ident(`__source.${c}`)])));
+      }
+      q = q.whenNotMatched().thenInsertValues(Object.fromEntries(columns.map((c) => [c, ident(`__source.${c}`)])));
+      return q.compile().sql;
+    },
+    deleteMatching: (rel, select, uniqueKey) => {
+      const keys = sql.join(uniqueKey.map((k) => sql.id(k)));
+      return db
+        .deleteFrom(table(rel))
+        .where(sql`(${keys})`, 'in', sql`(select distinct ${keys} from (${sql.raw(select)}) as __source)` as never)
+        .compile().sql;
+    },
+    drop: (rel, kind) => (kind === 'view' ? db.schema.withSchema(rel.schema).dropView(rel.name).ifExists() : db.schema.withSchema(rel.schema).dropTable(rel.name).ifExists()).compile().sql,
+    dropColumn: (rel, column) => db.schema.alterTable(table(rel)).dropColumn(column).compile().sql,
+    limit: (select, n) => db.selectFrom(sql`(${sql.raw(select)})`.as('__preview') as never).selectAll().limit(n).compile().sql,
+  };
+}

@@ -1,0 +1,22 @@
+import type { MacroSet } from '../adapter.js';
+import { keyText } from '../duckdb/macros.js';
+import { translateStrftime } from '../strftime.js';
+
+/** Trino spellings of the cross-database macros; each name matches duckdb/macros.ts. */
+export const trinoMacros: MacroSet = {
+  json_str: (expr, path) => `json_extract_scalar(${expr}, '${path.replace(/'/g, "''")}')`,
+  json_raw: (expr, path) => `json_format(json_extract(${expr}, '${path.replace(/'/g, "''")}'))`,
+  json_valid: (expr) => `coalesce(try(json_parse(${expr})) IS NOT NULL, false)`,
+  json_is_object: (expr) => `coalesce(try(json_parse(${expr}) IS NOT NULL AND json_format(json_parse(${expr})) LIKE '{%'), false)`,
+  parse_ts: (expr) => `try(from_iso8601_timestamp(${expr}))`,
+  to_zone: (tstz, zone) => `CAST(at_timezone(${tstz}, '${zone}') AS timestamp(3))`,
+  format_ts: (expr, format) => `date_format(${expr}, '${translateStrftime(format, 'mysql')}')`,
+  day_name: (expr) => `date_format(${expr}, '%a')`,
+  // The same 60 bits of md5 as DuckDB, so surrogate keys agree across engines.
+  hash_key: (...exprs) => `from_base(substr(to_hex(md5(to_utf8(${keyText(exprs)}))), 1, 15), 16)`,
+  safe_cast: (expr, type) => `TRY_CAST(${expr} AS ${type})`,
+  seconds_between: (a, b) => `date_diff('second', ${a}, ${b})`,
+  add_seconds: (expr, n) => `date_add('second', ${n}, ${expr})`,
+  now: () => `current_timestamp`,
+  ts_literal: (text) => `TIMESTAMP '${text}'`,
+};

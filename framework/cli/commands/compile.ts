@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import { writeManifest, writeText } from '../../execute/artifacts.js';
+import type { ParsedArgs } from '../args.js';
+import { reporter, selection, session } from '../common.js';
+
+/** Render every selected model and test to target/compiled/ and write manifest.json; no warehouse access. */
+export async function compileCommand(args: ParsedArgs): Promise<number> {
+  const s = await session(args);
+  const ids = s.selector.select({ ...selection(args), withTests: true });
+  let written = 0;
+  for (const id of ids) {
+    const node = s.manifest.nodes[id]!;
+    if (node.compiledSql === undefined) continue;
+    const path = node.resourceType === 'test' && node.kind === 'generic' ? `${node.path.replace(/\.(yml|yaml)$/, '')}/${node.name}.sql` : node.path;
+    writeText(join(s.targetDir, 'compiled', path), node.compiledSql + '\n');
+    written++;
+  }
+  writeManifest(s.targetDir, s.manifest);
+  reporter(args).info(`Compiled ${written} nodes (${Object.keys(s.manifest.nodes).length} in the project) to ${join(s.project.file.paths.target, 'compiled')}`);
+  return 0;
+}

@@ -1,0 +1,27 @@
+import { flag, list, type ParsedArgs } from '../args.js';
+import { ConfigError } from '../../errors.js';
+import { selection, session } from '../common.js';
+
+/** List selected nodes: one name per line (sorted), or JSON objects for tools. */
+export async function lsCommand(args: ParsedArgs): Promise<number> {
+  const s = await session(args);
+  const output = flag(args, 'output') ?? 'name';
+  if (!['name', 'json', 'path', 'selector'].includes(output)) throw new ConfigError(`--output must be name, json, path or selector, got "${output}"`);
+  const types = list(args, 'resource-type');
+  const ids = [...s.selector.select({ ...selection(args), withTests: true })].filter((id) => !types || types.includes(s.manifest.nodes[id]!.resourceType));
+  const nodes = ids.map((id) => s.manifest.nodes[id]!).sort((a, b) => a.name.localeCompare(b.name));
+  const lines = nodes.map((n) => {
+    switch (output) {
+      case 'json':
+        return JSON.stringify({ name: n.name, resource_type: n.resourceType, unique_id: n.uniqueId, path: n.path, depends_on: n.dependsOn, config: { materialized: n.config.materialized, tags: n.config.tags, schema: n.config.schema } });
+      case 'path':
+        return n.path;
+      case 'selector':
+        return n.fqn.join('.');
+      default:
+        return n.name;
+    }
+  });
+  process.stdout.write(lines.length ? lines.join('\n') + '\n' : '');
+  return 0;
+}

@@ -1,0 +1,21 @@
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
+
+/** One entry of run_results.json. */
+export interface NodeResult {
+  unique_id: string;
+  status: NodeStatus;
+  message: string;
+  execution_time: number;
+  started_at: string;
+  completed_at: string;
+  rows_affected?: number;
+  failures?: number;
+  query_ids: string[];
+  snapshot_id?: string;
+  compiled_path?: string;
+  sample?: Record<string, unknown>[];
+}
+
+export function isFailure(status: NodeStatus): boolean {
+  return status === 'error' || status === 'fail';
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { ExecutionError } from '../errors.js';
+import { materialize } from '../materialize/index.js';
+import type { SelectionRequest } from '../graph/selector.js';
+import type { SourceNode } from '../project/types.js';
+import type { CompiledNode } from '../template/manifest.js';
+import { runTest } from '../testing/run-test.js';
+import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
+import type { NodeResult } from './results.js';
+import { schedule } from './scheduler.js';
+import type { Session } from './session.js';
+
+export type RunCommand = 'run' | 'build' | 'seed' | 'test';
+
+export interface RunRequest extends SelectionRequest {
+  command: RunCommand;
+  threads?: number;
+  failFast?: boolean;
+  fullRefresh?: boolean;
+}
+
+export interface RunEvents {
+  onPlan?(nodes: CompiledNode[]): void;
+  onStart?(node: CompiledNode, index: number): void;
+  onDone?(node: CompiledNode, result: NodeResult, index: number): void;
+}
+
+const RUNS: Record<RunCommand, (n: CompiledNode) => boolean> = {
+  run: (n) => n.resourceType === 'model',
+  seed: (n) => n.resourceType === 'seed',
+  test: (n) => n.resourceType === 'test',
+  build: (n) => n.resourceType !== 'source',
+};
+
+/** Select, order and execute nodes; write manifest.json and run_results.json. */
+export async function executeRun(session: Session, request: RunRequest, events: RunEvents = {}): Promise<RunResults> {
+  const { graph, manifest, adapter, compiler, project, targetDir } = session;
+  const selected = session.selector.select({ ...request, withTests: request.command === 'test' || request.command === 'build' });
+  const ids = graph.order(selected).filter((id) => {
+    const node = manifest.nodes[id]!;
+    return RUNS[request.command](node) && node.config.materialized !== 'ephemeral';
+  });
+  writeManifest(targetDir, manifest);
+  const nodes = ids.map((id) => manifest.nodes[id]!);
+  events.onPlan?.(nodes);
+  const started = Date.now();
+  const index = new Map(ids.map((id, i) => [id, i + 1]));
+  const schemas = new Map<string, Promise<void>>();
+  const externals = new Map<string, Promise<void>>();
+
+  await adapter.connect();
+  for (const hook of project.file.onRunStart) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-start'));
+
+  const prepare = async (node: CompiledNode): Promise<void> => {
+    for (const dep of node.dependsOn) {
+      const source = manifest.nodes[dep];
+      if (source?.resourceType === 'source' && source.external) {
+        if (!externals.has(dep)) externals.set(dep, adapter.prepareExternal(source.relation, (source as SourceNode).external!));
+        await externals.get(dep);
+      }
+    }
+    if ((node.resourceType === 'model' || node.resourceType === 'seed') && !schemas.has(node.relation.schema)) {
+      schemas.set(node.relation.schema, adapter.ensureSchema(node.relation.schema));
+    }
+    if (node.resourceType === 'model' || node.resourceType === 'seed') await schemas.get(node.relation.schema);
+  };
+
+  const work = async (id: string): Promise<NodeResult> => {
+    const node = manifest.nodes[id]!;
+    const statements: string[] = [];
+    const record = (sql: string) => statements.push(sql);
+    const startedAt = new Date();
+    const compiledPath = join(project.file.paths.target, 'run', node.path.replace(/\.(yml|yaml)$/, `/${node.name}.sql`));
+    const base = { unique_id: id, started_at: startedAt.toISOString(), compiled_path: compiledPath };
+    const finish = (fields: Partial<NodeResult> & Pick<NodeResult, 'status' | 'message'>): NodeResult => {
+      if (statements.length) writeText(join(project.file.root, compiledPath), statements.join(';\n\n') + ';\n');
+      return { ...base, query_ids: [], ...fields, execution_time: (Date.now() - startedAt.getTime()) / 1000, completed_at: new Date().toISOString() };
+    };
+    try {
+      await prepare(node);
+      if (node.resourceType === 'test') {
+        const outcome = await runTest(adapter, compiler, node, record);
+        return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) });
+      }
+      const result = await materialize({ adapter, compiler, fullRefresh: !!request.fullRefresh, record }, node);
+      const snapshot = node.resourceType === 'model' || node.resourceType === 'seed' ? await adapter.currentSnapshot(node.relation) : undefined;
+      return finish({
+        status: 'success',
+        message: result.message,
+        query_ids: result.queryIds,
+        ...(result.rowsAffected !== undefined ? { rows_affected: result.rowsAffected } : {}),
+        ...(snapshot ? { snapshot_id: snapshot } : {}),
+      });
+    } catch (error) {
+      const detail = error instanceof ExecutionError && error.details.queryId ? ` (query ${error.details.queryId})` : '';
+      return finish({ status: 'error', message: `${(error as Error).message}${detail}\n  compiled SQL: ${compiledPath}` });
+    }
+  };
+
+  const results = await schedule(ids, {
+    threads: request.threads ?? project.target.threads,
+    failFast: !!request.failFast,
+    parentsOf: (id) => blockingParents(session, id, new Set(ids)),
+    work,
+    onStart: (id) => events.onStart?.(manifest.nodes[id]!, index.get(id)!),
+    onDone: (r) => events.onDone?.(manifest.nodes[r.unique_id]!, r, index.get(r.unique_id)!),
+  });
+
+  for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));
+  const runResults: RunResults = {
+    metadata: { generatedAt: new Date().toISOString(), command: request.command, target: project.target.name, invocationId: randomUUID() },
+    elapsed_time: (Date.now() - started) / 1000,
+    results,
+  };
+  writeJson(join(targetDir, 'run_results.json'), runResults);
+  return runResults;
+}
+
+/**
+ * Graph parents, plus in build the tests of a node's parents: a model waits for its inputs' tests
+ * and is skipped when they fail. A test never blocks a node it (transitively) reads from.
+ */
+function blockingParents(session: Session, id: string, scheduled: Set<string>): string[] {
+  const { graph, manifest } = session;
+  const parents = graph.parents.get(id) ?? [];
+  if (manifest.nodes[id]!.resourceType === 'test') return parents;
+  const upstream = new Set(parents);
+  const downstream = graph.reach(id, 'down');
+  const tests = parents.flatMap((p) =>
+    (graph.children.get(p) ?? []).filter((t) => {
+      const test = manifest.nodes[t]!;
+      return test.resourceType === 'test' && scheduled.has(t) && (graph.parents.get(t) ?? []).every((tp) => tp !== id && !downstream.has(tp)) && upstream.has(p);
+    }),
+  );
+  return [...parents, ...tests];
+}

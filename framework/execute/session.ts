@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAdapter } from '../adapters/index.js';
+import type { Adapter } from '../adapters/adapter.js';
+import { Graph } from '../graph/dag.js';
+import { Selector, type PreviousState } from '../graph/selector.js';
+import { loadProject, type LoadOptions } from '../project/load.js';
+import type { Project } from '../project/types.js';
+import { Compiler } from '../template/compile.js';
+import type { Manifest } from '../template/manifest.js';
+import type { ModuleMacro } from '../template/macros.js';
+import { readPreviousState } from './artifacts.js';
+
+/** A compiled project ready for any command: files → project → template → graph, adapter not yet connected. */
+export interface Session {
+  project: Project;
+  adapter: Adapter;
+  compiler: Compiler;
+  manifest: Manifest;
+  graph: Graph;
+  selector: Selector;
+  targetDir: string;
+}
+
+export interface SessionOptions extends LoadOptions {
+  stateDir?: string;
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const project = loadProject(options);
+  const adapter = await createAdapter(project.target, project.file.root);
+  const compiler = new Compiler(project, adapter, await loadModuleMacros(project));
+  const manifest = compiler.compile();
+  const graph = new Graph(manifest.nodes);
+  const previous: PreviousState = options.stateDir ? readPreviousState(options.stateDir) : {};
+  return {
+    project,
+    adapter,
+    compiler,
+    manifest,
+    graph,
+    selector: new Selector(graph, project.selectors, previous),
+    targetDir: join(project.file.root, project.file.paths.target),
+  };
+}
+
+/** TS/JS macros are real modules; .ts ones load through tsx so projects need no build step. */
+async function loadModuleMacros(project: Project): Promise<Map<string, Record<string, ModuleMacro>>> {
+  const modules = new Map<string, Record<string, ModuleMacro>>();
+  for (const macro of project.macros) {
+    if (macro.kind !== 'module' || !existsSync(macro.path)) continue;
+    if (macro.path.endsWith('.ts')) {
+      const { tsImport } = await import('tsx/esm/api');
+      modules.set(macro.path, (await tsImport(macro.path, import.meta.url)) as Record<string, ModuleMacro>);
+    } else {
+      modules.set(macro.path, (await import(macro.path)) as Record<string, ModuleMacro>);
+    }
+  }
+  return modules;
+}

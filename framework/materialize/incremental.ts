@@ -1,0 +1,75 @@
+import type { Column } from '../adapters/adapter.js';
+import { ExecutionError } from '../errors.js';
+import type { ModelNode } from '../project/types.js';
+import type { CompiledNode } from '../template/manifest.js';
+import type { Runtime } from '../template/state.js';
+import { apply, ids, render, type MaterializeContext, type MaterializeResult } from './context.js';
+import { replace } from './table.js';
+
+/**
+ * Incremental models: the first run (or --full-refresh) builds the table; later runs render with
+ * is_incremental() true and apply the new rows with the configured strategy in one atomic step.
+ */
+export async function incremental(ctx: MaterializeContext, node: CompiledNode & ModelNode, runtime: Omit<Runtime, 'isIncremental'> = {}): Promise<MaterializeResult> {
+  const { introspector } = ctx.adapter;
+  const existing = await introspector.relationType(node.relation);
+  const fullRefresh = ctx.fullRefresh && node.config.full_refresh !== false;
+  if (existing !== 'table' || fullRefresh) {
+    return replace(ctx, node, render(ctx, node, { ...runtime, isIncremental: false }));
+  }
+  const sql = render(ctx, node, { ...runtime, isIncremental: true });
+  const columns = await reconcileSchema(ctx, node, await introspector.queryColumns(sql), await introspector.columns(node.relation));
+  const statements = strategyStatements(ctx, node, sql, columns);
+  const results = await apply(ctx, statements);
+  const rows = results[results.length - 1]!.rowsAffected;
+  return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `${strategyOf(node)}${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+}
+
+function strategyOf(node: ModelNode): 'merge' | 'append' | 'delete+insert' {
+  return node.config.incremental_strategy ?? (node.config.unique_key?.length ? 'merge' : 'append');
+}
+
+function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string, columns: string[]): string[] {
+  const { dialect } = ctx.adapter;
+  const key = node.config.unique_key ?? [];
+  const strategy = strategyOf(node);
+  if (strategy !== 'append' && !key.length) {
+    throw new ExecutionError(`incremental_strategy "${strategy}" needs unique_key (model "${node.name}")`);
+  }
+  switch (strategy) {
+    case 'append':
+      return [dialect.insert(node.relation, columns, sql)];
+    case 'merge':
+      return [dialect.merge(node.relation, sql, key, columns)];
+    case 'delete+insert':
+      return [dialect.deleteMatching(node.relation, sql, key), dialect.insert(node.relation, columns, sql)];
+  }
+}
+
+/**
+ * on_schema_change: compare the new query's columns with the table's and decide which columns the
+ * write uses, altering the table first where the policy says so. Returns the columns to write.
+ */
+async function reconcileSchema(ctx: MaterializeContext, node: CompiledNode & ModelNode, incoming: Column[], current: Column[]): Promise<string[]> {
+  const known = new Set(current.map((c) => c.name.toLowerCase()));
+  const arriving = new Set(incoming.map((c) => c.name.toLowerCase()));
+  const added = incoming.filter((c) => !known.has(c.name.toLowerCase()));
+  const removed = current.filter((c) => !arriving.has(c.name.toLowerCase()));
+  const policy = node.config.on_schema_change;
+  if (!added.length && !removed.length) return incoming.map((c) => c.name);
+  const { dialect } = ctx.adapter;
+  switch (policy) {
+    case 'ignore':
+      return incoming.filter((c) => known.has(c.name.toLowerCase())).map((c) => c.name);
+    case 'fail':
+      throw new ExecutionError(
+        `schema of "${node.name}" changed (on_schema_change: fail): added [${added.map((c) => c.name).join(', ')}], removed [${removed.map((c) => c.name).join(', ')}]; run with --full-refresh or change the policy`,
+      );
+    case 'append_new_columns':
+      if (added.length) await apply(ctx, added.map((c) => dialect.addColumn(node.relation, c)));
+      return incoming.map((c) => c.name);
+    case 'sync_all_columns':
+      await apply(ctx, [...added.map((c) => dialect.addColumn(node.relation, c)), ...removed.map((c) => dialect.dropColumn(node.relation, c.name))]);
+      return incoming.map((c) => c.name);
+  }
+}

@@ -1,0 +1,12 @@
+import type { ModelNode } from '../project/types.js';
+import type { CompiledNode } from '../template/manifest.js';
+import { apply, ids, render, type MaterializeContext, type MaterializeResult } from './context.js';
+
+export async function view(ctx: MaterializeContext, node: CompiledNode & ModelNode): Promise<MaterializeResult> {
+  const { dialect, introspector } = ctx.adapter;
+  const sql = render(ctx, node, { isIncremental: false });
+  const existing = await introspector.relationType(node.relation);
+  const statements = [...(existing === 'table' ? [dialect.drop(node.relation, 'table')] : []), dialect.createView(node.relation, sql)];
+  const results = await apply(ctx, statements);
+  return { message: 'view created', queryIds: ids(results) };
+}

@@ -1,0 +1,243 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { defaultConfig, folderDefaults, mergeConfig, normalizeConfig } from './config.js';
+import { baseName, foldersOf, listFiles } from './discover.js';
+import { genericTest } from './generic-tests.js';
+import { loadTarget } from './profiles.js';
+import { didYouMean } from './suggest.js';
+import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SourceNode, TestNode } from './types.js';
+import { validate } from './validate.js';
+import { readYaml, type YamlFile } from './yaml-file.js';
+
+export interface LoadOptions {
+  root: string;
+  target?: string;
+  vars?: Record<string, unknown>;
+}
+
+const ADAPTER_FOLDERS = new Set(['duckdb', 'trino']);
+
+/** Read and validate every file of a project. Pure reading: no SQL is rendered, nothing is executed. */
+export function loadProject(options: LoadOptions): Project {
+  const root = resolve(options.root);
+  const projectPath = join(root, 'project.yml');
+  if (!existsSync(projectPath)) throw new ConfigError('project.yml not found (is this a project directory?)', { file: projectPath });
+  const projectYaml = readYaml(projectPath, 'project.yml');
+  validate('project', projectYaml);
+  const file = projectFile(root, projectYaml);
+  const target = loadTarget(root, options.target);
+  const loader = new NodeLoader(root, file, projectYaml);
+  loader.models();
+  loader.seeds();
+  loader.properties();
+  loader.singularTests();
+  return {
+    file,
+    target,
+    nodes: loader.nodes,
+    macros: macros(root, file.paths.macros),
+    selectors: selectors(root),
+    vars: { ...file.vars, ...(options.vars ?? {}) },
+  };
+}
+
+function projectFile(root: string, yaml: YamlFile): ProjectFile {
+  const doc = yaml.data as Record<string, any>;
+  const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+  return {
+    name: doc.name,
+    root,
+    paths: { models: 'models', sources: 'sources', macros: 'macros', seeds: 'seeds', tests: 'tests', target: 'target', ...(doc.paths ?? {}) },
+    vars: doc.vars ?? {},
+    onRunStart: list(doc['on-run-start']),
+    onRunEnd: list(doc['on-run-end']),
+    schedules: (doc.schedules ?? []).map((s: Record<string, unknown>) => ({ command: 'run', ...s })),
+  };
+}
+
+class NodeLoader {
+  readonly nodes = new Map<string, Node>();
+  private readonly byName = new Map<string, ModelNode | SeedNode>();
+
+  constructor(
+    private readonly root: string,
+    private readonly file: ProjectFile,
+    private readonly projectYaml: YamlFile,
+  ) {}
+
+  models(): void {
+    const dir = this.file.paths.models;
+    for (const path of listFiles(this.root, dir, ['.sql'])) {
+      const name = baseName(path);
+      const folders = foldersOf(path, dir);
+      const node: ModelNode = {
+        uniqueId: `model.${this.file.name}.${name}`,
+        resourceType: 'model',
+        name,
+        path,
+        fqn: [this.file.name, ...folders, name],
+        description: '',
+        columns: [],
+        config: this.layered('models', folders, 'view'),
+        origin: { file: path },
+        rawSql: readFileSync(join(this.root, path), 'utf8'),
+        relation: { schema: '', name },
+      };
+      this.add(node);
+    }
+  }
+
+  seeds(): void {
+    const dir = this.file.paths.seeds;
+    for (const path of listFiles(this.root, dir, ['.csv'])) {
+      const name = baseName(path);
+      const folders = foldersOf(path, dir);
+      this.add({
+        uniqueId: `seed.${this.file.name}.${name}`,
+        resourceType: 'seed',
+        name,
+        path,
+        fqn: [this.file.name, ...folders, name],
+        description: '',
+        columns: [],
+        config: this.layered('seeds', folders, 'seed'),
+        origin: { file: path },
+        csvPath: join(this.root, path),
+        relation: { schema: '', name },
+      });
+    }
+  }
+
+  /** YAML property files: docs, columns, config and tests for models and seeds; source declarations. */
+  properties(): void {
+    const { models, sources, seeds } = this.file.paths;
+    const files = [...new Set([models, sources, seeds].flatMap((d) => listFiles(this.root, d, ['.yml', '.yaml'])))];
+    for (const path of files) {
+      const rel = readYaml(join(this.root, path), path);
+      validate('properties', rel);
+      const doc = rel.data as Record<string, any[]>;
+      for (const kind of ['models', 'seeds'] as const) {
+        (doc[kind] ?? []).forEach((entry, i) => this.patch(rel, kind, entry, i));
+      }
+      (doc.sources ?? []).forEach((entry, i) => this.source(rel, entry, i));
+    }
+  }
+
+  singularTests(): void {
+    const dir = this.file.paths.tests;
+    for (const path of listFiles(this.root, dir, ['.sql'])) {
+      const name = baseName(path);
+      const folders = foldersOf(path, dir);
+      const test: TestNode = {
+        uniqueId: `test.${this.file.name}.${name}`,
+        resourceType: 'test',
+        name,
+        path,
+        fqn: [this.file.name, ...folders, name],
+        description: '',
+        columns: [],
+        config: this.layered('tests', folders, 'view'),
+        origin: { file: path },
+        kind: 'singular',
+        args: {},
+        rawSql: readFileSync(join(this.root, path), 'utf8'),
+      };
+      this.add(test);
+    }
+  }
+
+  private layered(tree: string, folders: string[], materialized: NodeConfig['materialized']): NodeConfig {
+    return folderDefaults(this.projectYaml, tree, folders).reduce(mergeConfig, defaultConfig(materialized));
+  }
+
+  private add(node: Node): void {
+    const existing = this.nodes.get(node.uniqueId);
+    if (existing) {
+      throw new ConfigError(`two ${node.resourceType}s are named "${node.name}": ${existing.path} and ${node.path}`, { file: node.path }, 'names must be unique across folders');
+    }
+    this.nodes.set(node.uniqueId, node);
+    if (node.resourceType === 'model' || node.resourceType === 'seed') this.byName.set(node.name, node);
+  }
+
+  private patch(yaml: YamlFile, kind: 'models' | 'seeds', entry: Record<string, any>, i: number): void {
+    const at = [kind, i];
+    const node = this.byName.get(entry.name);
+    const expected = kind === 'models' ? 'model' : 'seed';
+    if (!node || node.resourceType !== expected) {
+      const names = [...this.byName.values()].filter((n) => n.resourceType === expected).map((n) => n.name);
+      throw new ConfigError(`${yaml.path} describes ${expected} "${entry.name}" but no such ${expected} file exists`, yaml.locate([...at, 'name']), didYouMean(entry.name, names));
+    }
+    if (node.patchPath) {
+      throw new ConfigError(`${expected} "${entry.name}" is described twice: ${node.patchPath} and ${yaml.path}`, yaml.locate([...at, 'name']));
+    }
+    if (entry.config) {
+      validate('config', yaml, entry.config, [...at, 'config']);
+      node.config = mergeConfig(node.config, normalizeConfig(entry.config));
+    }
+    node.patchPath = yaml.path;
+    node.description = entry.description ?? '';
+    node.columns = (entry.columns ?? []).map(({ tests: _t, ...c }: Record<string, unknown>) => c);
+    this.tests(yaml, node, entry, at);
+  }
+
+  private source(yaml: YamlFile, entry: Record<string, any>, i: number): void {
+    entry.tables.forEach((table: Record<string, any>, j: number) => {
+      const at = ['sources', i, 'tables', j];
+      const node: SourceNode = {
+        uniqueId: `source.${this.file.name}.${entry.name}.${table.name}`,
+        resourceType: 'source',
+        name: `${entry.name}.${table.name}`,
+        path: yaml.path,
+        fqn: [this.file.name, entry.name, table.name],
+        description: table.description ?? entry.description ?? '',
+        columns: (table.columns ?? []).map(({ tests: _t, ...c }: Record<string, unknown>) => c),
+        config: mergeConfig(defaultConfig('view'), { tags: [...(entry.tags ?? []), ...(table.tags ?? [])], meta: { ...entry.meta, ...table.meta } }),
+        origin: yaml.locate(at),
+        sourceName: entry.name,
+        tableName: table.name,
+        relation: { schema: entry.schema ?? entry.name, name: table.identifier ?? table.name, ...(entry.database ? { database: entry.database } : {}) },
+        ...(table.external ? { external: table.external } : {}),
+        ...((table.loaded_at_field ?? entry.loaded_at_field) ? { loadedAtField: table.loaded_at_field ?? entry.loaded_at_field } : {}),
+        ...((table.freshness ?? entry.freshness) ? { freshness: table.freshness ?? entry.freshness } : {}),
+      };
+      this.add(node);
+      this.tests(yaml, node, table, at);
+    });
+  }
+
+  private tests(yaml: YamlFile, owner: ModelNode | SeedNode | SourceNode, entry: Record<string, any>, at: (string | number)[]): void {
+    const defaults = folderDefaults(this.projectYaml, 'tests', []);
+    (entry.tests ?? []).forEach((t: unknown, k: number) => {
+      this.add(genericTest(this.file.name, owner, t, undefined, yaml, [...at, 'tests', k], defaults));
+    });
+    (entry.columns ?? []).forEach((column: Record<string, any>, c: number) => {
+      (column.tests ?? []).forEach((t: unknown, k: number) => {
+        this.add(genericTest(this.file.name, owner, t, column.name, yaml, [...at, 'columns', c, 'tests', k], defaults));
+      });
+    });
+  }
+}
+
+function macros(root: string, dir: string): MacroFile[] {
+  return listFiles(root, dir, ['.sql', '.js', '.mjs', '.ts']).map((path) => {
+    const folders = foldersOf(path, dir);
+    const adapter = folders.find((f) => ADAPTER_FOLDERS.has(f));
+    const isTemplate = path.endsWith('.sql');
+    return {
+      name: baseName(path),
+      ...(adapter ? { adapter } : {}),
+      path: join(root, path),
+      kind: isTemplate ? 'template' : 'module',
+      ...(isTemplate ? { body: readFileSync(join(root, path), 'utf8') } : {}),
+    } satisfies MacroFile;
+  });
+}
+
+function selectors(root: string): NamedSelector[] {
+  const path = join(root, 'selectors.yml');
+  if (!existsSync(path)) return [];
+  const yaml = readYaml(path, 'selectors.yml');
+  validate('selectors', yaml);
+  return (yaml.data as { selectors: NamedSelector[] }).selectors;
+}

@@ -1,0 +1,26 @@
+/**
+ * The generic data tests every project has (dbt's built-ins plus the dbt-utils ones users reach for
+ * first). Each renders to a query returning the failing rows; `model` is the tested relation
+ * (already filtered by `where`), `column_name` the column the test is declared on.
+ */
+export const builtinTests: Record<string, string> = {
+  not_null: `select * from {{model}} where {{quote column_name}} is null`,
+  unique: `select {{quote column_name}} as unique_field, count(*) as n_records
+from {{model}} where {{quote column_name}} is not null
+group by {{quote column_name}} having count(*) > 1`,
+  accepted_values: `select {{quote column_name}} as value_field, count(*) as n_records
+from {{model}}
+where {{quote column_name}} is not null and {{quote column_name}} not in ({{literal_list values}})
+group by {{quote column_name}}`,
+  relationships: `select child.{{quote column_name}} as from_field
+from {{model}} as child
+left join (select {{quote field}} as to_field from {{relation to}}) as parent on child.{{quote column_name}} = parent.to_field
+where child.{{quote column_name}} is not null and parent.to_field is null{{#if allow}} and child.{{quote column_name}} not in ({{literal_list allow}}){{/if}}`,
+  expression_is_true: `select * from {{model}} where not ({{#if column_name}}{{quote column_name}} {{/if}}{{expression}})`,
+  accepted_range: `select * from {{model}} where {{quote column_name}} is not null and not (true{{#if (defined min_value)}} and {{quote column_name}} {{#if (eq inclusive false)}}>{{else}}>={{/if}} {{min_value}}{{/if}}{{#if (defined max_value)}} and {{quote column_name}} {{#if (eq inclusive false)}}<{{else}}<={{/if}} {{max_value}}{{/if}})`,
+  row_count: `select n from (select count(*) as n from {{model}}) as c where false{{#if (defined min)}} or n < {{min}}{{/if}}{{#if (defined max)}} or n > {{max}}{{/if}}`,
+  unique_combination_of_columns: `select {{#each combination_of_columns}}{{#if @index}}, {{/if}}{{quote this}}{{/each}}, count(*) as n_records
+from {{model}}
+group by {{#each combination_of_columns}}{{#if @index}}, {{/if}}{{quote this}}{{/each}}
+having count(*) > 1`,
+};

@@ -1,0 +1,28 @@
+import type { Adapter } from '../adapters/adapter.js';
+import type { NodeConfig, Project } from '../project/types.js';
+
+/** Runtime facts a render depends on; absent at compile time (full-build form). */
+export interface Runtime {
+  isIncremental: boolean;
+  intervalStart?: Date;
+  intervalEnd?: Date;
+}
+
+/**
+ * What one render of one node needs and what it learns: the refs and sources it used, the
+ * in-file config, ephemerals to inline. Passed to helpers through handlebars' `data` so renders
+ * never share state.
+ */
+export interface RenderState {
+  project: Project;
+  adapter: Adapter;
+  nodeId: string;
+  file: string;
+  source: string;
+  runtime: Runtime;
+  dependsOn: Set<string>;
+  ephemerals: Set<string>;
+  config: Partial<NodeConfig>;
+  /** Resolves a node to the relation text (or CTE name for ephemerals); set by the compiler. */
+  relationOf(uniqueId: string): string;
+}

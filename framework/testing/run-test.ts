@@ -1,0 +1,48 @@
+import type { Adapter } from '../adapters/adapter.js';
+import type { Compiler } from '../template/compile.js';
+import type { CompiledNode } from '../template/manifest.js';
+
+export interface TestOutcome {
+  status: 'pass' | 'warn' | 'fail';
+  failures: number;
+  message: string;
+  sample: Record<string, unknown>[];
+  queryIds: string[];
+}
+
+/**
+ * Run one data test: count the rows its query returns, judge the count with warn_if / error_if
+ * (default "!= 0") and the severity, and keep a few failing rows to show.
+ */
+export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void): Promise<TestOutcome> {
+  const sql = compiler.render(node, { isIncremental: false });
+  record(sql);
+  const limit = node.config.limit;
+  const counted = `select count(*) as failures from (${limit ? adapter.dialect.limit(sql, limit) : sql}) as __test`;
+  const result = await adapter.query(counted);
+  const failures = Number(result.rows[0]?.failures ?? 0);
+  const severity = node.config.severity ?? 'error';
+  const errorIf = threshold(node.config.error_if ?? '!= 0');
+  const warnIf = threshold(node.config.warn_if ?? '!= 0');
+  const status = severity === 'error' && errorIf(failures) ? 'fail' : warnIf(failures) ? 'warn' : 'pass';
+  const sample = status === 'pass' ? [] : (await adapter.query(adapter.dialect.limit(sql, 5))).rows;
+  const queryIds = result.queryId ? [result.queryId] : [];
+  return { status, failures, message: status === 'pass' ? 'pass' : `${failures} failing row${failures === 1 ? '' : 's'}`, sample, queryIds };
+}
+
+/** "> 10", "!= 0", ">= 5": dbt's threshold syntax. */
+export function threshold(expression: string): (n: number) => boolean {
+  const m = /^\s*(>=|<=|!=|==|=|>|<)\s*(\d+)\s*$/.exec(expression);
+  if (!m) throw new Error(`invalid threshold "${expression}" (expected e.g. "> 10" or "!= 0")`);
+  const limit = Number(m[2]);
+  const compare: Record<string, (n: number) => boolean> = {
+    '>': (n) => n > limit,
+    '>=': (n) => n >= limit,
+    '<': (n) => n < limit,
+    '<=': (n) => n <= limit,
+    '!=': (n) => n !== limit,
+    '==': (n) => n === limit,
+    '=': (n) => n === limit,
+  };
+  return compare[m[1]!]!;
+}
