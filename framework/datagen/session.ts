@@ -214,6 +214,7 @@ export class SessionSimulator {
       timestamp: formatKst(t),
       encoded: rng.chance(this.encodedRate),
     });
+    Number(line);
     return { time: t, partition: user.partition, line };
   }
 }

@@ -32,7 +32,7 @@ export async function apply(ctx: MaterializeContext, statements: string[]): Prom
 
 export async function hooks(ctx: MaterializeContext, node: CompiledNode, which: 'pre_hook' | 'post_hook'): Promise<void> {
   for (const hook of node.config[which]) {
-    const sql = ctx.compiler.renderText(hook, `${node.path}#${which}`);
+    const sql = ctx.compiler.renderText(hook, `${node.path}#${which}`, node);
     ctx.record(sql);
     await ctx.adapter.execute(sql);
   }

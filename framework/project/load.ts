@@ -38,7 +38,7 @@ export function loadProject(options: LoadOptions): Project {
     nodes: loader.nodes,
     macros: macros(root, file.paths.macros),
     selectors: selectors(root),
-    vars: { ...file.vars, ...(options.vars ?? {}) },
+    vars: { ...file.vars, ...((target.settings.vars as Record<string, unknown> | undefined) ?? {}), ...(options.vars ?? {}) },
   };
 }
 

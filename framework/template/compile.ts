@@ -38,7 +38,13 @@ export class Compiler {
       const state = this.renderState(node, FULL_BUILD, () => '__pending__');
       if (node.resourceType === 'model' || node.resourceType === 'test') this.renderTemplate(node, state);
       const config = this.finalConfig(node, state);
-      staged.set(node.uniqueId, { ...node, config, dependsOn: [...state.dependsOn], checksum: checksum(node, config) } as CompiledNode);
+      const compiled = { ...node, config, dependsOn: [...state.dependsOn], checksum: checksum(node, config) } as CompiledNode;
+      if (compiled.resourceType === 'source' && compiled.external) {
+        // Locations differ per target (local glob vs. S3 prefix): they may use {{var}} and {{target}}.
+        const location = this.env.compile(compiled.external.location, node.path)(this.contextFor(node, state), { data: { render: state } });
+        compiled.external = { ...compiled.external, location };
+      }
+      staged.set(node.uniqueId, compiled);
     }
     for (const node of staged.values()) this.setRelation(node);
     this.nodes = this.enabledOnly(staged);
@@ -64,10 +70,11 @@ export class Compiler {
     return withCtes(sql, this.ephemeralCtes(state.ephemerals, runtime));
   }
 
-  /** Render free text (hooks, `show --inline`) against the compiled project. */
-  renderText(text: string, file: string, runtime: Runtime = FULL_BUILD): string {
-    const pseudo = { uniqueId: `inline.${file}`, path: file, rawSql: text } as unknown as CompiledNode;
-    return this.render({ ...pseudo, resourceType: 'model' } as CompiledNode, runtime);
+  /** Render free text (hooks, `show --inline`); `{{this}}` is `node`'s relation when given. */
+  renderText(text: string, file: string, node?: CompiledNode): string {
+    const relation = node && 'relation' in node ? { relation: node.relation } : {};
+    const pseudo = { uniqueId: `inline.${file}`, path: file, rawSql: text, resourceType: 'model', ...relation } as unknown as CompiledNode;
+    return this.render(pseudo, FULL_BUILD);
   }
 
   private renderState(node: Node, runtime: Runtime, relationOf: (id: string) => string): RenderState {
@@ -95,10 +102,14 @@ export class Compiler {
       if (error instanceof ConfigError) throw error;
       const message = (error as Error).message;
       const where = / - (\d+):(\d+)$/.exec(message);
-      throw new ConfigError(
-        `cannot render ${node.resourceType} "${node.name}": ${message.replace(/ - \d+:\d+$/, '').replace(' in [object Object]', '')}`,
-        where ? { file: node.path, line: Number(where[1]), column: Number(where[2]) + 1 } : { file: node.path },
-      );
+      const position = where ? { file: node.path, line: Number(where[1]), column: Number(where[2]) + 1 } : { file: node.path };
+      // Strict mode reports unknown helpers and unknown variables alike as "x" not defined.
+      const missing = /^"([^"]+)" not defined/.exec(message);
+      if (missing) {
+        const known = [...Object.keys(this.env.hb.helpers), ...Object.keys(context)];
+        throw new ConfigError(`"${missing[1]}" is not a known variable, macro or helper`, position, didYouMean(missing[1]!, known));
+      }
+      throw new ConfigError(`cannot render ${node.resourceType} "${node.name}": ${message.replace(/ - \d+:\d+$/, '')}`, position);
     }
   }
 

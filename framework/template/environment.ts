@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import type { Project } from '../project/types.js';
 import { didYouMean } from '../project/suggest.js';
 import { builtinTests } from './builtins/tests.js';
-import { coreHelpers, stateOf, userArgs } from './helpers.js';
+import { coreHelpers, userArgs } from './helpers.js';
 import { macroHelpers, type ModuleMacro } from './macros.js';
 
 /**
@@ -37,12 +37,6 @@ export class TemplateEnvironment {
         this.testTemplates.set(macro.name.slice(5), this.compile(macro.body ?? '', macro.path));
       }
     }
-    this.hb.registerHelper('helperMissing', (...raw: unknown[]) => {
-      const { options } = userArgs(raw);
-      const name = (options as unknown as { name: string }).name;
-      const state = stateOf(options);
-      throw new ConfigError(`unknown macro or helper "${name}"`, { file: state.file, line: (options as { loc?: { start: { line: number } } }).loc?.start.line }, didYouMean(name, Object.keys(this.hb.helpers)));
-    });
   }
 
   /** Compile a template, turning handlebars syntax errors into file:line errors. */

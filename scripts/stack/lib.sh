@@ -290,7 +290,8 @@ kafka_tool() {
 }
 
 # ---------------------------------------------------------------- Trino
+# Trino CLI on Java 17 (the CLI jar only needs 11+); dumb terminal avoids a jline warning when piped.
 trino_cli() {
-  "$JAVA17" -jar "$TRINO_CLI_JAR" --server "http://$STACK_HOST:$TRINO_PORT" \
+  "$JAVA17" -Dorg.jline.terminal.dumb=true -jar "$TRINO_CLI_JAR" --server "http://$STACK_HOST:$TRINO_PORT" \
     --user stack --output-format=TSV "$@"
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Column, QueryResult } from '../adapter.js';
 import { ExecutionError } from '../../errors.js';
+import { plainRows } from './values.js';
 
 /** One DuckDB database file, a small pool of connections over it (one per thread). */
 export class DuckDbConnection {
@@ -45,7 +46,7 @@ export class DuckDbConnection {
       const names = reader.columnNames();
       const types = reader.columnTypes();
       const columns: Column[] = names.map((name, i) => ({ name, type: types[i]!.toString() }));
-      return { columns, rows: reader.getRowObjectsJson() as Record<string, unknown>[] };
+      return { columns, rows: plainRows(reader) };
     } catch (error) {
       throw new ExecutionError((error as Error).message, { sql });
     }
