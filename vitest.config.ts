@@ -22,7 +22,6 @@ export default defineConfig({
           hookTimeout: 1_800_000,
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
-          fileParallelism: false,
         },
       },
     ],

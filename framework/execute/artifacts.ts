@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { PreviousState } from '../graph/selector.js';
@@ -21,6 +22,13 @@ export function writeJson(path: string, value: unknown): void {
 export function writeText(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, redact(text));
+}
+
+/** Many small files at once (compile writes one per node): parallel writes, each folder made once. */
+export async function writeTexts(files: Map<string, string>): Promise<void> {
+  const folders = new Set([...files.keys()].map((p) => dirname(p)));
+  await Promise.all([...folders].map((d) => mkdir(d, { recursive: true })));
+  await Promise.all([...files].map(([path, text]) => writeFile(path, redact(text))));
 }
 
 export function writeManifest(targetDir: string, manifest: Manifest): void {

@@ -62,7 +62,8 @@ export class Selector {
   }
 
   private atom(atom: Atom): Set<string> {
-    const base = new Set(Object.keys(this.graph.nodes).filter((id) => this.matches(this.graph.nodes[id]!, atom)));
+    const glob = globRegex(atom.value);
+    const base = new Set(Object.keys(this.graph.nodes).filter((id) => this.matches(this.graph.nodes[id]!, atom, glob)));
     const out = new Set(base);
     for (const id of base) {
       if (atom.at) {
@@ -78,8 +79,7 @@ export class Selector {
     return out;
   }
 
-  private matches(node: CompiledNode, { method, value }: Atom): boolean {
-    const glob = globRegex(value);
+  private matches(node: CompiledNode, { method, value }: Atom, glob: RegExp): boolean {
     switch (method) {
       case 'fqn':
         return glob.test(node.name) || glob.test(node.fqn.join('.')) || glob.test(node.fqn.slice(1).join('.')) || (node.resourceType !== 'source' && glob.test(node.path));

@@ -36,6 +36,7 @@ export function loadProject(options: LoadOptions): Project {
     file,
     target,
     nodes: loader.nodes,
+    byName: new Map([...loader.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'seed').map((n) => [n.name, n.uniqueId])),
     macros: macros(root, file.paths.macros),
     selectors: selectors(root),
     vars: { ...file.vars, ...((target.settings.vars as Record<string, unknown> | undefined) ?? {}), ...(options.vars ?? {}) },

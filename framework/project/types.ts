@@ -167,6 +167,8 @@ export interface Project {
   file: ProjectFile;
   target: Target;
   nodes: Map<string, Node>;
+  /** Model and seed names → unique ids (what ref() resolves). */
+  byName: Map<string, string>;
   macros: MacroFile[];
   selectors: NamedSelector[];
   /** Raw CLI --vars merged over project vars. */

@@ -8,9 +8,11 @@ import { didYouMean } from '../project/suggest.js';
 import { TemplateEnvironment } from './environment.js';
 import type { CompiledNode, Manifest } from './manifest.js';
 import { positionOf } from './position.js';
+import { staticConfig } from './static-config.js';
 import type { RenderState, Runtime } from './state.js';
 import { withCtes } from './ctes.js';
 import type { ModuleMacro } from './macros.js';
+import type { Template } from './interpreter.js';
 
 const FULL_BUILD: Runtime = { isIncremental: false };
 export const FRAMEWORK_VERSION = '0.1.0';
@@ -22,6 +24,8 @@ export const FRAMEWORK_VERSION = '0.1.0';
 export class Compiler {
   readonly env: TemplateEnvironment;
   private nodes = new Map<string, CompiledNode>();
+  /** Quoted relation per node: computed once, used by every ref to it. */
+  private readonly relations = new Map<string, string>();
 
   constructor(
     readonly project: Project,
@@ -32,25 +36,27 @@ export class Compiler {
   }
 
   compile(): Manifest {
-    // Pass 1: config and dependencies. Relations are not final yet (in-file config may set schema/alias).
+    // Config first (read statically from {{config}}), so every relation is final before any SQL renders.
     const staged = new Map<string, CompiledNode>();
     for (const node of this.project.nodes.values()) {
-      const state = this.renderState(node, FULL_BUILD, () => '__pending__');
-      if (node.resourceType === 'model' || node.resourceType === 'test') this.renderTemplate(node, state);
-      const config = this.finalConfig(node, state);
-      const compiled = { ...node, config, dependsOn: [...state.dependsOn], checksum: checksum(node, config) } as CompiledNode;
-      if (compiled.resourceType === 'source' && compiled.external) {
-        // Locations differ per target (local glob vs. S3 prefix): they may use {{var}} and {{target}}.
-        const location = this.env.compile(compiled.external.location, node.path)(this.contextFor(node, state), { data: { render: state } });
-        compiled.external = { ...compiled.external, location };
-      }
-      staged.set(node.uniqueId, compiled);
+      const config = this.finalConfig(node);
+      const compiled = { ...node, config, dependsOn: [], checksum: checksum(node, config) } as CompiledNode;
+      this.setRelation(compiled);
+      if (compiled.config.enabled !== false) staged.set(node.uniqueId, compiled);
     }
-    for (const node of staged.values()) this.setRelation(node);
-    this.nodes = this.enabledOnly(staged);
-    // Pass 2: SQL with the final relations.
-    for (const node of this.nodes.values()) {
-      if (node.resourceType === 'model' || node.resourceType === 'test') node.compiledSql = this.render(node, FULL_BUILD);
+    this.nodes = staged;
+    this.relations.clear();
+    for (const node of staged.values()) {
+      if (node.resourceType === 'model' || node.resourceType === 'test') {
+        const { sql, state } = this.renderWithState(node, FULL_BUILD);
+        node.compiledSql = sql;
+        node.dependsOn = [...state.dependsOn];
+      } else if (node.resourceType === 'source' && node.external) {
+        // Locations differ per target (local glob vs. S3 prefix): they may use {{var}} and {{target}}.
+        const state = this.renderState(node, FULL_BUILD, (id) => this.relationText(id, state));
+        const location = this.env.compile(node.external.location, node.path)(this.contextFor(node, state), { data: { render: state } });
+        node.external = { ...node.external, location };
+      }
     }
     return {
       metadata: {
@@ -59,15 +65,19 @@ export class Compiler {
         generatedAt: new Date().toISOString(),
         frameworkVersion: FRAMEWORK_VERSION,
       },
-      nodes: Object.fromEntries(this.nodes),
+      nodes: Object.fromEntries(staged),
     };
   }
 
   /** Render a model or test for execution: final SQL with ephemeral models inlined as CTEs. */
   render(node: CompiledNode, runtime: Runtime): string {
+    return this.renderWithState(node, runtime).sql;
+  }
+
+  private renderWithState(node: CompiledNode, runtime: Runtime): { sql: string; state: RenderState } {
     const state = this.renderState(node, runtime, (id) => this.relationText(id, state));
     const sql = this.renderTemplate(node, state);
-    return withCtes(sql, this.ephemeralCtes(state.ephemerals, runtime));
+    return { sql: withCtes(sql, this.ephemeralCtes(state.ephemerals, runtime)), state };
   }
 
   /** Render free text (hooks, `show --inline`); `{{this}}` is `node`'s relation when given. */
@@ -87,7 +97,6 @@ export class Compiler {
       runtime,
       dependsOn: new Set(),
       ephemerals: new Set(),
-      config: {},
       relationOf,
     };
   }
@@ -96,21 +105,7 @@ export class Compiler {
     const context = this.contextFor(node, state);
     const template =
       node.resourceType === 'test' && node.kind === 'generic' ? this.testTemplate(node) : this.env.compile(state.source, node.path);
-    try {
-      return template(context, { data: { render: state } }).trim();
-    } catch (error) {
-      if (error instanceof ConfigError) throw error;
-      const message = (error as Error).message;
-      const where = / - (\d+):(\d+)$/.exec(message);
-      const position = where ? { file: node.path, line: Number(where[1]), column: Number(where[2]) + 1 } : { file: node.path };
-      // Strict mode reports unknown helpers and unknown variables alike as "x" not defined.
-      const missing = /^"([^"]+)" not defined/.exec(message);
-      if (missing) {
-        const known = [...Object.keys(this.env.hb.helpers), ...Object.keys(context)];
-        throw new ConfigError(`"${missing[1]}" is not a known variable, macro or helper`, position, didYouMean(missing[1]!, known));
-      }
-      throw new ConfigError(`cannot render ${node.resourceType} "${node.name}": ${message.replace(/ - \d+:\d+$/, '')}`, position);
-    }
+    return template(context, { data: { render: state } }).trim();
   }
 
   private contextFor(node: Node, state: RenderState): Record<string, unknown> {
@@ -135,7 +130,7 @@ export class Compiler {
     return context;
   }
 
-  private testTemplate(node: TestNode): HandlebarsTemplateDelegate {
+  private testTemplate(node: TestNode): Template {
     const template = this.env.testTemplates.get(node.testName!);
     if (!template) {
       throw new ConfigError(`unknown test "${node.testName}"`, node.origin, didYouMean(node.testName!, this.env.testTemplates.keys()) ?? 'define it as macros/test_<name>.sql');
@@ -143,11 +138,16 @@ export class Compiler {
     return template;
   }
 
-  private finalConfig(node: Node, state: RenderState): NodeConfig {
-    if (!Object.keys(state.config).length) return node.config;
+  /** Folder and YAML config, then the template's own {{config}} (read from its syntax tree). */
+  private finalConfig(node: Node): NodeConfig {
+    if (node.resourceType !== 'model' && node.resourceType !== 'test') return node.config;
+    if (!('rawSql' in node) || !node.rawSql.includes('config')) return node.config;
+    const inFile = staticConfig(this.env.parse(node.rawSql, node.path), node.path, this.project.vars);
+    if (!Object.keys(inFile).length) return node.config;
+    const state = this.renderState(node, FULL_BUILD, () => '');
     const where = positionOf(state, 'config');
-    validate('config', { path: node.path, data: state.config, locate: () => where }, state.config);
-    return mergeConfig(node.config, normalizeConfig(state.config as Record<string, unknown>));
+    validate('config', { path: node.path, data: inFile, locate: () => where }, inFile);
+    return mergeConfig(node.config, normalizeConfig(inFile));
   }
 
   private setRelation(node: CompiledNode): void {
@@ -155,29 +155,22 @@ export class Compiler {
     node.relation = { schema: node.config.schema ?? this.project.target.schema, name: node.config.alias ?? node.name };
   }
 
-  private enabledOnly(staged: Map<string, CompiledNode>): Map<string, CompiledNode> {
-    const enabled = new Map([...staged].filter(([, n]) => n.config.enabled !== false));
-    for (const node of enabled.values()) {
-      for (const dep of node.dependsOn) {
-        if (!enabled.has(dep) && node.resourceType !== 'test') {
-          throw new ConfigError(`${node.resourceType} "${node.name}" depends on "${dep.split('.').pop()}", which is disabled`, node.origin);
-        }
-      }
-    }
-    // A test of a disabled node is dropped with it.
-    for (const [id, node] of enabled) if (node.dependsOn.some((d) => !enabled.has(d))) enabled.delete(id);
-    return enabled;
-  }
-
   private relationText(id: string, state: RenderState): string {
     const node = this.nodes.get(id);
-    if (!node) throw new ConfigError(`"${id}" is not part of the compiled project`, { file: state.file });
+    if (!node) {
+      const name = this.project.nodes.get(id)?.name ?? id;
+      throw new ConfigError(`"${name}" is disabled (enabled: false) but ${state.file} uses it`, { file: state.file });
+    }
     if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') {
       state.ephemerals.add(id);
       return cteName(node);
     }
-    if (node.resourceType === 'source' && node.external) return this.adapter.externalRelation(node.relation, node.external);
-    return this.adapter.dialect.relation((node as ModelNode).relation);
+    let text = this.relations.get(id);
+    if (text === undefined) {
+      text = node.resourceType === 'source' && node.external ? this.adapter.externalRelation(node.relation, node.external) : this.adapter.dialect.relation((node as ModelNode).relation);
+      this.relations.set(id, text);
+    }
+    return text;
   }
 
   /** Ephemeral models used (directly or through other ephemerals), in dependency order. */

@@ -5,53 +5,63 @@ import type { Project } from '../project/types.js';
 import { didYouMean } from '../project/suggest.js';
 import { builtinTests } from './builtins/tests.js';
 import { coreHelpers, userArgs } from './helpers.js';
+import { interpret, type Helper, type Template } from './interpreter.js';
 import { macroHelpers, type ModuleMacro } from './macros.js';
 
 /**
- * One handlebars environment per (project, adapter): core helpers, the adapter's cross-database
- * macros, then project macros (which may override them). Templates compile once and are cached.
+ * One template environment per (project, adapter): core helpers, the adapter's cross-database
+ * macros, then project macros (which may override them). Handlebars parses; interpreter.ts renders.
  */
 export class TemplateEnvironment {
   readonly hb = Handlebars.create();
-  private readonly cache = new Map<string, HandlebarsTemplateDelegate>();
-  readonly testTemplates = new Map<string, HandlebarsTemplateDelegate>();
+  readonly helpers = new Map<string, Helper>(Object.entries(coreHelpers));
+  private readonly partials: Map<string, Template>;
+  private readonly cache = new Map<string, Template>();
+  private readonly asts = new Map<string, hbs.AST.Program>();
+  readonly testTemplates = new Map<string, Template>();
 
   constructor(
     readonly project: Project,
     readonly adapter: Adapter,
     modules: Map<string, Record<string, ModuleMacro>>,
   ) {
-    this.hb.registerHelper(coreHelpers);
     for (const [name, fn] of Object.entries(adapter.macros)) {
-      this.hb.registerHelper(name, (...raw: unknown[]) => fn(...userArgs(raw).values.map(String)));
+      this.helpers.set(name, (...raw: unknown[]) => fn(...userArgs(raw).values.map(String)));
     }
-    const project_macros = macroHelpers(project.macros, modules, adapter, (s, f) => this.compile(s, f), (name, args) => this.call(name, args));
-    for (const [name, fn] of Object.entries(project_macros)) {
+    const macros = macroHelpers(project.macros, modules, adapter, (s, f) => this.compile(s, f), (name, args) => this.call(name, args));
+    this.partials = macros.templates;
+    for (const [name, fn] of macros.helpers) {
       // macros named test_<name> are custom generic tests, not helpers
-      if (name.startsWith('test_')) continue;
-      this.hb.registerHelper(name, fn);
+      if (name.startsWith('test_')) this.testTemplates.set(name.slice(5), macros.templates.get(name)!);
+      else this.helpers.set(name, fn);
     }
-    for (const [name, body] of Object.entries(builtinTests)) this.testTemplates.set(name, this.compile(body, `<builtin test ${name}>`));
-    for (const macro of project.macros) {
-      if (macro.kind === 'template' && macro.name.startsWith('test_') && (!macro.adapter || macro.adapter === adapter.type)) {
-        this.testTemplates.set(macro.name.slice(5), this.compile(macro.body ?? '', macro.path));
-      }
+    for (const [name, body] of Object.entries(builtinTests)) {
+      if (!this.testTemplates.has(name)) this.testTemplates.set(name, this.compile(body, `<builtin test ${name}>`));
     }
   }
 
-  /** Compile a template, turning handlebars syntax errors into file:line errors. */
-  compile(source: string, file: string): HandlebarsTemplateDelegate {
+  /** Parse a template (cached), turning handlebars syntax errors into file:line errors. */
+  parse(source: string, file: string): hbs.AST.Program {
     const key = `${file}\0${source}`;
-    let template = this.cache.get(key);
-    if (!template) {
+    let ast = this.asts.get(key);
+    if (!ast) {
       try {
-        this.hb.parse(source);
+        ast = this.hb.parse(source);
       } catch (error) {
         const message = (error as Error).message;
         const line = /line (\d+)/.exec(message)?.[1];
         throw new ConfigError(`template syntax error: ${message.split('\n').pop()}`, { file, ...(line ? { line: Number(line) } : {}) });
       }
-      template = this.hb.compile(source, { noEscape: true, strict: true });
+      this.asts.set(key, ast);
+    }
+    return ast;
+  }
+
+  compile(source: string, file: string): Template {
+    const key = `${file}\0${source}`;
+    let template = this.cache.get(key);
+    if (!template) {
+      template = interpret(this.parse(source, file), file, this.helpers, (name) => this.partials.get(name));
       this.cache.set(key, template);
     }
     return template;

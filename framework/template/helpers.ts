@@ -1,13 +1,11 @@
-import type { HelperOptions } from 'handlebars';
 import { ConfigError } from '../errors.js';
 import { envVar } from '../project/env-var.js';
 import { didYouMean } from '../project/suggest.js';
 import type { RenderState } from './state.js';
+import type { Helper, HelperOptions } from './interpreter.js';
 import { positionOf } from './position.js';
 
-type Helper = (...args: any[]) => unknown;
-
-/** Handlebars passes its options object last; helpers want only the user's arguments. */
+/** Helpers receive an options object last; they want only the user's arguments. */
 export function userArgs(args: unknown[]): { values: unknown[]; options: HelperOptions } {
   return { values: args.slice(0, -1), options: args[args.length - 1] as HelperOptions };
 }
@@ -22,13 +20,12 @@ export const coreHelpers: Record<string, Helper> = {
     const { values, options } = userArgs(args);
     const state = stateOf(options);
     const name = String(values[0]);
-    const candidates = [...state.project.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'seed');
-    const target = candidates.find((n) => n.name === name);
-    if (!target) {
-      throw new ConfigError(`ref "${name}" does not match any model or seed`, positionOf(state, `ref "${name}"`, name), didYouMean(name, candidates.map((n) => n.name)));
+    const id = state.project.byName.get(name);
+    if (!id) {
+      throw new ConfigError(`ref "${name}" does not match any model or seed`, positionOf(state, `ref "${name}"`, name), didYouMean(name, state.project.byName.keys()));
     }
-    state.dependsOn.add(target.uniqueId);
-    return state.relationOf(target.uniqueId);
+    state.dependsOn.add(id);
+    return state.relationOf(id);
   },
   source(...args) {
     const { values, options } = userArgs(args);
@@ -55,11 +52,8 @@ export const coreHelpers: Record<string, Helper> = {
     const state = stateOf(options);
     return envVar(String(values[0]), values[1], positionOf(state, 'env_var', String(values[0])));
   },
-  config(...args) {
-    const { options } = userArgs(args);
-    Object.assign(stateOf(options).config, options.hash);
-    return '';
-  },
+  // Read statically before rendering (static-config.ts); renders as nothing.
+  config: () => '',
   is_incremental(...args) {
     return stateOf(userArgs(args).options).runtime.isIncremental;
   },

@@ -1,7 +1,7 @@
-import type { HelperDelegate } from 'handlebars';
 import type { Adapter } from '../adapters/adapter.js';
 import type { MacroFile } from '../project/types.js';
 import { userArgs } from './helpers.js';
+import type { Helper, Template } from './interpreter.js';
 
 /** What a TS/JS macro receives as its first argument. */
 export interface MacroContext {
@@ -13,7 +13,7 @@ export interface MacroContext {
 }
 
 export type ModuleMacro = (ctx: MacroContext, ...args: any[]) => string;
-type Compile = (source: string, file: string) => HandlebarsTemplateDelegate;
+type Compile = (source: string, file: string) => Template;
 
 /**
  * Dispatch: a macro in macros/<adapter>/ wins over macros/ which wins over the adapter's built-in
@@ -25,8 +25,9 @@ export function macroHelpers(
   adapter: Adapter,
   compile: Compile,
   call: (name: string, args: string[]) => string,
-): Record<string, HelperDelegate> {
-  const helpers: Record<string, HelperDelegate> = {};
+): { helpers: Map<string, Helper>; templates: Map<string, Template> } {
+  const helpers = new Map<string, Helper>();
+  const templates = new Map<string, Template>();
   const rank = (f: MacroFile) => (f.adapter === adapter.type ? 2 : f.adapter ? 0 : 1);
   const chosen = new Map<string, MacroFile>();
   for (const f of files) {
@@ -38,24 +39,22 @@ export function macroHelpers(
     if (f.kind === 'template') {
       const { names, body } = declaredArgs(f.body ?? '');
       const template = compile(body, f.path);
-      helpers[f.name] = (...raw: unknown[]) => {
+      templates.set(f.name, template);
+      helpers.set(f.name, (...raw: unknown[]) => {
         const { values, options } = userArgs(raw);
         const ctx: Record<string, unknown> = { args: values, ...options.hash };
         values.forEach((v, i) => (ctx[`arg${i}`] = v));
         names.forEach(([name, fallback], i) => (ctx[name] = i < values.length ? values[i] : (options.hash[name] ?? fallback)));
         return template(ctx, { data: options.data }).trim();
-      };
+      });
     } else {
       for (const [name, fn] of Object.entries(modules.get(f.path) ?? {})) {
         if (typeof fn !== 'function') continue;
-        helpers[name] = (...raw: unknown[]) => {
-          const { values } = userArgs(raw);
-          return fn(contextFor(adapter, call), ...values);
-        };
+        helpers.set(name, (...raw: unknown[]) => fn(contextFor(adapter, call), ...userArgs(raw).values));
       }
     }
   }
-  return helpers;
+  return { helpers, templates };
 }
 
 function contextFor(adapter: Adapter, call: (name: string, args: string[]) => string): MacroContext {

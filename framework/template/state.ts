@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { NodeConfig, Project } from '../project/types.js';
+import type { Project } from '../project/types.js';
 
 /** Runtime facts a render depends on; absent at compile time (full-build form). */
 export interface Runtime {
@@ -22,7 +22,6 @@ export interface RenderState {
   runtime: Runtime;
   dependsOn: Set<string>;
   ephemerals: Set<string>;
-  config: Partial<NodeConfig>;
   /** Resolves a node to the relation text (or CTE name for ephemerals); set by the compiler. */
   relationOf(uniqueId: string): string;
 }

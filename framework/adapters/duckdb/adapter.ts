@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Adapter, ExecResult, QueryResult } from '../adapter.js';
 import type { ExternalLocation, Relation, Target } from '../../project/types.js';
 import { DuckDbConnection } from './connection.js';
-import { duckdbDialect } from './dialect.js';
+import { duckdbDialect, duckdbKysely } from './dialect.js';
 import { informationSchemaIntrospector } from './introspector.js';
 import { duckdbMacros } from './macros.js';
 
@@ -11,7 +11,7 @@ export class DuckDbAdapter implements Adapter {
   readonly type = 'duckdb' as const;
   readonly dialect = duckdbDialect;
   readonly macros = duckdbMacros;
-  readonly introspector = informationSchemaIntrospector((sql) => this.query(sql), duckdbDialect);
+  readonly introspector = informationSchemaIntrospector(duckdbKysely, (sql) => this.query(sql), duckdbDialect);
   private readonly connection: DuckDbConnection;
 
   constructor(

@@ -17,7 +17,9 @@ const kyselyDialect: KyselyDialect = {
   createQueryCompiler: () => new DuckDbQueryCompiler(),
 };
 
-const db = new Kysely<any>({ dialect: kyselyDialect });
+/** Compile-only: the dummy driver never connects; statements run through our own connection. */
+export const duckdbKysely = new Kysely<any>({ dialect: kyselyDialect });
+const db = duckdbKysely;
 
 export const duckdbDialect: Dialect = {
   ...kyselyStatements(db),

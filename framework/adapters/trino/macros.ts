@@ -16,7 +16,14 @@ export const trinoMacros: MacroSet = {
   hash_key: (...exprs) => `from_base(substr(to_hex(md5(to_utf8(${keyText(exprs)}))), 1, 15), 16)`,
   safe_cast: (expr, type) => `TRY_CAST(${expr} AS ${type})`,
   seconds_between: (a, b) => `date_diff('second', ${a}, ${b})`,
+  ms_between: (a, b) => `date_diff('millisecond', ${a}, ${b})`,
   add_seconds: (expr, n) => `date_add('second', ${n}, ${expr})`,
   now: () => `current_timestamp`,
   ts_literal: (text) => `TIMESTAMP '${text}'`,
+  day_of_week_num: (expr) => `CAST(day_of_week(${expr}) AS INTEGER)`,
+  regex_match: (expr, pattern) => `coalesce(regexp_like(${expr}, '${pattern.replace(/'/g, "''")}'), false)`,
+  // sequence() returns at most 10,000 elements: 27 years of days, or use int_series in chunks.
+  date_series: (start, end) => `(select d from unnest(sequence(CAST(${start} AS DATE), CAST(${end} AS DATE), INTERVAL '1' DAY)) AS t(d))`,
+  int_series: (start, end) => `(select CAST(n AS BIGINT) AS n from unnest(sequence(${start}, ${end})) AS t(n))`,
+  string_agg_ordered: (expr, separator, orderBy) => `array_join(array_agg(${expr} ORDER BY ${orderBy}), ${separator})`,
 };

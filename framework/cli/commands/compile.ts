@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeManifest, writeText } from '../../execute/artifacts.js';
+import { writeManifest, writeTexts } from '../../execute/artifacts.js';
 import type { ParsedArgs } from '../args.js';
 import { reporter, selection, session } from '../common.js';
 
@@ -7,14 +7,15 @@ import { reporter, selection, session } from '../common.js';
 export async function compileCommand(args: ParsedArgs): Promise<number> {
   const s = await session(args);
   const ids = s.selector.select({ ...selection(args), withTests: true });
-  let written = 0;
+  const files = new Map<string, string>();
   for (const id of ids) {
     const node = s.manifest.nodes[id]!;
     if (node.compiledSql === undefined) continue;
     const path = node.resourceType === 'test' && node.kind === 'generic' ? `${node.path.replace(/\.(yml|yaml)$/, '')}/${node.name}.sql` : node.path;
-    writeText(join(s.targetDir, 'compiled', path), node.compiledSql + '\n');
-    written++;
+    files.set(join(s.targetDir, 'compiled', path), node.compiledSql + '\n');
   }
+  await writeTexts(files);
+  const written = files.size;
   writeManifest(s.targetDir, s.manifest);
   reporter(args).info(`Compiled ${written} nodes (${Object.keys(s.manifest.nodes).length} in the project) to ${join(s.project.file.paths.target, 'compiled')}`);
   return 0;

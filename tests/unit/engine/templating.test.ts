@@ -119,7 +119,7 @@ describe('template errors name the file and line, exit 2', () => {
     const helper = await cli(tempProject({ 'models/b.sql': 'select\n{{json_strr "x" "$.a"}}' }), 'compile');
     expect(helper.code).toBe(2);
     expect(helper.stderr).toContain('models/b.sql:2:');
-    expect(helper.stderr).toContain('"json_strr" is not a known variable, macro or helper');
+    expect(helper.stderr).toContain('"json_strr" is not a known macro or helper');
     expect(helper.stderr).toContain('did you mean "json_str"');
     const variable = await cli(tempProject({ 'models/b.sql': 'select 1\nwhere {{nonsense}}' }), 'compile');
     expect(variable.code).toBe(2);
