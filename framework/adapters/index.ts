@@ -1,6 +1,5 @@
 import type { Target } from '../project/types.js';
 import type { Adapter } from './adapter.js';
-import { ConfigError } from '../errors.js';
 
 /** Engines load lazily so a DuckDB run never pays for the Trino client and vice versa. */
 export async function createAdapter(target: Target, root: string): Promise<Adapter> {
@@ -8,5 +7,6 @@ export async function createAdapter(target: Target, root: string): Promise<Adapt
     const { DuckDbAdapter } = await import('./duckdb/adapter.js');
     return new DuckDbAdapter(target, root);
   }
-  throw new ConfigError(`target type "${target.type}" is not supported yet (root ${root})`);
+  const { TrinoAdapter } = await import('./trino/adapter.js');
+  return new TrinoAdapter(target, root);
 }

@@ -1,12 +1,34 @@
-import { sql, type Kysely } from 'kysely';
+import { DefaultQueryCompiler, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, sql } from 'kysely';
 import type { Dialect } from './adapter.js';
 import type { Relation } from '../project/types.js';
+
+/** Statements run as text (DuckDB and Trino alike): values are inlined as literals by the compiler. */
+class LiteralQueryCompiler extends DefaultQueryCompiler {
+  protected override appendValue(value: unknown): void {
+    this.appendImmediateValue(value);
+  }
+}
+
+/**
+ * A compile-only kysely: the dummy driver never connects, statements run through the adapter's
+ * own connection. Both engines quote identifiers with double quotes and strings as SQL literals.
+ */
+export function compileOnlyKysely(): Kysely<any> {
+  return new Kysely<any>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new LiteralQueryCompiler(),
+    },
+  });
+}
 
 /**
  * The statements both engines write the same way, built with kysely against a compile-only instance
  * whose compiler inlines values. Engines override what they spell differently (CTAS options, ALTER).
  */
-export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' | 'createTable' | 'addColumn'> {
+export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' | 'createTable'> {
   const table = (rel: Relation) => `${rel.schema}.${rel.name}`;
   const ident = (name: string) => sql.ref(name);
   const compileRaw = (expr: ReturnType<typeof sql>) => expr.compile(db).sql;
@@ -46,6 +68,7 @@ export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' 
         .compile().sql;
     },
     drop: (rel, kind) => (kind === 'view' ? db.schema.withSchema(rel.schema).dropView(rel.name).ifExists() : db.schema.withSchema(rel.schema).dropTable(rel.name).ifExists()).compile().sql,
+    addColumn: (rel, column) => db.schema.alterTable(table(rel)).addColumn(column.name, sql.raw(column.type)).compile().sql,
     dropColumn: (rel, column) => db.schema.alterTable(table(rel)).dropColumn(column).compile().sql,
     limit: (select, n) => db.selectFrom(sql`(${sql.raw(select)})`.as('__preview') as never).selectAll().limit(n).compile().sql,
   };

@@ -2,18 +2,22 @@
  * The public entry point: generate Reciping's user events into an EventSink.
  *
  * Output is produced one slice at a time — a KST day in bulk mode, a 15-minute window in
- * window mode — each slice simulated from its own seeded stream, sorted by time and
- * written before the next one starts, so memory stays flat however many events are
- * asked for. Events that belong to a later slice (a session running past midnight, a
- * re-delivery staged in the next bucket) are carried over to it.
+ * window mode. A slice is first planned (sessions, event names and times, as numbers;
+ * see session.ts), then its events are put in time order and rendered to lines one by
+ * one straight into the sink, so memory stays flat however many events are asked for.
+ * Lines that belong to a later slice (a session running past midnight, a re-delivery
+ * staged in the next bucket) wait in a small queue.
  */
 import { MALFORMED_KINDS, malformedLine, redeliveryTime, type MalformedKind } from './bad-input.js';
 import { BUCKET_MS, bucketIndex, stagingBucket, type StagingBucket } from './layout.js';
-import { AB_DEFAULT_END, AB_DEFAULT_START, HOUR_WEIGHTS, WEEKDAY_WEIGHTS, WEEKEND_EVENING, WEEKEND_SESSION_STRETCH } from './model.js';
+import {
+  AB_DEFAULT_END, AB_DEFAULT_START, EVENT_NAMES, HOUR_WEIGHTS, VIEWED_PAGES, WEEKDAY_WEIGHTS, WEEKEND_EVENING, WEEKEND_SESSION_STRETCH,
+} from './model.js';
 import { Rng, Weighted, deriveSeed } from './random.js';
 import { RecipePicker } from './recipe-picker.js';
 import { recipeMaster } from './recipes.js';
-import { SessionSimulator, type SessionFrame, type StagedLine } from './session.js';
+import { EventRenderer, SessionState } from './render.js';
+import { SlicePlan, type AbWindow, type SessionFrame } from './session.js';
 import type { EventSink } from './sink.js';
 import { DAY_MS, HOUR_MS, formatKst, isWeekend, kstDay, kstDayStart, parseInstant, parseKstDate, weekday } from './time.js';
 import { UserPool } from './users.js';
@@ -70,17 +74,21 @@ export const GENERATE_DEFAULTS = {
   topic: 'replay-user-events',
 } as const;
 
-/** One unit of output, simulated from its own stream and written as a whole. */
+/** One unit of output, planned from its own seeded stream. */
 interface Slice {
   /** Stream coordinate: the KST day number, or the absolute 15-minute window number. */
   key: number;
-  /** Staged lines before this instant are written when the slice is done; later ones carry over. */
+  /** No event of the slice is earlier than `start`. */
+  start: number;
+  /** Lines before this instant are written with the slice; later ones wait for the next. */
   end: number;
   quota: number;
   frame: SessionFrame;
 }
 
 const SLICE_STREAM = 2;
+/** Events are ordered by one sorted Float64Array of (time offset · 2^24 + plan index). */
+const INDEX_BITS = 2 ** 24;
 
 function checkRate(name: string, value: number): void {
   if (!(value >= 0 && value < 1)) throw new Error(`${name} must be in [0, 1), got ${value}`);
@@ -121,6 +129,7 @@ function bulkSlices(startDay: number, endDay: number, events: number): { slices:
     const hours = HOURS[isWeekend(day) ? 1 : 0];
     return {
       key: day,
+      start: dayStart,
       end: dayStart + DAY_MS,
       quota: Math.round((events * cumulative) / total) - before,
       frame: {
@@ -145,6 +154,7 @@ function windowSlices(start: number, windows: number, events: number): { slices:
     const to = from + BUCKET_MS;
     return {
       key: bucketIndex(from),
+      start: from,
       end: to,
       quota: events,
       frame: {
@@ -157,6 +167,61 @@ function windowSlices(start: number, windows: number, events: number): { slices:
   return { slices, end: start + windows * BUCKET_MS };
 }
 
+/** A line made out of order (a re-delivery, a malformed copy, an event of the next slice), waiting for its time. */
+interface PendingLine {
+  time: number;
+  partition: number;
+  line: string;
+}
+
+/** Lines waiting to be written, kept sorted by time; equal times keep insertion order. */
+class PendingLines {
+  private readonly lines: PendingLine[] = [];
+
+  add(pending: PendingLine): void {
+    let i = this.lines.length;
+    while (i > 0 && this.lines[i - 1].time > pending.time) i--;
+    this.lines.splice(i, 0, pending);
+  }
+
+  /** True when a line is due before `limit`. */
+  due(limit: number): boolean {
+    return this.lines.length > 0 && this.lines[0].time < limit;
+  }
+
+  take(): PendingLine {
+    return this.lines.shift()!;
+  }
+}
+
+/** Hands lines to the sink in time order, with one bucket object per bucket and partition. */
+class StagingWriter {
+  lines = 0;
+  private bucket = NaN;
+  private buckets: StagingBucket[] = [];
+
+  constructor(private readonly sink: EventSink, private readonly topic: string) {}
+
+  write(time: number, partition: number, line: string): void | Promise<void> {
+    const index = bucketIndex(time);
+    if (index !== this.bucket) {
+      this.bucket = index;
+      this.buckets = [];
+    }
+    this.lines++;
+    return this.sink.write(line, (this.buckets[partition] ??= stagingBucket(this.topic, partition, index)));
+  }
+
+  /** Writes the pending lines due before `limit`. */
+  async drain(pending: PendingLines, limit: number): Promise<void> {
+    while (pending.due(limit)) {
+      const { time, partition, line } = pending.take();
+      const wait = this.write(time, partition, line);
+      if (wait !== undefined) await wait;
+    }
+  }
+}
+
 /**
  * Generates events into `sink` and closes it. Same options, same output, byte for byte.
  */
@@ -167,6 +232,7 @@ export async function generateEvents(opts: GenerateOptions, sink: EventSink): Pr
   const usersRatio = opts.usersPerTenThousandEvents ?? GENERATE_DEFAULTS.usersPerTenThousandEvents;
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   checkCount('events', opts.events);
+  if (opts.events >= INDEX_BITS) throw new Error(`at most ${INDEX_BITS - 1} events per run or window`);
   checkRate('duplicateRate', opts.duplicateRate);
   checkRate('malformedRate', opts.malformedRate);
   if (opts.duplicateRate + opts.malformedRate >= 1) throw new Error('duplicateRate + malformedRate must be below 1');
@@ -191,9 +257,9 @@ export async function generateEvents(opts: GenerateOptions, sink: EventSink): Pr
 
   const abStart = opts.abStart ?? GENERATE_DEFAULTS.abStart;
   const abEnd = opts.abEnd ?? GENERATE_DEFAULTS.abEnd;
-  const ab = { from: kstDayStart(parseKstDate(abStart)), to: kstDayStart(parseKstDate(abEnd) + 1), startDate: abStart, endDate: abEnd };
+  const ab: AbWindow = { from: kstDayStart(parseKstDate(abStart)), to: kstDayStart(parseKstDate(abEnd) + 1), startDate: abStart, endDate: abEnd };
   const users = new UserPool(seed, Math.max(1, Math.round((opts.events * usersRatio) / 10_000)));
-  const simulator = new SessionSimulator(new RecipePicker(recipeMaster()), ab, encodedRate);
+  const renderer = new EventRenderer(new RecipePicker(recipeMaster()), ab, encodedRate);
 
   // Bad lines per valid event, so that they make up the requested fractions of all lines.
   const validShare = 1 - opts.duplicateRate - opts.malformedRate;
@@ -206,72 +272,79 @@ export async function generateEvents(opts: GenerateOptions, sink: EventSink): Pr
   };
   let first = Infinity;
   let last = -Infinity;
-  // Lines staged but not yet written, in the order they were made; sorting by time is
-  // stable, so ties (a re-delivery in the same millisecond as its original) keep it.
-  let staged: StagedLine[] = [];
+  const writer = new StagingWriter(sink, topic);
+  const pending = new PendingLines();
+  const events = new SlicePlan();
 
   for (const slice of plan.slices) {
     const rng = new Rng(deriveSeed(seed, SLICE_STREAM, slice.key));
-    const from = staged.length;
-    let made = 0;
-    while (made < slice.quota) {
-      made += simulator.run(rng, users.get(rng.int(0, users.size - 1)), slice.frame, slice.quota - made, staged);
+    events.clear();
+    while (events.size < slice.quota) {
+      events.addSession(rng, users.get(rng.int(0, users.size - 1)), slice.frame, ab, slice.quota - events.size);
     }
-    for (let i = from; i < staged.length; i++) {
-      const time = staged[i].time;
-      if (time < first) first = time;
-      if (time > last) last = time;
-    }
+    const n = events.size;
+    const { times, sessionOf, names, pages } = events;
 
-    // Cumulative rounding keeps the totals on target whatever the slice sizes.
+    // Which events get re-delivered or copied into malformed lines. Cumulative rounding
+    // keeps the totals on target whatever the slice sizes.
     const before = stats.events;
-    stats.events += made;
+    stats.events += n;
     const duplicates = Math.round(stats.events * duplicatesPerEvent) - Math.round(before * duplicatesPerEvent);
     const malformed = Math.round(stats.events * malformedPerEvent) - Math.round(before * malformedPerEvent);
+    const copies = new Map<number, number>();
     for (let i = 0; i < duplicates; i++) {
-      const source = staged[from + rng.int(0, made - 1)];
-      staged.push({ time: redeliveryTime(rng, source.time, plan.end), partition: source.partition, line: source.line });
+      const source = rng.int(0, n - 1);
+      copies.set(source, (copies.get(source) ?? 0) + 1);
     }
+    const broken = new Map<number, MalformedKind[]>();
     for (let i = 0; i < malformed; i++) {
-      const source = staged[from + rng.int(0, made - 1)];
-      const kind: MalformedKind = rng.pick(MALFORMED_KINDS);
+      const source = rng.int(0, n - 1);
+      const kind = rng.pick(MALFORMED_KINDS);
       stats.malformedByKind[kind]++;
-      staged.push({ time: source.time, partition: source.partition, line: malformedLine(kind, source.line, rng) });
+      broken.set(source, [...(broken.get(source) ?? []), kind]);
     }
     stats.duplicates += duplicates;
     stats.malformed += malformed;
 
-    staged.sort((a, b) => a.time - b.time);
-    let cut = staged.length;
-    while (cut > 0 && staged[cut - 1].time >= slice.end) cut--;
-    await writeStaged(staged, cut, topic, sink);
-    stats.lines += cut;
-    staged = staged.slice(cut);
-  }
-  await writeStaged(staged, staged.length, topic, sink);
-  stats.lines += staged.length;
+    const order = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      order[i] = (times[i] - slice.start) * INDEX_BITS + i;
+      if (times[i] < first) first = times[i];
+      if (times[i] > last) last = times[i];
+    }
+    order.sort();
 
+    const sessions: SessionState[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = order[k] % INDEX_BITS;
+      const time = times[i];
+      const s = sessionOf[i];
+      const session = (sessions[s] ??= new SessionState(events.users[s], events.renderSeeds[s]));
+      const line = renderer.render(session, EVENT_NAMES[names[i]], pages[i] < 0 ? undefined : VIEWED_PAGES.values[pages[i]], time);
+      const partition = session.user.partition;
+      if (time < slice.end) {
+        if (pending.due(time + 1)) await writer.drain(pending, time + 1);
+        const wait = writer.write(time, partition, line);
+        if (wait !== undefined) await wait;
+      } else {
+        pending.add({ time, partition, line });
+      }
+      for (let c = copies.get(i) ?? 0; c > 0; c--) {
+        pending.add({ time: redeliveryTime(rng, time, plan.end), partition, line });
+      }
+      for (const kind of broken.get(i) ?? []) {
+        pending.add({ time, partition, line: malformedLine(kind, line, rng) });
+      }
+    }
+    await writer.drain(pending, slice.end);
+  }
+  await writer.drain(pending, Infinity);
+
+  stats.lines = writer.lines;
   stats.files = (await sink.close()).files;
   if (stats.events > 0) {
     stats.firstEventTime = formatKst(first);
     stats.lastEventTime = formatKst(last);
   }
   return stats;
-}
-
-/** Hands staged[0..count) to the sink in order, one bucket object per bucket and partition. */
-async function writeStaged(staged: readonly StagedLine[], count: number, topic: string, sink: EventSink): Promise<void> {
-  let current = NaN;
-  let buckets: StagingBucket[] = [];
-  for (let i = 0; i < count; i++) {
-    const item = staged[i];
-    const index = bucketIndex(item.time);
-    if (index !== current) {
-      current = index;
-      buckets = [];
-    }
-    const bucket = (buckets[item.partition] ??= stagingBucket(topic, item.partition, index));
-    const wait = sink.write(item.line, bucket);
-    if (wait !== undefined) await wait;
-  }
 }

@@ -3,7 +3,7 @@
  * with its staging bucket (topic, partition, 15-minute KST bucket) and closes the sink
  * when done. The local-directory sink lays files out as the Kafka Connect S3 sink did.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs';
 import { join } from 'node:path';
 import { bucketDirectory, stagingFileName, type StagingBucket } from './layout.js';
 
@@ -19,98 +19,111 @@ export interface EventSink {
   close(): Promise<SinkStats>;
 }
 
-/** Per topic-partition: its running Kafka offset and the file being filled. */
+/** One topic-partition: its running Kafka offset and the file being filled. */
 interface Stream {
   topic: string;
   partition: number;
   nextOffset: number;
+  /** The bucket object the open file was last matched against, for a cheap identity check. */
+  bucket: StagingBucket | undefined;
   file: OpenFile | undefined;
 }
 
 interface OpenFile {
-  bucket: StagingBucket;
   directory: string;
   startOffset: number;
   lines: string[];
 }
 
-/** Completed files being written at once; past this, write() makes the generator wait. */
-const MAX_PENDING_WRITES = 16;
+/** Files being written at once; past this, write() makes the generator wait. */
+const MAX_IN_FLIGHT = 32;
 
+/**
+ * Completed files are written in the background with node's callback API (cheaper on
+ * the main thread than fs/promises), so generation keeps one core and the file system
+ * work runs on libuv's thread pool.
+ */
 class LocalDirectorySink implements EventSink {
   private readonly streams = new Map<string, Stream>();
-  private readonly directories = new Map<string, Promise<unknown>>();
-  private readonly pending = new Set<Promise<void>>();
+  /** Per partition, the stream last written (lines of one bucket alternate between partitions). */
+  private readonly recent: (Stream | undefined)[] = [];
+  /** Directories made (true) or being made (callbacks waiting for them). */
+  private readonly directories = new Map<string, true | (() => void)[]>();
   private readonly stats: SinkStats = { lines: 0, files: 0, bytes: 0 };
-  private failure: unknown = undefined;
-  private lastBucket: StagingBucket | undefined;
-  private lastStream: Stream | undefined;
+  private inFlight = 0;
+  private wake: (() => void) | undefined;
+  private failure: Error | undefined;
 
   constructor(private readonly root: string, private readonly topic: string | undefined) {}
 
   write(line: string, bucket: StagingBucket): void | Promise<void> {
-    if (this.failure !== undefined) throw this.failure;
-    // The generator reuses bucket objects, so an identity check skips the lookups for
-    // consecutive lines of one bucket and partition.
-    let stream = bucket === this.lastBucket ? this.lastStream : undefined;
-    if (stream === undefined) {
-      stream = this.stream(bucket);
-      const directory = bucketDirectory(bucket, stream.topic);
-      if (stream.file?.directory !== directory) {
-        if (stream.file) this.flush(stream, stream.file);
-        stream.file = { bucket, directory, startOffset: stream.nextOffset, lines: [] };
-      }
-      this.lastBucket = bucket;
-      this.lastStream = stream;
-    }
+    if (this.failure) throw this.failure;
+    let stream = this.recent[bucket.partition];
+    if (stream === undefined || stream.bucket !== bucket) stream = this.open(bucket);
     stream.file!.lines.push(line);
     stream.nextOffset++;
     this.stats.lines++;
-    if (this.pending.size >= MAX_PENDING_WRITES) return Promise.race(this.pending);
+    if (this.inFlight >= MAX_IN_FLIGHT) return new Promise((resolve) => (this.wake = resolve));
   }
 
   async close(): Promise<SinkStats> {
     for (const stream of this.streams.values()) {
       if (stream.file) this.flush(stream, stream.file);
-      stream.file = undefined;
+      stream.file = stream.bucket = undefined;
     }
-    this.lastBucket = this.lastStream = undefined;
-    await Promise.all(this.pending);
-    if (this.failure !== undefined) throw this.failure;
+    while (this.inFlight > 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.failure) throw this.failure;
     return { ...this.stats };
   }
 
-  private stream(bucket: StagingBucket): Stream {
+  /** The stream of `bucket`'s topic-partition, with a file open for the bucket. */
+  private open(bucket: StagingBucket): Stream {
     const topic = this.topic ?? bucket.topic;
     const key = `${topic}\u0000${bucket.partition}`;
     let stream = this.streams.get(key);
     if (!stream) {
-      stream = { topic, partition: bucket.partition, nextOffset: 0, file: undefined };
+      stream = { topic, partition: bucket.partition, nextOffset: 0, bucket: undefined, file: undefined };
       this.streams.set(key, stream);
     }
+    const directory = bucketDirectory(bucket, topic);
+    if (stream.file?.directory !== directory) {
+      if (stream.file) this.flush(stream, stream.file);
+      stream.file = { directory, startOffset: stream.nextOffset, lines: [] };
+    }
+    stream.bucket = bucket;
+    this.recent[bucket.partition] = stream;
     return stream;
   }
 
-  /** Writes a completed file in the background (the generator keeps one core busy, I/O the other). */
   private flush(stream: Stream, file: OpenFile): void {
-    if (this.lastStream === stream) this.lastBucket = this.lastStream = undefined;
     const directory = join(this.root, file.directory);
     const path = join(directory, stagingFileName(stream.topic, stream.partition, file.startOffset));
-    const content = file.lines.join('\n') + '\n';
+    const data = Buffer.from(file.lines.join('\n') + '\n');
     this.stats.files++;
-    this.stats.bytes += Buffer.byteLength(content);
-    let made = this.directories.get(directory);
-    if (!made) {
-      made = mkdir(directory, { recursive: true });
-      this.directories.set(directory, made);
-    }
-    const done: Promise<void> = made
-      .then(() => writeFile(path, content))
-      .catch((error: unknown) => {
-        this.failure ??= error;
-      })
-      .finally(() => this.pending.delete(done));
-    this.pending.add(done);
+    this.stats.bytes += data.length;
+    this.inFlight++;
+    this.inDirectory(directory, () => writeFile(path, data, (error) => this.settle(error)));
+  }
+
+  private inDirectory(directory: string, then: () => void): void {
+    const made = this.directories.get(directory);
+    if (made === true) return then();
+    if (made) return void made.push(then);
+    const waiting = [then];
+    this.directories.set(directory, waiting);
+    mkdir(directory, { recursive: true }, (error) => {
+      if (error) this.failure ??= error;
+      this.directories.set(directory, true);
+      for (const next of waiting) next();
+    });
+  }
+
+  private settle(error: Error | null): void {
+    if (error) this.failure ??= error;
+    this.inFlight--;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
   }
 }
 

@@ -23,6 +23,19 @@ export function abGroupOf(userId: string): AbGroup {
   return (digest[digest.length - 1] & 1) === 0 ? 'treatment' : 'control';
 }
 
+const contextFieldsCache = new Map<string, string>();
+
+/** Shared by all users of one profile (90 of them) rather than one string per user. */
+function contextFields(segment: Segment, activity: ActivityLevel, style: CookingStyle): string {
+  const key = `${segment}/${activity}/${style}`;
+  let fields = contextFieldsCache.get(key);
+  if (fields === undefined) {
+    fields = `"user_segment":"${segment}","activity_level":"${activity}","cooking_style":"${style}"`;
+    contextFieldsCache.set(key, fields);
+  }
+  return fields;
+}
+
 export class User {
   readonly anonymousId: string;
   readonly segment: Segment;
@@ -42,8 +55,7 @@ export class User {
     this.style = COOKING_STYLES.sampleIndex(rng);
     this.partition = kafkaPartition(userId, PARTITIONS);
     this.rates = clickRates(this.segment, this.activity, this.cookingStyle);
-    this.contextFields =
-      `"user_segment":"${this.segment}","activity_level":"${this.activity}","cooking_style":"${this.cookingStyle}"`;
+    this.contextFields = contextFields(this.segment, this.activity, this.cookingStyle);
   }
 
   get cookingStyle(): CookingStyle {

@@ -123,7 +123,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
  */
 function blockingParents(session: Session, id: string, scheduled: Set<string>): string[] {
   const { graph, manifest } = session;
-  const parents = graph.parents.get(id) ?? [];
+  const parents = builtParents(session, id);
   if (manifest.nodes[id]!.resourceType === 'test') return parents;
   const upstream = new Set(parents);
   const downstream = graph.reach(id, 'down');
@@ -134,4 +134,15 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
     }),
   );
   return [...parents, ...tests];
+}
+
+/** Parents that exist in the warehouse: an ephemeral parent is replaced by what it reads from. */
+function builtParents(session: Session, id: string): string[] {
+  const out = new Set<string>();
+  for (const p of session.graph.parents.get(id) ?? []) {
+    const parent = session.manifest.nodes[p]!;
+    if (parent.resourceType === 'model' && parent.config.materialized === 'ephemeral') for (const q of builtParents(session, p)) out.add(q);
+    else out.add(p);
+  }
+  return [...out];
 }

@@ -18,9 +18,6 @@ const ENV_PATTERN = /\{\{\s*env_var\s+(?:"([^"]+)"|'([^']+)')(?:\s+(?:"([^"]*)"|
 export function interpolateEnv(text: string, where?: SourcePosition): string {
   return text.replace(ENV_PATTERN, (_m, a, b, c, d) => {
     const name = (a ?? b) as string;
-    const value = envVar(name, c ?? d, where);
-    // Every value interpolated into a profile may be a credential: never let it reach a log.
-    registerSecret(value);
-    return value;
+    return envVar(name, c ?? d, where);
   });
 }

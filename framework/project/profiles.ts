@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { interpolateEnv } from './env-var.js';
+import { isSecretName, registerSecret } from './secrets.js';
 import { didYouMean } from './suggest.js';
 import type { Target } from './types.js';
 import { validate } from './validate.js';
@@ -31,7 +32,12 @@ export function loadTarget(root: string, requested?: string): Target {
 }
 
 function interpolate(value: unknown, file: YamlFile, at: (string | number)[]): unknown {
-  if (typeof value === 'string') return interpolateEnv(value, file.locate(at));
+  if (typeof value === 'string') {
+    const text = interpolateEnv(value, file.locate(at));
+    // A credential key's value never reaches a log or an artifact, whichever variable it came from.
+    if (isSecretName(String(at[at.length - 1]))) registerSecret(text);
+    return text;
+  }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, file, [...at, i]));
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, file, [...at, k])]));

@@ -3,7 +3,7 @@
  * look secret. Anything printed, logged or written as an artifact passes through `redact`.
  */
 const secrets = new Set<string>();
-const SECRET_NAME = /PASS|SECRET|TOKEN|KEY|CREDENTIAL|JWT/i;
+const SECRET_NAME = /PASS|SECRET|TOKEN|CREDENTIAL|JWT|ACCESS_KEY|API_KEY|PRIVATE_KEY|^key$/i;
 
 export function registerSecret(value: string): void {
   if (value.length >= 4) secrets.add(value);

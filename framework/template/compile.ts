@@ -11,6 +11,7 @@ import { positionOf } from './position.js';
 import { staticConfig } from './static-config.js';
 import type { RenderState, Runtime } from './state.js';
 import { withCtes } from './ctes.js';
+import { builtinTestDefaults } from './builtins/tests.js';
 import type { ModuleMacro } from './macros.js';
 import type { Template } from './interpreter.js';
 
@@ -122,7 +123,7 @@ export class Compiler {
       state.dependsOn.add(node.attachedTo!);
       const tested = state.relationOf(node.attachedTo!);
       const where = node.config.where;
-      Object.assign(context, node.args, {
+      Object.assign(context, builtinTestDefaults[node.testName!], node.args, {
         model: where ? `(select * from ${tested} where ${where})` : tested,
         column_name: node.columnName,
       });

@@ -67,7 +67,8 @@ export function interpret(ast: hbs.AST.Program, file: string, helpers: Map<strin
     const name = (b.path as hbs.AST.PathExpression).original;
     const fn = (context: unknown, options?: { data?: Record<string, unknown> }) => program(b.program, push(frame, context, options?.data));
     const inverse = (context: unknown, options?: { data?: Record<string, unknown> }) => program(b.inverse, push(frame, context, options?.data));
-    const args = () => b.params.map((p) => expression(p, frame));
+    // Block conditions may test optional names ({{#if allow}}): missing is falsy there, not an error.
+    const args = () => b.params.map((p) => (p.type === 'PathExpression' && BUILTIN_BLOCKS.has(name) ? lookup(p as hbs.AST.PathExpression, frame, true) : expression(p, frame)));
     switch (name) {
       case 'if':
         return truthy(args()[0]) ? program(b.program, frame) : program(b.inverse, frame);
@@ -126,10 +127,11 @@ export function interpret(ast: hbs.AST.Program, file: string, helpers: Map<strin
     }
   };
 
-  const lookup = (p: hbs.AST.PathExpression, frame: Frame): unknown => {
+  const lookup = (p: hbs.AST.PathExpression, frame: Frame, lenient = false): unknown => {
     let value: unknown = p.data ? frame.data : frame.contexts[Math.min(p.depth, frame.contexts.length - 1)];
     for (const part of p.parts) {
       if (value === null || value === undefined || !(part in Object(value))) {
+        if (lenient) return undefined;
         const known = p.data ? Object.keys(frame.data) : [...helpers.keys(), ...Object.keys(Object(frame.contexts[0]))];
         return fail(`"${p.original}" is not a known variable, macro or helper`, p.loc, didYouMean(part, known));
       }
@@ -143,6 +145,8 @@ export function interpret(ast: hbs.AST.Program, file: string, helpers: Map<strin
 
   return (context, options) => program(ast, { contexts: [context], data: { root: context, ...(options?.data ?? {}) } });
 }
+
+const BUILTIN_BLOCKS = new Set(['if', 'unless', 'with', 'each']);
 
 function push(frame: Frame, context: unknown, data?: Record<string, unknown>): Frame {
   return { contexts: [context, ...frame.contexts], data: data ?? frame.data };

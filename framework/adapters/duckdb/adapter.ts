@@ -3,7 +3,7 @@ import type { Adapter, ExecResult, QueryResult } from '../adapter.js';
 import type { ExternalLocation, Relation, Target } from '../../project/types.js';
 import { DuckDbConnection } from './connection.js';
 import { duckdbDialect, duckdbKysely } from './dialect.js';
-import { informationSchemaIntrospector } from './introspector.js';
+import { informationSchemaIntrospector } from '../information-schema.js';
 import { duckdbMacros } from './macros.js';
 
 /** The embedded default target: a DuckDB file, no server. */

@@ -1,26 +1,12 @@
-import { DefaultQueryCompiler, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, sql, type Dialect as KyselyDialect } from 'kysely';
-import type { Column, Dialect } from '../adapter.js';
+import { sql } from 'kysely';
+import type { Dialect } from '../adapter.js';
 import type { Relation } from '../../project/types.js';
-import { kyselyStatements } from '../kysely-statements.js';
+import { compileOnlyKysely, kyselyStatements } from '../kysely-statements.js';
 
-/** Values are inlined as literals (the statements are executed as text), quoted by kysely's compiler. */
-class DuckDbQueryCompiler extends DefaultQueryCompiler {
-  protected override appendValue(value: unknown): void {
-    this.appendImmediateValue(value);
-  }
-}
-
-const kyselyDialect: KyselyDialect = {
-  createAdapter: () => new PostgresAdapter(),
-  createDriver: () => new DummyDriver(),
-  createIntrospector: (db) => new PostgresIntrospector(db),
-  createQueryCompiler: () => new DuckDbQueryCompiler(),
-};
-
-/** Compile-only: the dummy driver never connects; statements run through our own connection. */
-export const duckdbKysely = new Kysely<any>({ dialect: kyselyDialect });
+export const duckdbKysely = compileOnlyKysely();
 const db = duckdbKysely;
 
+/** DuckDB has no table properties: partitioning and the like are Iceberg's and are ignored here. */
 export const duckdbDialect: Dialect = {
   ...kyselyStatements(db),
   replaceTable(rel: Relation, select: string): string {
@@ -28,9 +14,6 @@ export const duckdbDialect: Dialect = {
   },
   createTable(rel: Relation, select: string): string {
     return db.schema.createTable(name(rel)).as(sql.raw(select)).compile().sql;
-  },
-  addColumn(rel: Relation, column: Column): string {
-    return db.schema.alterTable(name(rel)).addColumn(column.name, sql.raw(column.type)).compile().sql;
   },
 };
 

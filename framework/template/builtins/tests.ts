@@ -24,3 +24,10 @@ from {{model}}
 group by {{#each combination_of_columns}}{{#if @index}}, {{/if}}{{quote this}}{{/each}}
 having count(*) > 1`,
 };
+
+/** Optional arguments of the built-in tests, with their defaults (strict templates need every name known). */
+export const builtinTestDefaults: Record<string, Record<string, unknown>> = {
+  relationships: { allow: undefined },
+  accepted_range: { min_value: undefined, max_value: undefined, inclusive: true },
+  row_count: { min: undefined, max: undefined },
+};

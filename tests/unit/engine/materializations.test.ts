@@ -214,3 +214,16 @@ describe('materializations on DuckDB', () => {
     expect(inline.stdout).toContain('| 100 |');
   });
 });
+
+describe('scheduling through ephemeral models', () => {
+  it('a model waits for the seed its ephemeral parent reads, even with many threads', async () => {
+    const root = tempProject({
+      'seeds/big.csv': 'id\n' + Array.from({ length: 20000 }, (_, i) => i).join('\n') + '\n',
+      'models/eph.sql': '{{config materialized="ephemeral"}}select id from {{ref "big"}}',
+      'models/uses_eph.sql': '{{config materialized="table"}}select count(*) as n from {{ref "eph"}}',
+    });
+    const r = await cli(root, 'build', '--threads', '4');
+    expect(r.code).toBe(0);
+    expect(await query(root, 'select n from main.uses_eph')).toEqual([{ n: 20000 }]);
+  });
+});

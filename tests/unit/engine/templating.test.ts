@@ -140,3 +140,11 @@ describe('template errors name the file and line, exit 2', () => {
     expect(r.stderr).toMatch(/dependency cycle: (a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c)/);
   });
 });
+
+describe('block conditions', () => {
+  it('treat a missing name as false in #if/#unless but reject it in output', async () => {
+    const root = tempProject({ 'models/a.sql': "select {{#if maybe}}1{{else}}2{{/if}} as a, {{#unless maybe}}3{{/unless}} as b{{#each (list 'x' 'y')}}, '{{this}}{{@index}}' as c{{@index}}{{/each}}" });
+    expect((await cli(root, 'compile')).code).toBe(0);
+    expect(manifest(root).nodes['model.t.a'].compiledSql).toBe("select 2 as a, 3 as b, 'x0' as c0, 'y1' as c1");
+  });
+});

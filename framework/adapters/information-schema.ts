@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { Column, Dialect, Introspector, QueryResult } from '../adapter.js';
-import type { Relation } from '../../project/types.js';
+import type { Column, Dialect, Introspector, QueryResult } from './adapter.js';
+import type { Relation } from '../project/types.js';
 
 /**
  * information_schema lookups, built with kysely; DuckDB and Trino agree on these tables. `catalog`

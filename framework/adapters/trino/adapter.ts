@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import type { Adapter, ExecResult, QueryResult } from '../adapter.js';
+import { ConfigError } from '../../errors.js';
+import type { ExternalLocation, Relation, Target } from '../../project/types.js';
+import { informationSchemaIntrospector } from '../information-schema.js';
+import { inferType, parseCsv } from '../csv.js';
+import { TrinoConnection, type TrinoSettings } from './connection.js';
+import { trinoDialect, trinoKysely } from './dialect.js';
+import { trinoMacros } from './macros.js';
+
+/** Rows per INSERT when loading a seed: keeps statements well under Trino's query size limit. */
+const SEED_CHUNK = 500;
+
+/**
+ * Trino with an Iceberg catalog: CTAS as CREATE OR REPLACE (one atomic commit), MERGE for
+ * incremental models, external sources registered as Hive tables over their S3 prefix.
+ */
+export class TrinoAdapter implements Adapter {
+  readonly type = 'trino' as const;
+  readonly dialect = trinoDialect;
+  readonly macros = trinoMacros;
+  readonly introspector;
+  private readonly connection: TrinoConnection;
+  private readonly catalog: string;
+  private readonly locationRoot?: string;
+  private readonly hiveCatalog: string;
+
+  constructor(target: Target, _root: string) {
+    const s = target.settings as unknown as TrinoSettings & { location_root?: string; staging?: { catalog?: string } };
+    if (!/^https?:\/\//.test(s.host)) throw new ConfigError(`trino target "${target.name}": host must be http(s)://host:port, got "${s.host}"`, { file: 'profiles.yml' });
+    this.catalog = s.catalog;
+    this.locationRoot = s.location_root?.replace(/\/$/, '');
+    this.hiveCatalog = s.staging?.catalog ?? 'hive';
+    this.connection = new TrinoConnection({ ...s, schema: target.schema });
+    this.introspector = informationSchemaIntrospector(trinoKysely, (sql) => this.query(sql), trinoDialect, this.catalog);
+  }
+
+  async connect(): Promise<void> {
+    await this.query('select 1');
+  }
+
+  async ensureSchema(schema: string): Promise<void> {
+    await this.execute(this.dialect.createSchema(schema, this.locationRoot ? `${this.locationRoot}/${schema}` : undefined));
+  }
+
+  async execute(sql: string): Promise<ExecResult> {
+    const result = await this.connection.run(sql);
+    return { ...(result.updateCount !== undefined ? { rowsAffected: result.updateCount } : {}), ...(result.queryId ? { queryId: result.queryId } : {}) };
+  }
+
+  query(sql: string): Promise<QueryResult> {
+    return this.connection.run(sql);
+  }
+
+  /** Iceberg commits each statement atomically; there is no multi-statement transaction to use. */
+  async atomically(statements: string[]): Promise<ExecResult[]> {
+    const results: ExecResult[] = [];
+    for (const sql of statements) results.push(await this.execute(sql));
+    return results;
+  }
+
+  externalRelation(source: Relation, external: ExternalLocation): string {
+    const table = this.dialect.relation(this.externalTable(source));
+    if (external.format === 'lines') return `(select line, "$path" as file_name from ${table})`;
+    return table;
+  }
+
+  /** A Hive external table over the source's prefix, re-pointed on every run (metadata only). */
+  async prepareExternal(source: Relation, external: ExternalLocation): Promise<void> {
+    if (!/^s3a?:\/\//.test(external.location)) {
+      throw new ConfigError(`external source ${source.schema}.${source.name}: on Trino the location must be an s3:// prefix, got "${external.location}"`);
+    }
+    const table = this.externalTable(source);
+    const format = { lines: 'TEXTFILE', json: 'JSON', csv: 'CSV', parquet: 'PARQUET' }[external.format];
+    const columns = external.format === 'lines' ? '(line varchar)' : undefined;
+    if (!columns) throw new ConfigError(`external format "${external.format}" on Trino needs declared columns; use format: lines`);
+    await this.execute(`create schema if not exists ${this.dialect.quote(table.database!)}.${this.dialect.quote(table.schema)}`);
+    await this.execute(`drop table if exists ${this.dialect.relation(table)}`);
+    const location = external.location.endsWith('/') ? external.location : `${external.location}/`;
+    await this.execute(`create table ${this.dialect.relation(table)} ${columns} with (external_location = ${this.dialect.literal(location)}, format = ${this.dialect.literal(format)})`);
+  }
+
+  async loadSeed(rel: Relation, csvPath: string, columnTypes: Record<string, string>): Promise<number> {
+    const [header, ...rows] = parseCsv(readFileSync(csvPath, 'utf8')).filter((r) => r.length > 1 || r[0] !== '');
+    if (!header) throw new ConfigError(`seed ${csvPath} is empty`);
+    const types = header.map((name, i) => columnTypes[name] ?? inferType(rows.map((r) => r[i] ?? '')));
+    const value = (v: string | undefined, i: number) => (v === undefined || v === '' ? `CAST(NULL AS ${types[i]})` : `CAST(${this.dialect.literal(v)} AS ${types[i]})`);
+    const columns = header.map((h) => this.dialect.quote(h)).join(', ');
+    const chunk = (part: string[][]) => `select * from (values ${part.map((r) => `(${header.map((_, i) => value(r[i], i)).join(', ')})`).join(', ')}) as v(${columns})`;
+    // Build aside, then swap in with one CREATE OR REPLACE: readers never see a half-loaded seed.
+    const staging: Relation = { schema: rel.schema, name: `${rel.name}__fw_seed` };
+    const empty = `select * from (values (${types.map((t) => `CAST(NULL AS ${t})`).join(', ')})) as v(${columns}) where false`;
+    await this.execute(this.dialect.replaceTable(staging, rows.length ? chunk(rows.slice(0, SEED_CHUNK)) : empty, {}));
+    for (let i = SEED_CHUNK; i < rows.length; i += SEED_CHUNK) {
+      await this.execute(this.dialect.insert(staging, header, chunk(rows.slice(i, i + SEED_CHUNK))));
+    }
+    await this.execute(this.dialect.replaceTable(rel, `select * from ${this.dialect.relation(staging)}`, {}));
+    await this.execute(this.dialect.drop(staging, 'table'));
+    return rows.length;
+  }
+
+  async currentSnapshot(rel: Relation): Promise<string | undefined> {
+    if ((await this.introspector.relationType(rel)) !== 'table') return undefined;
+    const snapshots = this.dialect.relation({ schema: rel.schema, name: `${rel.name}$snapshots` });
+    const { rows } = await this.query(`select cast(snapshot_id as varchar) as id from ${snapshots} order by committed_at desc limit 1`);
+    return rows[0]?.id as string | undefined;
+  }
+
+  cancel(): Promise<void> {
+    return this.connection.cancel();
+  }
+
+  async close(): Promise<void> {}
+
+  private externalTable(source: Relation): Relation {
+    return { database: this.hiveCatalog, schema: source.schema, name: source.name };
+  }
+}

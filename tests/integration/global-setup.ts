@@ -1,0 +1,5 @@
+import { ensureStack } from './stack.js';
+
+export default function setup(): void {
+  ensureStack();
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from '../unit/support/project.js';
+import { rows, runResults, trinoProject } from './support.js';
+
+describe('Trino/Iceberg adapter against the local stack', () => {
+  it('builds seeds, views, tables with Iceberg properties, ephemerals and incremental strategies', async () => {
+    const { root, schema } = trinoProject({
+      'seeds/countries.csv': 'code,name\nKR,Korea\nUS,"United States, of"\n',
+      'models/events.sql': "{{config materialized=\"table\" properties=(var \"props\")}}select * from (values (1, 'KR', DATE '2025-08-01', 10), (2, 'KR', DATE '2025-08-02', 20), (3, 'US', DATE '2025-08-02', 30)) as t(id, country, day, amount)",
+      'models/eph.sql': '{{config materialized="ephemeral"}}select e.id, c.name, e.amount from {{ref "events"}} e join {{ref "countries"}} c on c.code = e.country',
+      'models/by_country.sql': '{{config materialized="view"}}select name, sum(amount) as total from {{ref "eph"}} group by name',
+      'models/merged.sql': '{{config materialized="incremental" unique_key="id"}}select id, amount{{#if (is_incremental)}} + 1 as amount{{else}} as amount{{/if}} from {{ref "events"}}',
+      'models/appended.sql': '{{config materialized="incremental" incremental_strategy="append"}}select id, amount from {{ref "events"}}',
+      'models/replaced.sql': '{{config materialized="incremental" incremental_strategy="delete+insert" unique_key="country"}}select country, id from {{ref "events"}}{{#if (is_incremental)}} where country = \'KR\'{{/if}}',
+      'project.yml': "name: t\nvars:\n  props: {partitioning: ['day'], format_version: 2, sorted_by: ['id']}\n",
+    });
+    const first = await cli(root, 'build');
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(await rows(`select name, total from iceberg.${schema}.by_country order by name`)).toEqual([
+      { name: 'Korea', total: 30 },
+      { name: 'United States, of', total: 30 },
+    ]);
+    const ddl = String((await rows(`show create table iceberg.${schema}.events`))[0]!['Create Table']);
+    expect(ddl).toContain("partitioning = ARRAY['day']");
+    expect(ddl).toContain("sorted_by = ARRAY['id ASC NULLS FIRST']");
+    const results = runResults(root).results;
+    const events = results.find((r) => r.unique_id === 'model.t.events')!;
+    expect(events.snapshot_id).toMatch(/^-?\d+$/);
+    expect(events.query_ids[0]).toMatch(/^\d{8}_\d{6}_\d{5}_\w+$/);
+    expect(events.rows_affected).toBe(3);
+
+    const second = await cli(root, 'run', '-s', 'merged', 'appended', 'replaced');
+    expect(second.code).toBe(0);
+    expect(await rows(`select id, amount from iceberg.${schema}.merged order by id`)).toEqual([
+      { id: 1, amount: 11 },
+      { id: 2, amount: 21 },
+      { id: 3, amount: 31 },
+    ]);
+    expect(await rows(`select count(*) as n from iceberg.${schema}.appended`)).toEqual([{ n: 6 }]);
+    expect(await rows(`select country, id from iceberg.${schema}.replaced order by id`)).toEqual([
+      { country: 'KR', id: 1 },
+      { country: 'KR', id: 2 },
+      { country: 'US', id: 3 },
+    ]);
+    const merge = runResults(root).results.find((r) => r.unique_id === 'model.t.merged')!;
+    expect(merge.message).toBe('merge (3 rows)');
+    expect(merge.snapshot_id).not.toBe(results.find((r) => r.unique_id === 'model.t.merged')!.snapshot_id);
+    const snapshots = await rows(`select count(*) as n from iceberg.${schema}."merged$snapshots"`);
+    expect(Number(snapshots[0]!.n)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('evolves the schema of an incremental table (append_new_columns)', async () => {
+    const { root, schema } = trinoProject({ 'models/inc.sql': '{{config materialized="incremental" unique_key="id" on_schema_change="append_new_columns"}}select 1 as id' });
+    expect((await cli(root, 'run')).code).toBe(0);
+    writeFileSync(join(root, 'models/inc.sql'), "{{config materialized=\"incremental\" unique_key=\"id\" on_schema_change=\"append_new_columns\"}}select 2 as id, 'x' as extra");
+    expect((await cli(root, 'run')).code).toBe(0);
+    expect(await rows(`select id, extra from iceberg.${schema}.inc order by id`)).toEqual([
+      { id: 1, extra: null },
+      { id: 2, extra: 'x' },
+    ]);
+  });
+
+  it('a failing model reports the Trino error, the model and the compiled SQL path, and leaves the old table', async () => {
+    const { root, schema } = trinoProject({ 'models/t.sql': '{{config materialized="table"}}select 1 as id' });
+    expect((await cli(root, 'run')).code).toBe(0);
+    writeFileSync(join(root, 'models/t.sql'), '{{config materialized="table"}}select id / 0 as id from (values 1) as v(id)');
+    const r = await cli(root, 'run');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ERROR table model');
+    expect(r.stdout).toContain('Division by zero');
+    expect(r.stdout).toContain('compiled SQL: target/run/models/t.sql');
+    expect(await rows(`select id from iceberg.${schema}.t`)).toEqual([{ id: 1 }]);
+  });
+
+  it('Trino down: a clear error naming the URL, exit non-zero', async () => {
+    const { root } = trinoProject({ 'models/t.sql': 'select 1 as id' });
+    writeFileSync(join(root, 'profiles.yml'), 'targets:\n  prod: {type: trino, host: "http://127.0.0.1:1", catalog: iceberg, schema: x, retries: 1}\n');
+    const r = await cli(root, 'run', '--target', 'prod');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot reach Trino at http://127.0.0.1:1: ECONNREFUSED');
+  });
+});
