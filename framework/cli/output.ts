@@ -47,6 +47,17 @@ export class Reporter {
     }
   }
 
+  unit(result: NodeResult & { diff?: string[] }, index: number, total: number): void {
+    if (this.format === 'json') {
+      this.json({ level: result.status === 'pass' ? 'info' : 'error', event: 'unit_test_done', ...result });
+      return;
+    }
+    const label = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' }[result.status as 'pass' | 'fail' | 'error'] ?? result.status.toUpperCase();
+    const name = result.unique_id.split('.').slice(2).join('.');
+    this.info(`${`${index} of ${total} ${label} unit test ${name} `.padEnd(72, '.')} [${label} in ${result.execution_time.toFixed(2)}s]`);
+    if (result.status !== 'pass') process.stdout.write(`    ${redact(result.message)}\n${(result.diff ?? []).map((d) => `      ${redact(d)}\n`).join('')}`);
+  }
+
   summary(results: NodeResult[], elapsed: number): void {
     const count = (s: string) => results.filter((r) => r.status === s).length;
     const parts = ['success', 'pass', 'warn', 'fail', 'error', 'skipped'].map((s) => [s, count(s)] as const).filter(([, c]) => c > 0);

@@ -73,7 +73,7 @@ export const EVENT_GAP_MS = { min: 5_000, max: 120_000 } as const;
  * page, and CTR needs enough of them to be measurable); the rest are uniform.
  */
 export const TRANSITIONS: Partial<Record<EventName, Weighted<EventName>>> = {
-  view_page: new Weighted([['search_recipe', 1], ['view_recipe_list', 1], ['view_ads', 1.5], ['click_auth_button', 0.5]]),
+  view_page: new Weighted([['search_recipe', 1], ['view_recipe_list', 1], ['view_ads', 2], ['click_auth_button', 0.5]]),
   click_auth_button: new Weighted([['auth_success', 1], ['view_page', 1]]),
   auth_success: new Weighted([['view_page', 1], ['view_recipe_list', 1]]),
   search_recipe: new Weighted([['view_recipe_list', 1], ['click_recipe', 1], ['view_page', 1]]),

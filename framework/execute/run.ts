@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { ExecutionError } from '../errors.js';
+import { ConfigError, ExecutionError } from '../errors.js';
 import { materialize } from '../materialize/index.js';
 import type { SelectionRequest } from '../graph/selector.js';
 import type { SourceNode } from '../project/types.js';
@@ -15,6 +15,10 @@ export type RunCommand = 'run' | 'build' | 'seed' | 'test';
 
 export interface RunRequest extends SelectionRequest {
   command: RunCommand;
+  /** Results produced before the DAG runs (unit tests), kept in run_results.json too. */
+  prelude?: NodeResult[];
+  /** `test --unit`: nothing from the DAG. */
+  skipDag?: boolean;
   threads?: number;
   failFast?: boolean;
   fullRefresh?: boolean;
@@ -37,10 +41,12 @@ const RUNS: Record<RunCommand, (n: CompiledNode) => boolean> = {
 export async function executeRun(session: Session, request: RunRequest, events: RunEvents = {}): Promise<RunResults> {
   const { graph, manifest, adapter, compiler, project, targetDir } = session;
   const selected = session.selector.select({ ...request, withTests: request.command === 'test' || request.command === 'build' });
-  const ids = graph.order(selected).filter((id) => {
-    const node = manifest.nodes[id]!;
-    return RUNS[request.command](node) && node.config.materialized !== 'ephemeral';
-  });
+  const ids = request.skipDag
+    ? []
+    : graph.order(selected).filter((id) => {
+        const node = manifest.nodes[id]!;
+        return RUNS[request.command](node) && node.config.materialized !== 'ephemeral';
+      });
   writeManifest(targetDir, manifest);
   const nodes = ids.map((id) => manifest.nodes[id]!);
   events.onPlan?.(nodes);
@@ -49,8 +55,12 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const schemas = new Map<string, Promise<void>>();
   const externals = new Map<string, Promise<void>>();
 
-  await adapter.connect();
-  for (const hook of project.file.onRunStart) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-start'));
+  // Nothing to execute (e.g. `test --unit`): the warehouse is not even opened.
+  const touchWarehouse = ids.length > 0;
+  if (touchWarehouse) {
+    await adapter.connect();
+    for (const hook of project.file.onRunStart) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-start'));
+  }
 
   const prepare = async (node: CompiledNode): Promise<void> => {
     for (const dep of node.dependsOn) {
@@ -80,7 +90,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     try {
       await prepare(node);
       if (node.resourceType === 'test') {
-        const outcome = await runTest(adapter, compiler, node, record);
+        const outcome = await runTest(adapter, compiler, node, record, `${project.target.schema}_audit`);
         return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) });
       }
       const result = await materialize({ adapter, compiler, fullRefresh: !!request.fullRefresh, record }, node);
@@ -93,6 +103,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         ...(snapshot ? { snapshot_id: snapshot } : {}),
       });
     } catch (error) {
+      if (error instanceof ConfigError) return finish({ status: 'error', message: error.format() });
       const detail = error instanceof ExecutionError && error.details.queryId ? ` (query ${error.details.queryId})` : '';
       return finish({ status: 'error', message: `${(error as Error).message}${detail}\n  compiled SQL: ${compiledPath}` });
     }
@@ -107,11 +118,11 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     onDone: (r) => events.onDone?.(manifest.nodes[r.unique_id]!, r, index.get(r.unique_id)!),
   });
 
-  for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));
+  if (touchWarehouse) for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));
   const runResults: RunResults = {
     metadata: { generatedAt: new Date().toISOString(), command: request.command, target: project.target.name, invocationId: randomUUID() },
     elapsed_time: (Date.now() - started) / 1000,
-    results,
+    results: [...(request.prelude ?? []), ...results],
   };
   writeJson(join(targetDir, 'run_results.json'), runResults);
   return runResults;

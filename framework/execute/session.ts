@@ -16,6 +16,8 @@ export interface Session {
   project: Project;
   adapter: Adapter;
   compiler: Compiler;
+  /** TS/JS macro modules, for other compilers of the same project (unit tests). */
+  modules: Map<string, Record<string, ModuleMacro>>;
   manifest: Manifest;
   graph: Graph;
   selector: Selector;
@@ -29,7 +31,8 @@ export interface SessionOptions extends LoadOptions {
 export async function openSession(options: SessionOptions): Promise<Session> {
   const project = loadProject(options);
   const adapter = await createAdapter(project.target, project.file.root);
-  const compiler = new Compiler(project, adapter, await loadModuleMacros(project));
+  const modules = await loadModuleMacros(project);
+  const compiler = new Compiler(project, adapter, modules);
   const manifest = compiler.compile();
   const graph = new Graph(manifest.nodes);
   const previous: PreviousState = options.stateDir ? readPreviousState(options.stateDir) : {};
@@ -37,6 +40,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     project,
     adapter,
     compiler,
+    modules,
     manifest,
     graph,
     selector: new Selector(graph, project.selectors, previous),

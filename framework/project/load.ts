@@ -6,7 +6,7 @@ import { baseName, foldersOf, listFiles } from './discover.js';
 import { genericTest } from './generic-tests.js';
 import { loadTarget } from './profiles.js';
 import { didYouMean } from './suggest.js';
-import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SourceNode, TestNode } from './types.js';
+import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SourceNode, TestNode, UnitTest } from './types.js';
 import { validate } from './validate.js';
 import { readYaml, type YamlFile } from './yaml-file.js';
 
@@ -39,6 +39,7 @@ export function loadProject(options: LoadOptions): Project {
     byName: new Map([...loader.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'seed').map((n) => [n.name, n.uniqueId])),
     macros: macros(root, file.paths.macros),
     selectors: selectors(root),
+    unitTests: loader.unitTests,
     vars: { ...file.vars, ...((target.settings.vars as Record<string, unknown> | undefined) ?? {}), ...(options.vars ?? {}) },
   };
 }
@@ -59,6 +60,7 @@ function projectFile(root: string, yaml: YamlFile): ProjectFile {
 
 class NodeLoader {
   readonly nodes = new Map<string, Node>();
+  readonly unitTests: UnitTest[] = [];
   private readonly byName = new Map<string, ModelNode | SeedNode>();
 
   constructor(
@@ -122,6 +124,7 @@ class NodeLoader {
         (doc[kind] ?? []).forEach((entry, i) => this.patch(rel, kind, entry, i));
       }
       (doc.sources ?? []).forEach((entry, i) => this.source(rel, entry, i));
+      (doc.unit_tests ?? []).forEach((entry, i) => this.unitTest(rel, entry, i));
     }
   }
 
@@ -180,6 +183,16 @@ class NodeLoader {
     node.description = entry.description ?? '';
     node.columns = (entry.columns ?? []).map(({ tests: _t, ...c }: Record<string, unknown>) => c);
     this.tests(yaml, node, entry, at);
+  }
+
+  private unitTest(yaml: YamlFile, entry: Record<string, any>, i: number): void {
+    const model = this.byName.get(entry.model);
+    if (!model || model.resourceType !== 'model') {
+      const names = [...this.byName.values()].filter((n) => n.resourceType === 'model').map((n) => n.name);
+      throw new ConfigError(`unit test "${entry.name}" tests model "${entry.model}", which does not exist`, yaml.locate(['unit_tests', i, 'model']), didYouMean(entry.model, names));
+    }
+    if (this.unitTests.some((u) => u.name === entry.name)) throw new ConfigError(`two unit tests are named "${entry.name}"`, yaml.locate(['unit_tests', i, 'name']));
+    this.unitTests.push({ ...(entry as Omit<UnitTest, 'origin' | 'overrides'>), overrides: entry.overrides ?? {}, origin: yaml.locate(['unit_tests', i]) });
   }
 
   private source(yaml: YamlFile, entry: Record<string, any>, i: number): void {

@@ -113,6 +113,24 @@ export interface TestNode extends BaseNode {
   rawSql: string;
 }
 
+/** Rows given to or expected from a unit test: inline objects, CSV text, or a CSV file. */
+export interface UnitRows {
+  format?: 'dict' | 'csv';
+  rows?: Record<string, unknown>[] | string;
+  file?: string;
+}
+
+/** A unit test of one model: fixed input rows per ref/source (or this), expected output rows. */
+export interface UnitTest {
+  name: string;
+  model: string;
+  description?: string;
+  given: (UnitRows & { input: string })[];
+  expect: UnitRows;
+  overrides: { vars?: Record<string, unknown>; is_incremental?: boolean; env_vars?: Record<string, string> };
+  origin: Origin;
+}
+
 export type Node = ModelNode | SeedNode | SourceNode | TestNode;
 export type BuildableNode = ModelNode | SeedNode;
 
@@ -171,6 +189,7 @@ export interface Project {
   byName: Map<string, string>;
   macros: MacroFile[];
   selectors: NamedSelector[];
+  unitTests: UnitTest[];
   /** Raw CLI --vars merged over project vars. */
   vars: Record<string, unknown>;
 }

@@ -70,6 +70,10 @@ export class Compiler {
     };
   }
 
+  nodeById(id: string): CompiledNode | undefined {
+    return this.nodes.get(id);
+  }
+
   /** Render a model or test for execution: final SQL with ephemeral models inlined as CTEs. */
   render(node: CompiledNode, runtime: Runtime): string {
     return this.renderWithState(node, runtime).sql;
@@ -110,7 +114,7 @@ export class Compiler {
   }
 
   private contextFor(node: Node, state: RenderState): Record<string, unknown> {
-    const self = 'relation' in node && node.relation?.schema ? this.adapter.dialect.relation(node.relation) : '';
+    const self = state.runtime.self ?? ('relation' in node && node.relation?.schema ? this.adapter.dialect.relation(node.relation) : '');
     const { intervalStart, intervalEnd } = state.runtime;
     const context: Record<string, unknown> = {
       // `{{this}}` prints the context itself: make that the node's own relation, as in dbt.
@@ -157,6 +161,8 @@ export class Compiler {
   }
 
   private relationText(id: string, state: RenderState): string {
+    const standIn = state.runtime.relations?.get(id);
+    if (standIn !== undefined) return standIn;
     const node = this.nodes.get(id);
     if (!node) {
       const name = this.project.nodes.get(id)?.name ?? id;

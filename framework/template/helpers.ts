@@ -43,6 +43,7 @@ export const coreHelpers: Record<string, Helper> = {
     const { values, options } = userArgs(args);
     const state = stateOf(options);
     const name = String(values[0]);
+    if (state.runtime.vars && name in state.runtime.vars) return state.runtime.vars[name];
     if (name in state.project.vars) return state.project.vars[name];
     if (values.length > 1) return values[1];
     throw new ConfigError(`var "${name}" is not defined in project.yml vars or --vars and has no default`, positionOf(state, `var "${name}"`, name), didYouMean(name, Object.keys(state.project.vars)));

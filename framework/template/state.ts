@@ -6,6 +6,11 @@ export interface Runtime {
   isIncremental: boolean;
   intervalStart?: Date;
   intervalEnd?: Date;
+  /** Unit tests: SQL standing in for refs/sources (by unique id) and for {{this}}. */
+  relations?: Map<string, string>;
+  self?: string;
+  /** Unit tests: vars over the project's. */
+  vars?: Record<string, unknown>;
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { ConfigError } from '../errors.js';
+import { didYouMean } from '../project/suggest.js';
 import type { Compiler } from '../template/compile.js';
 import type { CompiledNode } from '../template/manifest.js';
 
@@ -14,7 +16,8 @@ export interface TestOutcome {
  * Run one data test: count the rows its query returns, judge the count with warn_if / error_if
  * (default "!= 0") and the severity, and keep a few failing rows to show.
  */
-export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void): Promise<TestOutcome> {
+export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string): Promise<TestOutcome> {
+  await assertColumnExists(adapter, compiler, node);
   const sql = compiler.render(node, { isIncremental: false });
   record(sql);
   const limit = node.config.limit;
@@ -27,7 +30,32 @@ export async function runTest(adapter: Adapter, compiler: Compiler, node: Compil
   const status = severity === 'error' && errorIf(failures) ? 'fail' : warnIf(failures) ? 'warn' : 'pass';
   const sample = status === 'pass' ? [] : (await adapter.query(adapter.dialect.limit(sql, 5))).rows;
   const queryIds = result.queryId ? [result.queryId] : [];
-  return { status, failures, message: status === 'pass' ? 'pass' : `${failures} failing row${failures === 1 ? '' : 's'}`, sample, queryIds };
+  let message = status === 'pass' ? 'pass' : `${failures} failing row${failures === 1 ? '' : 's'}`;
+  if (node.config.store_failures) {
+    // Failing rows kept for inspection, replaced on every run, in the target's audit schema.
+    const audit = { schema: auditSchema, name: node.name.slice(0, 120) };
+    await adapter.ensureSchema(audit.schema);
+    const statement = adapter.dialect.replaceTable(audit, sql, {});
+    record(statement);
+    await adapter.execute(statement);
+    if (status !== 'pass') message += `; failing rows stored in ${adapter.dialect.relation(audit)}`;
+  }
+  return { status, failures, message, sample, queryIds };
+}
+
+/**
+ * A generic test on a column the tested relation does not have fails before any SQL runs, naming
+ * the YAML file and line that declared it.
+ */
+async function assertColumnExists(adapter: Adapter, compiler: Compiler, node: CompiledNode): Promise<void> {
+  if (node.resourceType !== 'test' || node.kind !== 'generic' || !node.columnName || !node.attachedTo) return;
+  const tested = compiler.nodeById(node.attachedTo);
+  if (!tested || !('relation' in tested) || (tested.resourceType === 'source' && tested.external)) return;
+  const columns = await adapter.introspector.columns(tested.relation);
+  if (columns.length && !columns.some((c) => c.name.toLowerCase() === node.columnName!.toLowerCase())) {
+    const where = `${node.origin.file}${node.origin.line ? `:${node.origin.line}` : ''}`;
+    throw new ConfigError(`test ${node.testName} (${where}) refers to column "${node.columnName}", which ${tested.name} does not have`, node.origin, didYouMean(node.columnName, columns.map((c) => c.name)));
+  }
 }
 
 /** "> 10", "!= 0", ">= 5": dbt's threshold syntax. */

@@ -1,6 +1,10 @@
 import { executeRun, type RunCommand } from '../../execute/run.js';
 import { isFailure } from '../../execute/results.js';
 import { bool, int, type ParsedArgs } from '../args.js';
+import type { Session } from '../../execute/session.js';
+import type { NodeResult } from '../../execute/results.js';
+import { runUnitTests } from '../../testing/unit-tests.js';
+import type { Reporter } from '../output.js';
 import { reporter, selection, session } from '../common.js';
 
 /** run, build, seed, test: execute the selection; exit 1 when anything errored or failed. */
@@ -15,16 +19,29 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    const prelude = command === 'test' && !bool(args, 'data') ? await unitTests(s, args, out) : [];
     const results = await executeRun(
       s,
-      { ...selection(args), command, failFast: bool(args, 'fail-fast'), fullRefresh: bool(args, 'full-refresh'), ...(threads ? { threads } : {}) },
+      { ...selection(args), command, prelude, skipDag: bool(args, 'unit'), failFast: bool(args, 'fail-fast'), fullRefresh: bool(args, 'full-refresh'), ...(threads ? { threads } : {}) },
       { onPlan: (n) => out.plan(n), onStart: (n, i) => out.start(n, i), onDone: (n, r, i) => out.done(n, r, i) },
     );
     out.summary(results.results, results.elapsed_time);
+    if (command === 'test' && !results.results.length) out.info('nothing to test in this selection');
     return results.results.some((r) => isFailure(r.status)) ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await s.adapter.close();
   }
+}
+
+/** Unit tests of the selected models, on an in-memory DuckDB; printed as they finish. */
+async function unitTests(s: Session, args: ParsedArgs, out: Reporter): Promise<NodeResult[]> {
+  const selected = s.selector.select(selection(args));
+  const tests = s.project.unitTests.filter((t) => selected.has(`model.${s.project.file.name}.${t.model}`));
+  if (!tests.length) return [];
+  out.info(`Running ${tests.length} unit test${tests.length === 1 ? '' : 's'} on an in-memory DuckDB`);
+  const outcomes = await runUnitTests(s, tests);
+  outcomes.forEach((o, i) => out.unit(o, i + 1, outcomes.length));
+  return outcomes;
 }
