@@ -48,6 +48,17 @@ export interface Introspector {
   queryColumns(select: string): Promise<Column[]>;
 }
 
+/** Iceberg's table history: what run_results records, and time travel, rollback and maintenance. */
+export interface Snapshots {
+  /** Latest snapshot id, or undefined when the table does not exist. */
+  current(rel: Relation): Promise<string | undefined>;
+  /** SQL reading `rel` as of a snapshot id or a timestamp. */
+  asOf(rel: Relation, version: { snapshot: string } | { timestamp: string }): string;
+  rollback(rel: Relation, snapshot: string): Promise<ExecResult>;
+  /** Run the maintenance procedures named in `config` (optimize, expire_snapshots, remove_orphan_files). */
+  maintain(rel: Relation, config: Record<string, Record<string, unknown> | boolean>): Promise<{ procedure: string; queryId?: string }[]>;
+}
+
 export interface Adapter {
   readonly type: 'duckdb' | 'trino';
   readonly dialect: Dialect;
@@ -65,8 +76,8 @@ export interface Adapter {
   /** Run statements so that either all take effect or none (a transaction where the engine has one). */
   atomically(statements: string[]): Promise<ExecResult[]>;
   loadSeed(rel: Relation, csvPath: string, columnTypes: Record<string, string>): Promise<number>;
-  /** Snapshot id of a table after a write (Iceberg); undefined for engines without snapshots. */
-  currentSnapshot(rel: Relation): Promise<string | undefined>;
+  /** Table versions (Iceberg); absent on engines without snapshots. */
+  readonly snapshots?: Snapshots;
   /** Cancel whatever is running (Ctrl-C). */
   cancel(): Promise<void>;
   close(): Promise<void>;

@@ -62,6 +62,37 @@ export function malformedLine(kind: MalformedKind, validLine: string, rng: Rng):
 }
 
 /**
+ * Which events of a slice (by plan index) are re-delivered, and which are copied into
+ * malformed lines of which kinds; drawn before the slice is rendered.
+ */
+export class BadInput {
+  readonly copies = new Map<number, number>();
+  readonly malformedKinds = new Map<number, MalformedKind[]>();
+  private readonly marked: Uint8Array;
+
+  constructor(rng: Rng, events: number, readonly duplicates: number, readonly malformed: number) {
+    this.marked = new Uint8Array(events);
+    for (let i = 0; i < duplicates; i++) {
+      const source = rng.int(0, events - 1);
+      this.copies.set(source, (this.copies.get(source) ?? 0) + 1);
+      this.marked[source] = 1;
+    }
+    for (let i = 0; i < malformed; i++) {
+      const source = rng.int(0, events - 1);
+      const kinds = this.malformedKinds.get(source) ?? [];
+      kinds.push(rng.pick(MALFORMED_KINDS));
+      this.malformedKinds.set(source, kinds);
+      this.marked[source] = 1;
+    }
+  }
+
+  /** Whether event `i` has any re-delivery or malformed copy (a cheap check for the common case). */
+  touches(i: number): boolean {
+    return this.marked[i] === 1;
+  }
+}
+
+/**
  * When a re-delivery of an event at `t` is staged: later in the same bucket, or in the
  * next bucket when that one is still before `end` (a retry that landed in the next
  * flush). Returns the instant used to order it among the staged lines.

@@ -136,10 +136,4 @@ export class Weighted<T> {
   sample(rng: Rng): T {
     return this.values[this.sampleIndex(rng)];
   }
-
-  /** The probability of entry i (weights normalised). */
-  probability(i: number): number {
-    const previous = i === 0 ? 0 : this.cumulative[i - 1];
-    return (this.cumulative[i] - previous) / this.total;
-  }
 }

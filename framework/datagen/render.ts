@@ -4,10 +4,10 @@
  * recipe, displayed list, ad) from one event to the next, so sessions can be rendered
  * interleaved, in global time order, with the same result as one after another.
  */
-import { abTestField, contextJson, serializeEvent } from './event.js';
+import { ContextCache, serializeEvent } from './event.js';
 import {
   AD_ID_RANGE, AD_POSITIONS, AD_TYPES, AUTH_TYPES, BROWSE_LIST_TYPES, DISPLAYED_RECIPES,
-  type AbGroup, type EventName, type PageName,
+  type EventName, type PageName,
 } from './model.js';
 import * as props from './properties.js';
 import { Rng } from './random.js';
@@ -40,24 +40,21 @@ export class SessionState {
 }
 
 export class EventRenderer {
-  private readonly abFields: Record<AbGroup, string>;
+  private readonly contexts: ContextCache;
 
   constructor(
     private readonly picker: RecipePicker,
     private readonly ab: AbWindow,
     private readonly encodedRate: number,
   ) {
-    this.abFields = {
-      treatment: abTestField('treatment', ab.startDate, ab.endDate),
-      control: abTestField('control', ab.startDate, ab.endDate),
-    };
+    this.contexts = new ContextCache(ab.startDate, ab.endDate);
   }
 
   /** The line of one event at `t`; `viewedPage` is the page a view_page shows. */
   render(session: SessionState, name: EventName, viewedPage: PageName | undefined, t: number): string {
     const rng = session.rng;
     const user = session.user;
-    const inTest = t >= this.ab.from && t < this.ab.to;
+    const group = t >= this.ab.from && t < this.ab.to ? user.abGroup : null;
     // The page the event happens on; some events then take the user to another page.
     const page = viewedPage ?? session.page;
     let properties: string;
@@ -115,23 +112,24 @@ export class EventRenderer {
         break;
       case 'view_ads':
         session.ad = { id: 'ad_' + rng.int(AD_ID_RANGE[0], AD_ID_RANGE[1]), type: rng.pick(AD_TYPES), position: rng.pick(AD_POSITIONS) };
-        properties = props.viewAdsProperties(rng, session.ad, inTest ? user.abGroup : null, user.cookingStyle);
+        properties = props.viewAdsProperties(rng, session.ad, group, user.cookingStyle);
         break;
       case 'click_ads':
         properties = props.clickAdsProperties(session.ad);
         break;
     }
     session.previous = name;
+    const eventId = rng.uuid();
+    const encoded = rng.chance(this.encodedRate);
     return serializeEvent({
       event_name: name,
-      event_id: rng.uuid(),
+      event_id: eventId,
       user_id: user.userId,
       anonymous_id: user.anonymousId,
       session_id: session.sessionId,
-      context: contextJson(page, user.contextFields, inTest ? this.abFields[user.abGroup] : ''),
-      event_properties: properties,
+      context: this.contexts.get(page, user.profile, group, encoded),
+      event_properties: encoded ? JSON.stringify(properties) : properties,
       timestamp: formatKst(t),
-      encoded: rng.chance(this.encodedRate),
     });
   }
 

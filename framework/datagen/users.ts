@@ -23,17 +23,28 @@ export function abGroupOf(userId: string): AbGroup {
   return (digest[digest.length - 1] & 1) === 0 ? 'treatment' : 'control';
 }
 
-const contextFieldsCache = new Map<string, string>();
+/** A user profile (segment × activity × cooking style) as it appears in a context. */
+export interface Profile {
+  /** Dense number of the profile, 0..89, for array-indexed caches. */
+  id: number;
+  /** `"user_segment":…,"activity_level":…,"cooking_style":…`, ready to splice into a context. */
+  contextFields: string;
+}
 
-/** Shared by all users of one profile (90 of them) rather than one string per user. */
-function contextFields(segment: Segment, activity: ActivityLevel, style: CookingStyle): string {
+const profiles = new Map<string, Profile>();
+
+/** Shared by all users of one profile rather than one string per user. */
+function profileOf(segment: Segment, activity: ActivityLevel, style: CookingStyle): Profile {
   const key = `${segment}/${activity}/${style}`;
-  let fields = contextFieldsCache.get(key);
-  if (fields === undefined) {
-    fields = `"user_segment":"${segment}","activity_level":"${activity}","cooking_style":"${style}"`;
-    contextFieldsCache.set(key, fields);
+  let profile = profiles.get(key);
+  if (profile === undefined) {
+    profile = {
+      id: profiles.size,
+      contextFields: `"user_segment":"${segment}","activity_level":"${activity}","cooking_style":"${style}"`,
+    };
+    profiles.set(key, profile);
   }
-  return fields;
+  return profile;
 }
 
 export class User {
@@ -44,8 +55,7 @@ export class User {
   readonly style: number;
   readonly partition: number;
   readonly rates: ClickRates;
-  /** `"user_segment":…,"activity_level":…,"cooking_style":…`, ready to splice into a context. */
-  readonly contextFields: string;
+  readonly profile: Profile;
   private group: AbGroup | undefined;
 
   constructor(readonly userId: string, rng: Rng) {
@@ -55,7 +65,7 @@ export class User {
     this.style = COOKING_STYLES.sampleIndex(rng);
     this.partition = kafkaPartition(userId, PARTITIONS);
     this.rates = clickRates(this.segment, this.activity, this.cookingStyle);
-    this.contextFields = contextFields(this.segment, this.activity, this.cookingStyle);
+    this.profile = profileOf(this.segment, this.activity, this.cookingStyle);
   }
 
   get cookingStyle(): CookingStyle {

@@ -12,6 +12,8 @@ export interface NodeResult {
   failures?: number;
   query_ids: string[];
   snapshot_id?: string;
+  /** Snapshot before this run wrote; null when the run created the table. */
+  previous_snapshot_id?: string | null;
   compiled_path?: string;
   sample?: Record<string, unknown>[];
 }

@@ -93,14 +93,18 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         const outcome = await runTest(adapter, compiler, node, record, `${project.target.schema}_audit`);
         return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) });
       }
+      // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
+      const history = node.resourceType === 'model' || node.resourceType === 'seed' ? adapter.snapshots : undefined;
+      const previous = history ? await history.current(node.relation) : undefined;
       const result = await materialize({ adapter, compiler, fullRefresh: !!request.fullRefresh, record }, node);
-      const snapshot = node.resourceType === 'model' || node.resourceType === 'seed' ? await adapter.currentSnapshot(node.relation) : undefined;
+      const snapshot = history ? await history.current(node.relation) : undefined;
       return finish({
         status: 'success',
         message: result.message,
         query_ids: result.queryIds,
         ...(result.rowsAffected !== undefined ? { rows_affected: result.rowsAffected } : {}),
         ...(snapshot ? { snapshot_id: snapshot } : {}),
+        ...(history ? { previous_snapshot_id: previous ?? null } : {}),
       });
     } catch (error) {
       if (error instanceof ConfigError) return finish({ status: 'error', message: error.format() });

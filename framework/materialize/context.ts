@@ -19,9 +19,7 @@ export interface MaterializeResult {
 }
 
 export function render(ctx: MaterializeContext, node: CompiledNode, runtime: Runtime): string {
-  const sql = ctx.compiler.render(node, runtime);
-  ctx.record(sql);
-  return sql;
+  return ctx.compiler.render(node, runtime);
 }
 
 /** Run statements atomically and record them. */

@@ -18,6 +18,7 @@ describe('Trino/Iceberg adapter against the local stack', () => {
     });
     const first = await cli(root, 'build');
     expect(first.stderr).toBe('');
+    expect(first.stdout).not.toContain('ERROR');
     expect(first.code).toBe(0);
     expect(await rows(`select name, total from iceberg.${schema}.by_country order by name`)).toEqual([
       { name: 'Korea', total: 30 },
@@ -81,5 +82,55 @@ describe('Trino/Iceberg adapter against the local stack', () => {
     const r = await cli(root, 'run', '--target', 'prod');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot reach Trino at http://127.0.0.1:1: ECONNREFUSED');
+  });
+});
+
+describe('Iceberg history: snapshots in run_results, time travel, rollback, maintain', () => {
+  it('reads a model as of an earlier snapshot, rolls a run back, and runs table maintenance', async () => {
+    const model = (v: number) => `{{config materialized="incremental" unique_key="id"}}select * from (values (1, ${v}), (${v + 1}, ${v})) as t(id, v)`;
+    const { root, schema } = trinoProject({
+      'models/hist.sql': model(1),
+      'models/hist.yml': "models:\n  - name: hist\n    config:\n      maintenance: {optimize: {file_size_threshold: '10MB'}, expire_snapshots: {retention_threshold: '7d'}, remove_orphan_files: {retention_threshold: '7d'}}\n",
+    });
+    expect((await cli(root, 'run')).code).toBe(0);
+    const first = runResults(root).results[0]!;
+    expect(first.previous_snapshot_id).toBeNull();
+    writeFileSync(join(root, 'models/hist.sql'), model(5));
+    expect((await cli(root, 'run')).code).toBe(0);
+    const second = runResults(root).results[0]!;
+    expect(second.previous_snapshot_id).toBe(first.snapshot_id);
+    expect(await rows(`select id, v from iceberg.${schema}.hist order by id`)).toEqual([
+      { id: 1, v: 5 },
+      { id: 2, v: 1 },
+      { id: 6, v: 5 },
+    ]);
+
+    const past = await cli(root, 'show', 'hist', '--as-of', String(first.snapshot_id), '--output', 'json');
+    expect(past.code).toBe(0);
+    expect(JSON.parse(past.stdout).sort((a: { id: number }, b: { id: number }) => a.id - b.id)).toEqual([
+      { id: 1, v: 1 },
+      { id: 2, v: 1 },
+    ]);
+
+    const undo = await cli(root, 'rollback');
+    expect(undo.code).toBe(0);
+    expect(undo.stdout).toContain(`rolled back to snapshot ${first.snapshot_id}`);
+    expect(await rows(`select id, v from iceberg.${schema}.hist order by id`)).toEqual([
+      { id: 1, v: 1 },
+      { id: 2, v: 1 },
+    ]);
+
+    const maintain = await cli(root, 'maintain', '-s', 'hist');
+    expect(maintain.code).toBe(0);
+    expect(maintain.stdout).toMatch(/hist: optimize \(\d+_\d+_\d+_\w+\), expire_snapshots \(.+\), remove_orphan_files \(.+\)/);
+  });
+
+  it('time travel on DuckDB is a clear error, not a crash', async () => {
+    const { tempProject } = await import('../unit/support/project.js');
+    const root = tempProject({ 'models/m.sql': 'select 1 as id' });
+    await cli(root, 'run');
+    const r = await cli(root, 'show', 'm', '--as-of', '123');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('keeps no table snapshots');
   });
 });

@@ -82,10 +82,6 @@ export class DuckDbAdapter implements Adapter {
     return result!.rowsAffected ?? 0;
   }
 
-  async currentSnapshot(): Promise<string | undefined> {
-    return undefined;
-  }
-
   async cancel(): Promise<void> {
     this.connection.interrupt();
   }

@@ -7,6 +7,7 @@ import { inferType, parseCsv } from '../csv.js';
 import { TrinoConnection, type TrinoSettings } from './connection.js';
 import { trinoDialect, trinoKysely } from './dialect.js';
 import { trinoMacros } from './macros.js';
+import { icebergSnapshots } from './snapshots.js';
 
 /** Rows per INSERT when loading a seed: keeps statements well under Trino's query size limit. */
 const SEED_CHUNK = 500;
@@ -20,6 +21,7 @@ export class TrinoAdapter implements Adapter {
   readonly dialect = trinoDialect;
   readonly macros = trinoMacros;
   readonly introspector;
+  readonly snapshots;
   private readonly connection: TrinoConnection;
   private readonly catalog: string;
   private readonly locationRoot?: string;
@@ -33,6 +35,7 @@ export class TrinoAdapter implements Adapter {
     this.hiveCatalog = s.staging?.catalog ?? 'hive';
     this.connection = new TrinoConnection({ ...s, schema: target.schema });
     this.introspector = informationSchemaIntrospector(trinoKysely, (sql) => this.query(sql), trinoDialect, this.catalog);
+    this.snapshots = icebergSnapshots(trinoDialect, (sql) => this.query(sql), (sql) => this.execute(sql));
   }
 
   async connect(): Promise<void> {
@@ -97,13 +100,6 @@ export class TrinoAdapter implements Adapter {
     await this.execute(this.dialect.replaceTable(rel, `select * from ${this.dialect.relation(staging)}`, {}));
     await this.execute(this.dialect.drop(staging, 'table'));
     return rows.length;
-  }
-
-  async currentSnapshot(rel: Relation): Promise<string | undefined> {
-    if ((await this.introspector.relationType(rel)) !== 'table') return undefined;
-    const snapshots = this.dialect.relation({ schema: rel.schema, name: `${rel.name}$snapshots` });
-    const { rows } = await this.query(`select cast(snapshot_id as varchar) as id from ${snapshots} order by committed_at desc limit 1`);
-    return rows[0]?.id as string | undefined;
   }
 
   cancel(): Promise<void> {

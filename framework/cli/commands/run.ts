@@ -1,5 +1,7 @@
 import { executeRun, type RunCommand } from '../../execute/run.js';
 import { isFailure } from '../../execute/results.js';
+import { join } from 'node:path';
+import { acquireLock } from '../../execute/lock.js';
 import { bool, int, type ParsedArgs } from '../args.js';
 import type { Session } from '../../execute/session.js';
 import type { NodeResult } from '../../execute/results.js';
@@ -12,9 +14,14 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
   const out = reporter(args);
   const s = await session(args);
   const threads = int(args, 'threads');
+  // Runs that write (run, build, seed) take the project+target lock; tests only read.
+  const release = command === 'test' ? undefined : await acquireLock(join(s.targetDir, 'locks', `${s.project.target.name}.lock`), `framework ${command}`, { wait: bool(args, 'wait') });
   const onSignal = () => {
     out.error('interrupted: cancelling running queries');
-    void s.adapter.cancel().finally(() => process.exit(130));
+    void s.adapter.cancel().finally(() => {
+      release?.();
+      process.exit(130);
+    });
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -29,6 +36,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     if (command === 'test' && !results.results.length) out.info('nothing to test in this selection');
     return results.results.some((r) => isFailure(r.status)) ? 1 : 0;
   } finally {
+    release?.();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await s.adapter.close();

@@ -4,6 +4,7 @@ import { didYouMean } from '../../project/suggest.js';
 import { flag, int, type ParsedArgs } from '../args.js';
 import { session } from '../common.js';
 import { printTable } from '../table.js';
+import { snapshotsOf } from './iceberg.js';
 
 /** Preview rows of a model (its compiled SQL) or of an inline query. */
 export async function showCommand(args: ParsedArgs): Promise<number> {
@@ -19,7 +20,12 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
       const names = Object.values(s.manifest.nodes).map((n) => n.name);
       throw new ConfigError(`no model, seed or source named "${name}"`, undefined, didYouMean(name, names));
     }
-    sql = node.compiledSql ?? `select * from ${s.adapter.dialect.relation((node as { relation: Relation }).relation)}`;
+    const asOf = flag(args, 'as-of');
+    if (asOf) {
+      // A snapshot id is all digits; anything else is a timestamp.
+      const version = /^-?\d+$/.test(asOf) ? { snapshot: asOf } : { timestamp: asOf };
+      sql = `select * from ${snapshotsOf(s).asOf((node as { relation: Relation }).relation, version)}`;
+    } else sql = node.compiledSql ?? `select * from ${s.adapter.dialect.relation((node as { relation: Relation }).relation)}`;
   } else throw new ConfigError('show needs a model name or --inline "<sql>"');
   try {
     await s.adapter.connect();

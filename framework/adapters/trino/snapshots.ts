@@ -1,0 +1,55 @@
+import type { Dialect, ExecResult, QueryResult, Snapshots } from '../adapter.js';
+import { ConfigError } from '../../errors.js';
+
+type Run = (sql: string) => Promise<QueryResult>;
+type Exec = (sql: string) => Promise<ExecResult>;
+
+/** Table procedures the `maintain` command may run, with the arguments each accepts. */
+const PROCEDURES: Record<string, string[]> = {
+  optimize: ['file_size_threshold'],
+  expire_snapshots: ['retention_threshold'],
+  remove_orphan_files: ['retention_threshold'],
+};
+
+/** Iceberg snapshots through Trino: $snapshots metadata tables, FOR VERSION AS OF, ALTER TABLE EXECUTE. */
+export function icebergSnapshots(dialect: Dialect, query: Run, execute: Exec): Snapshots {
+  return {
+    async current(rel) {
+      const snapshots = dialect.relation({ ...rel, name: `${rel.name}$snapshots` });
+      try {
+        const { rows } = await query(`select cast(snapshot_id as varchar) as id from ${snapshots} order by committed_at desc limit 1`);
+        return rows[0]?.id as string | undefined;
+      } catch (error) {
+        // No table (or a view) has no snapshots: that is an answer, not a failure.
+        if (/TABLE_NOT_FOUND|does not exist|not an Iceberg table|NOT_SUPPORTED/i.test((error as Error).message)) return undefined;
+        throw error;
+      }
+    },
+    asOf(rel, version) {
+      if ('snapshot' in version) {
+        if (!/^-?\d+$/.test(version.snapshot)) throw new ConfigError(`snapshot id must be an integer, got "${version.snapshot}"`);
+        return `${dialect.relation(rel)} for version as of ${version.snapshot}`;
+      }
+      return `${dialect.relation(rel)} for timestamp as of timestamp ${dialect.literal(version.timestamp)}`;
+    },
+    rollback(rel, snapshot) {
+      if (!/^-?\d+$/.test(snapshot)) throw new ConfigError(`snapshot id must be an integer, got "${snapshot}"`);
+      return execute(`alter table ${dialect.relation(rel)} execute rollback_to_snapshot(${snapshot})`);
+    },
+    async maintain(rel, config) {
+      const done: { procedure: string; queryId?: string }[] = [];
+      for (const [procedure, options] of Object.entries(config)) {
+        const allowed = PROCEDURES[procedure];
+        if (!allowed) throw new ConfigError(`unknown maintenance procedure "${procedure}"`, undefined, `known: ${Object.keys(PROCEDURES).join(', ')}`);
+        if (options === false) continue;
+        const args = Object.entries(options === true ? {} : options).map(([k, v]) => {
+          if (!allowed.includes(k)) throw new ConfigError(`${procedure} takes ${allowed.join(', ')}, not "${k}"`);
+          return `${k} => ${dialect.literal(String(v))}`;
+        });
+        const result = await execute(`alter table ${dialect.relation(rel)} execute ${procedure}${args.length ? `(${args.join(', ')})` : ''}`);
+        done.push({ procedure, ...(result.queryId ? { queryId: result.queryId } : {}) });
+      }
+      return done;
+    },
+  };
+}
