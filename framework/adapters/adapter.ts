@@ -28,9 +28,13 @@ export interface Dialect {
   /** Atomic create-or-replace: readers see the old table or the new one, never neither. */
   replaceTable(rel: Relation, select: string, properties: Record<string, unknown>): string;
   createTable(rel: Relation, select: string, properties: Record<string, unknown>): string;
+  /** CREATE TABLE IF NOT EXISTS with explicit columns (the framework's own state tables). */
+  createTableColumns(rel: Relation, columns: Column[]): string;
   insert(rel: Relation, columns: string[], select: string): string;
   merge(rel: Relation, select: string, uniqueKey: string[], columns: string[]): string;
   deleteMatching(rel: Relation, select: string, uniqueKey: string[]): string;
+  /** Delete rows with `from <= column < to` (SQL expressions): replacing one processing interval. */
+  deleteRange(rel: Relation, column: string, from: string, to: string): string;
   drop(rel: Relation, kind: 'table' | 'view'): string;
   addColumn(rel: Relation, column: Column): string;
   dropColumn(rel: Relation, column: string): string;

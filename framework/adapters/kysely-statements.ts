@@ -67,7 +67,11 @@ export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' 
         .where(sql`(${keys})`, 'in', sql`(select distinct ${keys} from (${sql.raw(select)}) as __source)` as never)
         .compile().sql;
     },
+    deleteRange: (rel, column, from, to) =>
+      db.deleteFrom(table(rel)).where(sql.ref(column), '>=', sql.raw(from)).where(sql.ref(column), '<', sql.raw(to)).compile().sql,
     drop: (rel, kind) => (kind === 'view' ? db.schema.withSchema(rel.schema).dropView(rel.name).ifExists() : db.schema.withSchema(rel.schema).dropTable(rel.name).ifExists()).compile().sql,
+    createTableColumns: (rel, columns) =>
+      columns.reduce((q, c) => q.addColumn(c.name, sql.raw(c.type)), db.schema.createTable(table(rel)).ifNotExists()).compile().sql,
     addColumn: (rel, column) => db.schema.alterTable(table(rel)).addColumn(column.name, sql.raw(column.type)).compile().sql,
     dropColumn: (rel, column) => db.schema.alterTable(table(rel)).dropColumn(column).compile().sql,
     limit: (select, n) => db.selectFrom(sql`(${sql.raw(select)})`.as('__preview') as never).selectAll().limit(n).compile().sql,

@@ -11,7 +11,7 @@ interface Command {
   run(args: ParsedArgs): Promise<number>;
 }
 
-const RUN_FLAGS = { boolean: ['fail-fast', 'full-refresh', 'wait'], value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads'] };
+const RUN_FLAGS = { boolean: ['fail-fast', 'full-refresh', 'wait'], value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads', 'start', 'end'] };
 const run = (name: 'run' | 'build' | 'seed' | 'test') => async (args: ParsedArgs) => (await import('./commands/run.js')).runCommand(name, args);
 
 /** Each command loads its module on demand: `ls` and `compile` never load an engine they don't use. */
@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   show: { summary: 'preview rows of a model or an inline query (--as-of <snapshot|timestamp> on Iceberg)', value: [...PROJECT_FLAGS, 'select', 'inline', 'limit', 'output', 'as-of'], run: async (a) => (await import('./commands/show.js')).showCommand(a) },
   rollback: { summary: 'restore the tables a run wrote to their snapshots before it (Iceberg)', value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'run-results'], run: async (a) => (await import('./commands/iceberg.js')).rollbackCommand(a) },
   maintain: { summary: 'optimize / expire_snapshots / remove_orphan_files per model config (Iceberg)', value: [...PROJECT_FLAGS, ...SELECT_FLAGS], run: async (a) => (await import('./commands/iceberg.js')).maintainCommand(a) },
+  intervals: { summary: 'done and missing intervals of interval models', value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'end', 'output'], run: async (a) => (await import('./commands/intervals.js')).intervalsCommand(a) },
   clean: { summary: 'remove target/', value: PROJECT_FLAGS, run: async (a) => (await import('./commands/clean.js')).cleanCommand(a) },
   generate: {
     summary: 'generate Reciping events: generate events [--mode bulk|window] ...',

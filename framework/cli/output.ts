@@ -40,7 +40,9 @@ export class Reporter {
     const label = { success: 'OK', pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' }[result.status];
     const rows = result.rows_affected !== undefined ? `, ${result.rows_affected} rows` : '';
     const line = `${index} of ${this.total} ${label} ${describe(node)} `.padEnd(72, '.');
-    this.info(`${line} [${label} in ${result.execution_time.toFixed(2)}s${rows}]`);
+    // Interval models say which intervals they processed: the one thing a scheduled run's log must show.
+    const detail = result.status === 'success' && node.config.interval ? ` ${result.message}` : '';
+    this.info(`${line} [${label} in ${result.execution_time.toFixed(2)}s${rows}]${detail}`);
     if (result.status === 'error' || result.status === 'fail' || result.status === 'warn') {
       process.stdout.write(`    ${redact(result.message).split('\n').join('\n    ')}\n`);
       if (result.sample?.length) process.stdout.write(`    sample: ${redact(JSON.stringify(result.sample.slice(0, 3)))}\n`);

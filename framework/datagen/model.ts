@@ -166,9 +166,9 @@ export const TARGETING_TAGS: Record<CookingStyle, readonly string[]> = {
 export type ClickRates = Readonly<Record<AbGroup, number>>;
 
 /** Probability that a view_ads is clicked; outside the test window everyone gets `control`. */
-export const BASE_CTR: ClickRates = { control: 0.018, treatment: 0.022 };
+const BASE_CTR: ClickRates = { control: 0.018, treatment: 0.022 };
 
-export const CTR_OVERRIDES: readonly { segment: Segment; activity: ActivityLevel; style: CookingStyle; rates: ClickRates }[] = [
+const CTR_OVERRIDES: readonly { segment: Segment; activity: ActivityLevel; style: CookingStyle; rates: ClickRates }[] = [
   { segment: 'FEMALE_30S', activity: 'POWER_USER', style: 'DESSERT_FOCUSED', rates: { control: 0.021, treatment: 0.028 } },
   { segment: 'MALE_20S', activity: 'ACTIVE_EXPLORER', style: 'QUICK_CONVENIENT', rates: { control: 0.015, treatment: 0.019 } },
   { segment: 'FEMALE_40_PLUS', activity: 'ACTIVE_EXPLORER', style: 'HEALTHY_CONSCIOUS', rates: { control: 0.018, treatment: 0.023 } },

@@ -5,7 +5,7 @@
  */
 
 /** Kafka's (Java client's) murmur2 of a byte string, as a signed 32-bit integer. */
-export function murmur2(bytes: Uint8Array): number {
+function murmur2(bytes: Uint8Array): number {
   const m = 0x5bd1e995;
   const length = bytes.length;
   let h = 0x9747b28c ^ length;

@@ -17,10 +17,10 @@ export interface Recipe {
   cooking_time: string;
 }
 
-export const DEFAULT_RECIPE_COUNT = 10_000;
+const DEFAULT_RECIPE_COUNT = 10_000;
 
 /** Ids look like a real recipe site's (7 digits) and never coincide with surrogate keys 1..n. */
-export const RECIPE_ID_BASE = 6_900_000;
+const RECIPE_ID_BASE = 6_900_000;
 
 // The four category axes a Korean recipe site files recipes under (종류별, 재료별,
 // 방법별, 상황별); search filters use the same values.
@@ -50,7 +50,7 @@ const DIFFICULTIES = new Weighted<string>([
   ['아무나', 35], ['초급', 35], ['중급', 20], ['고급', 8], ['신의경지', 2],
 ]);
 
-export const COOKING_TIMES = new Weighted<string>([
+const COOKING_TIMES = new Weighted<string>([
   ['5분이내', 5], ['10분이내', 15], ['15분이내', 20], ['20분이내', 15], ['30분이내', 20],
   ['60분이내', 15], ['90분이내', 5], ['2시간이내', 3], ['2시간이상', 2],
 ]);

@@ -13,7 +13,7 @@ import { kafkaPartition } from './partition.js';
 import { Rng, deriveSeed } from './random.js';
 
 /** Partitions of the staged topic (the original ran a 3-broker cluster, one partition each). */
-export const PARTITIONS = 3;
+const PARTITIONS = 3;
 
 const USER_STREAM = 1;
 

@@ -7,7 +7,7 @@ import { bucketIndex, stagingBucket, type StagingBucket } from './layout.js';
 import type { EventSink } from './sink.js';
 
 /** A line made out of order (a re-delivery, a malformed copy, an event of the next slice), waiting for its time. */
-export interface PendingLine {
+interface PendingLine {
   time: number;
   partition: number;
   line: string;

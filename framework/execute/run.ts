@@ -9,6 +9,9 @@ import { runTest } from '../testing/run-test.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import type { NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
+import { IntervalState } from './interval-state.js';
+import { intervalConfig } from './intervals.js';
+import { runIntervals } from './run-intervals.js';
 import type { Session } from './session.js';
 
 export type RunCommand = 'run' | 'build' | 'seed' | 'test';
@@ -19,6 +22,9 @@ export interface RunRequest extends SelectionRequest {
   prelude?: NodeResult[];
   /** `test --unit`: nothing from the DAG. */
   skipDag?: boolean;
+  /** Interval models: --end bounds "now", --start with it restates a range. */
+  intervalEnd?: Date;
+  intervalStart?: Date;
   threads?: number;
   failFast?: boolean;
   fullRefresh?: boolean;
@@ -53,6 +59,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const started = Date.now();
   const index = new Map(ids.map((id, i) => [id, i + 1]));
   const schemas = new Map<string, Promise<void>>();
+  const intervalState = new IntervalState(adapter);
+  const invocationId = randomUUID();
   const externals = new Map<string, Promise<void>>();
 
   // Nothing to execute (e.g. `test --unit`): the warehouse is not even opened.
@@ -96,7 +104,14 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
       const history = node.resourceType === 'model' || node.resourceType === 'seed' ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
-      const result = await materialize({ adapter, compiler, fullRefresh: !!request.fullRefresh, record }, node);
+      const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record };
+      const result = intervalConfig(node.config, node.name)
+        ? await runIntervals(ctx, node, intervalState, {
+            now: (request.intervalEnd ?? new Date()).getTime(),
+            ...(request.intervalStart ? { restate: { start: request.intervalStart.getTime(), end: (request.intervalEnd ?? new Date()).getTime() } } : {}),
+            invocationId,
+          })
+        : await materialize(ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;
       return finish({
         status: 'success',
@@ -124,7 +139,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
 
   if (touchWarehouse) for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));
   const runResults: RunResults = {
-    metadata: { generatedAt: new Date().toISOString(), command: request.command, target: project.target.name, invocationId: randomUUID() },
+    metadata: { generatedAt: new Date().toISOString(), command: request.command, target: project.target.name, invocationId },
     elapsed_time: (Date.now() - started) / 1000,
     results: [...(request.prelude ?? []), ...results],
   };

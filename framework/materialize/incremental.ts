@@ -19,20 +19,27 @@ export async function incremental(ctx: MaterializeContext, node: CompiledNode & 
   }
   const sql = render(ctx, node, { ...runtime, isIncremental: true });
   const columns = await reconcileSchema(ctx, node, await introspector.queryColumns(sql), await introspector.columns(node.relation));
-  const statements = strategyStatements(ctx, node, sql, columns);
+  const statements = strategyStatements(ctx, node, sql, columns, runtime);
   const results = await apply(ctx, statements);
   const rows = results[results.length - 1]!.rowsAffected;
   return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `${strategyOf(node)}${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
 }
 
-function strategyOf(node: ModelNode): 'merge' | 'append' | 'delete+insert' {
-  return node.config.incremental_strategy ?? (node.config.unique_key?.length ? 'merge' : 'append');
+function strategyOf(node: ModelNode): 'merge' | 'append' | 'delete+insert' | 'interval' {
+  if (node.config.incremental_strategy) return node.config.incremental_strategy;
+  if (node.config.unique_key?.length) return 'merge';
+  // Interval models without a key replace the rows of the intervals they process.
+  return node.config.interval ? 'interval' : 'append';
 }
 
-function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string, columns: string[]): string[] {
+function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string, columns: string[], runtime: Omit<Runtime, 'isIncremental'>): string[] {
   const { dialect } = ctx.adapter;
   const key = node.config.unique_key ?? [];
   const strategy = strategyOf(node);
+  if (strategy === 'interval') {
+    const bound = (d: Date) => ctx.adapter.macros.ts_literal!(d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ''));
+    return [dialect.deleteRange(node.relation, node.config.time_column!, bound(runtime.intervalStart!), bound(runtime.intervalEnd!)), dialect.insert(node.relation, columns, sql)];
+  }
   if (strategy !== 'append' && !key.length) {
     throw new ExecutionError(`incremental_strategy "${strategy}" needs unique_key (model "${node.name}")`);
   }

@@ -2,7 +2,8 @@ import { executeRun, type RunCommand } from '../../execute/run.js';
 import { isFailure } from '../../execute/results.js';
 import { join } from 'node:path';
 import { acquireLock } from '../../execute/lock.js';
-import { bool, int, type ParsedArgs } from '../args.js';
+import { bool, flag, int, type ParsedArgs } from '../args.js';
+import { ConfigError } from '../../errors.js';
 import type { Session } from '../../execute/session.js';
 import type { NodeResult } from '../../execute/results.js';
 import { runUnitTests } from '../../testing/unit-tests.js';
@@ -29,7 +30,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     const prelude = command === 'test' && !bool(args, 'data') ? await unitTests(s, args, out) : [];
     const results = await executeRun(
       s,
-      { ...selection(args), command, prelude, skipDag: bool(args, 'unit'), failFast: bool(args, 'fail-fast'), fullRefresh: bool(args, 'full-refresh'), ...(threads ? { threads } : {}) },
+      { ...selection(args), command, prelude, skipDag: bool(args, 'unit'), failFast: bool(args, 'fail-fast'), fullRefresh: bool(args, 'full-refresh'), ...(threads ? { threads } : {}), ...intervalBounds(args) },
       { onPlan: (n) => out.plan(n), onStart: (n, i) => out.start(n, i), onDone: (n, r, i) => out.done(n, r, i) },
     );
     out.summary(results.results, results.elapsed_time);
@@ -52,4 +53,19 @@ async function unitTests(s: Session, args: ParsedArgs, out: Reporter): Promise<N
   const outcomes = await runUnitTests(s, tests);
   outcomes.forEach((o, i) => out.unit(o, i + 1, outcomes.length));
   return outcomes;
+}
+
+/** --start/--end for interval models: ISO-8601 instants. */
+function intervalBounds(args: ParsedArgs): { intervalStart?: Date; intervalEnd?: Date } {
+  const parse = (name: string) => {
+    const text = flag(args, name);
+    if (text === undefined) return undefined;
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) throw new ConfigError(`--${name} must be an ISO-8601 timestamp (e.g. 2025-09-01T00:00:00+09:00), got "${text}"`);
+    return new Date(ms);
+  };
+  const start = parse('start');
+  const end = parse('end');
+  if (start && !end) throw new ConfigError('--start needs --end: a restatement covers a closed range');
+  return { ...(start ? { intervalStart: start } : {}), ...(end ? { intervalEnd: end } : {}) };
 }

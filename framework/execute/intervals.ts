@@ -1,0 +1,79 @@
+import { ConfigError } from '../errors.js';
+import type { NodeConfig } from '../project/types.js';
+
+/** One processing interval [start, end) in epoch milliseconds. */
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export function intervalMs(spec: string): number {
+  const m = /^(\d+)(m|h|d)$/.exec(spec);
+  if (!m || Number(m[1]) < 1) throw new ConfigError(`interval must look like 15m, 1h or 1d, got "${spec}"`);
+  return Number(m[1]) * UNIT_MS[m[2] as 'm' | 'h' | 'd'];
+}
+
+/** The interval settings of a model, validated; undefined for models without `interval`. */
+export function intervalConfig(config: NodeConfig, model: string): { step: number; start: number; lookback: number; batchSize: number; timeColumn?: string } | undefined {
+  if (!config.interval) return undefined;
+  if (config.materialized !== 'incremental') throw new ConfigError(`model "${model}" has interval: ${config.interval} but is ${config.materialized}; interval models are incremental`);
+  if (!config.start) throw new ConfigError(`model "${model}" has interval: ${config.interval} but no start (e.g. start: "2025-06-01T00:00:00+09:00")`);
+  const start = Date.parse(config.start);
+  if (Number.isNaN(start)) throw new ConfigError(`model "${model}": start "${config.start}" is not an ISO-8601 timestamp`);
+  if (!config.unique_key?.length && !config.time_column) {
+    throw new ConfigError(`model "${model}": an interval model needs time_column (rows of an interval are replaced) or unique_key (rows are merged)`);
+  }
+  return {
+    step: intervalMs(config.interval),
+    start,
+    lookback: config.lookback ?? 0,
+    batchSize: config.batch_size ?? 1,
+    ...(config.time_column ? { timeColumn: config.time_column } : {}),
+  };
+}
+
+/** Every complete interval from `start` (aligned) up to `now`: [s, s+step) with s+step <= now. */
+export function completeIntervals(start: number, step: number, now: number): Interval[] {
+  const out: Interval[] = [];
+  for (let s = start; s + step <= now; s += step) out.push({ start: s, end: s + step });
+  return out;
+}
+
+/**
+ * What a run processes: missing intervals, plus the `lookback` intervals before the first missing
+ * one (late data lands in intervals already done), oldest first. A restatement range processes
+ * its intervals whatever the state says.
+ */
+export function toProcess(all: Interval[], done: Set<number>, lookback: number, restate?: { start: number; end: number }): Interval[] {
+  if (restate) return all.filter((i) => i.start >= restate.start && i.end <= restate.end);
+  const firstMissing = all.findIndex((i) => !done.has(i.start));
+  if (firstMissing < 0) return [];
+  const from = Math.max(0, firstMissing - lookback);
+  return all.slice(from).filter((i, k) => from + k < firstMissing || !done.has(i.start));
+}
+
+/** Contiguous runs of at most `size` intervals: one statement each. */
+export function batches(intervals: Interval[], size: number): Interval[][] {
+  const out: Interval[][] = [];
+  for (const i of intervals) {
+    const last = out[out.length - 1];
+    if (last && last.length < size && last[last.length - 1]!.end === i.start) last.push(i);
+    else out.push([i]);
+  }
+  return out;
+}
+
+/** "2025-09-01 00:00 → 2025-09-01 06:00 (24)" lines for `framework intervals`. */
+export function ranges(intervals: Interval[]): { start: number; end: number; count: number }[] {
+  const out: { start: number; end: number; count: number }[] = [];
+  for (const i of intervals) {
+    const last = out[out.length - 1];
+    if (last && last.end === i.start) {
+      last.end = i.end;
+      last.count++;
+    } else out.push({ start: i.start, end: i.end, count: 1 });
+  }
+  return out;
+}
