@@ -9,7 +9,7 @@ import {
   SEARCH_KEYWORD_PROBABILITY, SEARCH_RESULT_COUNT, SEARCH_TYPES, TARGETING_TAGS,
   type AbGroup, type CookingStyle, type PageName,
 } from './model.js';
-import { Rng, type Weighted } from './random.js';
+import type { Rng } from './random.js';
 import { DISH_TYPES, INGREDIENT_TYPES, METHOD_TYPES, SITUATION_TYPES } from './recipes.js';
 
 /** The ad a view_ads showed; click_ads repeats it. */
@@ -23,9 +23,9 @@ const quote = (text: string): string => JSON.stringify(text);
 
 const QUOTED_KEYWORDS = SEARCH_KEYWORDS.map(quote);
 /** Search filters are 'axis:value' over the recipe master's category axes. */
-const FILTER_AXES: readonly (readonly string[])[] = (
-  [['dish_type', DISH_TYPES], ['situation_type', SITUATION_TYPES], ['ingredient_type', INGREDIENT_TYPES], ['method_type', METHOD_TYPES]] as const
-).map(([axis, values]: readonly [string, Weighted<string>]) => values.values.map((value) => quote(`${axis}:${value}`)));
+const FILTER_AXES: readonly (readonly string[])[] = Object.entries({
+  dish_type: DISH_TYPES, situation_type: SITUATION_TYPES, ingredient_type: INGREDIENT_TYPES, method_type: METHOD_TYPES,
+}).map(([axis, categories]) => categories.values.map((value) => quote(`${axis}:${value}`)));
 
 export function viewPageProperties(rng: Rng, page: PageName, recipeId: number): string {
   let json = '{"page_name":"' + page + '"';

@@ -1,0 +1,42 @@
+/**
+ * Where staged files are written: an S3 bucket (s3-store.ts) or a local directory.
+ * A put resolves only once the object is durably stored, because the offsets of its
+ * records are committed right after.
+ */
+import { mkdir, open, rename } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+
+export interface ObjectStore {
+  /** Human-readable location, e.g. s3://bucket/prefix or a directory. */
+  readonly location: string;
+  /** Writes (or overwrites) the object at `key`, relative to the store's root. */
+  put(key: string, body: Buffer): Promise<void>;
+  close(): void;
+}
+
+/** A directory: each file is written to a temporary name, fsynced, then renamed into place. */
+export function localStore(dir: string): ObjectStore {
+  const root = resolve(dir);
+  const made = new Set<string>();
+  return {
+    location: root,
+    async put(key, body) {
+      const path = join(root, key);
+      const directory = dirname(path);
+      if (!made.has(directory)) {
+        await mkdir(directory, { recursive: true });
+        made.add(directory);
+      }
+      const temporary = `${path}.${process.pid}.tmp`;
+      const file = await open(temporary, 'w');
+      try {
+        await file.writeFile(body);
+        await file.datasync();
+      } finally {
+        await file.close();
+      }
+      await rename(temporary, path);
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * How one Kafka record becomes one staged line, and which 15-minute bucket it goes to.
+ */
+import { bucketIndex } from '../datagen/layout.js';
+import { parseInstant } from '../datagen/time.js';
+
+/**
+ * The record's value as one JSON line. A raw line break would split the record in a
+ * JSON-lines file; JSON allows a space wherever a line break is legal, and a line break
+ * inside a string was never valid JSON, so replacing them keeps every record whole.
+ * A null value (a tombstone) is staged as the JSON literal null rather than dropped.
+ */
+export function stagedLine(value: Buffer | null): string {
+  if (value === null) return 'null';
+  const text = value.toString('utf8');
+  return text.includes('\n') || text.includes('\r') ? text.replace(/\r\n|\r|\n/g, ' ') : text;
+}
+
+/** The instant of the event's own `timestamp` field, or undefined when it cannot be read. */
+export function eventTime(line: string): number | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const timestamp = parsed !== null && typeof parsed === 'object' ? (parsed as { timestamp?: unknown }).timestamp : undefined;
+  if (typeof timestamp !== 'string') return undefined;
+  try {
+    return parseInstant(timestamp);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The bucket index of a record: the 15-minute KST bucket of its event time, or of the
+ * Kafka message timestamp when the event's own time is unreadable (malformed records
+ * are staged too, never dropped: silver quarantines them with a reason).
+ */
+export function recordBucket(line: string, messageTimestampMs: number): number {
+  return bucketIndex(eventTime(line) ?? messageTimestampMs);
+}

@@ -1,0 +1,69 @@
+import { ConfigError } from '../errors.js';
+import type { ScheduleDef } from '../project/types.js';
+
+export interface UnitFiles {
+  name: string;
+  service: string;
+  timer: string;
+}
+
+/** `every` → OnCalendar: only periods that divide the hour or day evenly, so runs land on the grid. */
+export function onCalendar(every: string): string {
+  const m = /^(\d+)(m|h|d)$/.exec(every);
+  if (!m) throw new ConfigError(`schedule every must look like 15m, 1h or 1d, got "${every}"`);
+  const n = Number(m[1]);
+  if (m[2] === 'm' && n >= 1 && n < 60 && 60 % n === 0) return `*-*-* *:00/${n}:00`;
+  if (m[2] === 'h' && n >= 1 && n <= 24 && 24 % n === 0) return `*-*-* 00/${n}:00:00`;
+  if (m[2] === 'd' && n === 1) return '*-*-* 00:00:00';
+  throw new ConfigError(`schedule every: ${every} does not divide an hour or a day evenly`, undefined, 'use e.g. 5m, 15m, 30m, 1h, 6h or 1d');
+}
+
+/** Quote one argument for a unit's ExecStart (systemd's own quoting rules, not a shell's). */
+function quoteArg(arg: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`;
+}
+
+/**
+ * A oneshot service running the framework with the schedule's command, target and selection, and
+ * a timer on the schedule's grid: Persistent=true catches up runs missed while the machine was off;
+ * systemd never starts a oneshot service twice at once, and the framework's lock covers manual runs.
+ */
+export function renderUnits(project: { name: string; root: string }, schedule: ScheduleDef, runtime: { node: string; cli: string }): UnitFiles {
+  const name = `framework-${project.name}-${schedule.name}`;
+  const args = [runtime.node, runtime.cli, schedule.command, '--project-dir', project.root, '--wait'];
+  if (schedule.target) args.push('--target', schedule.target);
+  if (schedule.select) args.push('--select', ...schedule.select.split(/\s+/));
+  if (schedule.exclude) args.push('--exclude', ...schedule.exclude.split(/\s+/));
+  const service = [
+    '[Unit]',
+    `Description=framework ${schedule.command} of ${project.name} (${schedule.name}, every ${schedule.every})`,
+    'After=network-online.target',
+    '',
+    '[Service]',
+    'Type=oneshot',
+    `WorkingDirectory=${project.root}`,
+    // Secrets live in the environment file, never in the unit.
+    ...(schedule.environment_file ? [`EnvironmentFile=-${schedule.environment_file}`] : []),
+    `ExecStart=${args.map(quoteArg).join(' ')}`,
+    'StandardOutput=journal',
+    'StandardError=journal',
+    `SyslogIdentifier=${name}`,
+    '',
+  ].join('\n');
+  const timer = [
+    '[Unit]',
+    `Description=every ${schedule.every}: ${name}`,
+    '',
+    '[Timer]',
+    `OnCalendar=${onCalendar(schedule.every)}`,
+    'Persistent=true',
+    'AccuracySec=1s',
+    `Unit=${name}.service`,
+    '',
+    '[Install]',
+    'WantedBy=timers.target',
+    '',
+  ].join('\n');
+  return { name, service, timer };
+}

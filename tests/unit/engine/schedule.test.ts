@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { onCalendar } from '../../../framework/schedule/units.js';
+import { cli, tempProject } from '../support/project.js';
+
+describe('systemd schedules', () => {
+  it('maps periods to calendar expressions systemd accepts', () => {
+    expect(onCalendar('15m')).toBe('*-*-* *:00/15:00');
+    expect(onCalendar('1h')).toBe('*-*-* 00/1:00:00');
+    expect(onCalendar('1d')).toBe('*-*-* 00:00:00');
+    expect(() => onCalendar('7m')).toThrow(/does not divide/);
+    const check = spawnSync('systemd-analyze', ['calendar', '--iterations=2', onCalendar('15m')], { encoding: 'utf8' });
+    expect(check.status).toBe(0);
+    expect(check.stdout).toMatch(/Next elapse: .+:(00|15|30|45):00/);
+  });
+
+  it('install writes a service and a timer that systemd-analyze verify accepts; status and uninstall', async () => {
+    const root = tempProject({
+      'project.yml': 'name: shop\nschedules:\n  - {name: quarter, every: 15m, command: build, select: "silver+ tag:gold", target: dev, environment_file: /etc/framework/shop.env}\n',
+      'models/m.sql': 'select 1 as id',
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'units-'));
+    const install = await cli(root, 'schedule', 'install', '--unit-dir', dir, '--no-enable');
+    expect(install.stderr).toBe('');
+    expect(install.code).toBe(0);
+    const service = readFileSync(join(dir, 'framework-shop-quarter.service'), 'utf8');
+    const timer = readFileSync(join(dir, 'framework-shop-quarter.timer'), 'utf8');
+    expect(timer).toContain('OnCalendar=*-*-* *:00/15:00');
+    expect(timer).toContain('Persistent=true');
+    expect(service).toContain('Type=oneshot');
+    expect(service).toContain('EnvironmentFile=-/etc/framework/shop.env');
+    expect(service).toMatch(/ExecStart=\S+node\S* \S+bin\/framework\.js build --project-dir \S+ --wait --target dev --select silver\+ tag:gold/);
+    expect(service).toContain('StandardOutput=journal');
+    const verify = spawnSync('systemd-analyze', ['verify', join(dir, 'framework-shop-quarter.service'), join(dir, 'framework-shop-quarter.timer')], { encoding: 'utf8' });
+    expect(verify.status, verify.stderr).toBe(0);
+    const status = await cli(root, 'schedule', 'status', '--unit-dir', dir);
+    expect(status.stdout).toMatch(/framework-shop-quarter: every 15m \(build --select silver\+ tag:gold\), installed, timer \S+, next \S+/);
+    const removed = await cli(root, 'schedule', 'uninstall', '--unit-dir', dir, '--no-enable');
+    expect(removed.code).toBe(0);
+    expect(existsSync(join(dir, 'framework-shop-quarter.timer'))).toBe(false);
+  });
+
+  it('a project without schedules gets a clear error', async () => {
+    const r = await cli(tempProject({}), 'schedule', 'install', '--no-enable', '--unit-dir', tmpdir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('project.yml declares no schedules');
+  });
+});
