@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cli, query, tempProject } from '../support/project.js';
 
 const results = (root: string, file = 'run_results.json') => JSON.parse(readFileSync(join(root, 'target', file), 'utf8')).results as Record<string, any>[];
-const byName = (root: string) => Object.fromEntries(results(root).map((r) => [r.unique_id.split('.').slice(2).join('.'), r]));
+const byName = (root: string): Record<string, Record<string, any>> => Object.fromEntries(results(root).map((r) => [r.unique_id.split('.').slice(2).join('.'), r]));
 
 describe('data tests', () => {
   const project = {
