@@ -1,5 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { Interval } from './intervals.js';
+import { utcTimestamp } from '../adapters/timestamp.js';
 
 /**
  * Processed intervals, kept in the target itself (schema framework_state) so every machine that
@@ -23,7 +24,7 @@ export class IntervalState {
   async record(modelId: string, intervals: Interval[], invocationId: string): Promise<void> {
     await this.ensure();
     const { dialect, macros } = this.adapter;
-    const ts = (ms: number) => macros.ts_literal!(new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ''));
+    const ts = (ms: number) => utcTimestamp(macros, ms);
     const starts = intervals.map((i) => ts(i.start)).join(', ');
     // Re-processing an interval (lookback, restatement) replaces its row rather than adding one.
     await this.adapter.execute(`delete from ${this.relation()} where model_id = ${dialect.literal(modelId)} and interval_start in (${starts})`);

@@ -1,4 +1,5 @@
 import type { Column } from '../adapters/adapter.js';
+import { utcTimestamp } from '../adapters/timestamp.js';
 import { ExecutionError } from '../errors.js';
 import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
@@ -37,8 +38,8 @@ function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelN
   const key = node.config.unique_key ?? [];
   const strategy = strategyOf(node);
   if (strategy === 'interval') {
-    const bound = (d: Date) => ctx.adapter.macros.ts_literal!(d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ''));
-    return [dialect.deleteRange(node.relation, node.config.time_column!, bound(runtime.intervalStart!), bound(runtime.intervalEnd!)), dialect.insert(node.relation, columns, sql)];
+    const { macros } = ctx.adapter;
+    return [dialect.deleteRange(node.relation, node.config.time_column!, utcTimestamp(macros, runtime.intervalStart!), utcTimestamp(macros, runtime.intervalEnd!)), dialect.insert(node.relation, columns, sql)];
   }
   if (strategy !== 'append' && !key.length) {
     throw new ExecutionError(`incremental_strategy "${strategy}" needs unique_key (model "${node.name}")`);

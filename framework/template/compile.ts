@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Adapter } from '../adapters/adapter.js';
+import { utcTimestamp } from '../adapters/timestamp.js';
 import { ConfigError } from '../errors.js';
 import { mergeConfig, normalizeConfig } from '../project/config.js';
 import type { ModelNode, Node, NodeConfig, Project, TestNode } from '../project/types.js';
@@ -120,8 +121,8 @@ export class Compiler {
       // `{{this}}` prints the context itself: make that the node's own relation, as in dbt.
       toString: () => self,
       target: { name: this.project.target.name, type: this.project.target.type, schema: this.project.target.schema },
-      interval_start: intervalStart ? this.adapter.macros.ts_literal!(isoNoZone(intervalStart)) : undefined,
-      interval_end: intervalEnd ? this.adapter.macros.ts_literal!(isoNoZone(intervalEnd)) : undefined,
+      interval_start: intervalStart ? utcTimestamp(this.adapter.macros, intervalStart) : undefined,
+      interval_end: intervalEnd ? utcTimestamp(this.adapter.macros, intervalEnd) : undefined,
     };
     if (node.resourceType === 'test' && node.kind === 'generic') {
       state.dependsOn.add(node.attachedTo!);
@@ -207,7 +208,3 @@ function checksum(node: Node, config: NodeConfig): string {
   return createHash('sha256').update(body).update(JSON.stringify(config)).digest('hex');
 }
 
-/** 'YYYY-MM-DD HH:MM:SS' in UTC: interval bounds are instants, engines compare them as UTC timestamps. */
-function isoNoZone(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
-}
