@@ -30,10 +30,23 @@ const COMMANDS: Record<string, Command> = {
   intervals: { summary: 'done and missing intervals of interval models', value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'end', 'output'], run: async (a) => (await import('./commands/intervals.js')).intervalsCommand(a) },
   schedule: { summary: 'project.yml schedules as systemd timers: schedule install|uninstall|status', boolean: ['no-enable'], value: ['project-dir', 'log-format', 'scope', 'unit-dir', 'name'], run: async (a) => (await import('./commands/schedule.js')).scheduleCommand(a) },
   clean: { summary: 'remove target/', value: PROJECT_FLAGS, run: async (a) => (await import('./commands/clean.js')).cleanCommand(a) },
+  docs: {
+    summary: 'docs generate: catalog.json + static site target/docs (--empty-catalog: no warehouse); docs serve [--port N]',
+    boolean: ['empty-catalog'],
+    value: [...PROJECT_FLAGS, 'port'],
+    run: async (a) => (await import('./commands/docs.js')).docsCommand(a),
+  },
+  dashboard: { summary: 'static ECharts dashboard of the analytics models in target/dashboard', value: PROJECT_FLAGS, run: async (a) => (await import('./commands/dashboard.js')).dashboardCommand(a) },
   generate: {
     summary: 'generate Reciping events: generate events [--mode bulk|window] ...',
-    value: ['project-dir', 'log-format', 'seed', 'mode', 'start', 'end', 'events', 'windows', 'duplicate-rate', 'malformed-rate', 'encoded-rate', 'out', 'to', 'topic'],
+    value: ['project-dir', 'log-format', 'seed', 'mode', 'start', 'end', 'events', 'windows', 'duplicate-rate', 'malformed-rate', 'encoded-rate', 'out', 'to', 'topic', 'brokers', 'bucket', 'prefix'],
     run: async (a) => (await import('./commands/generate.js')).generateCommand(a),
+  },
+  ingest: {
+    summary: 'stage Kafka records as JSON-lines files (S3 or --out dir): ingest kafka [--until-idle[=ms]] ...',
+    boolean: ['until-idle'],
+    value: ['project-dir', 'log-format', 'brokers', 'topic', 'group', 'to', 'out', 'bucket', 'prefix', 'flush-size', 'rotate-interval-ms', 'session-timeout-ms', 'progress-ms', 's3-max-attempts'],
+    run: async (a) => (await import('./commands/ingest.js')).ingestCommand(a),
   },
 };
 

@@ -21,37 +21,73 @@ export interface CatalogEntry {
 }
 
 type RelationNode = CompiledNode & { relation: Relation };
+interface Found {
+  type: 'table' | 'view';
+  columns: { name: string; type: string }[];
+}
 
-/** Ask the warehouse, through the adapter's introspector, about every relation of the manifest. */
+/**
+ * Ask the warehouse, through the adapter, about every relation of the manifest: information_schema
+ * read in bulk, one pass per database, rather than the introspector's lookup per relation (on DuckDB
+ * each lookup binds every view: 45 ms apiece at 1,000 views). Tables get a row count.
+ */
 export async function readCatalog(adapter: Adapter, manifest: Manifest, concurrency: number): Promise<Catalog> {
   const catalog: Catalog = { metadata: { generatedAt: new Date().toISOString(), target: manifest.metadata.target }, nodes: {}, sources: {}, missing: {} };
   const nodes = Object.values(manifest.nodes).filter((n): n is RelationNode => n.resourceType !== 'test' && n.config.materialized !== 'ephemeral');
-  await forEachLimited(nodes, concurrency, async (node) => {
-    if (node.resourceType === 'source' && node.external) {
-      catalog.missing[node.uniqueId] = `external source, read in place from ${node.external.location}`;
-      return;
+  const inWarehouse: RelationNode[] = [];
+  for (const node of nodes) {
+    if (node.resourceType === 'source' && node.external) catalog.missing[node.uniqueId] = `external source, read in place from ${node.external.location}`;
+    else inWarehouse.push(node);
+  }
+  const found = new Map<string, Found>();
+  const databases = new Map<string | undefined, Set<string>>();
+  for (const { relation } of inWarehouse) databases.set(relation.database, (databases.get(relation.database) ?? new Set()).add(relation.schema));
+  for (const [database, schemas] of databases) {
+    for (const [key, value] of await readSchemas(adapter, database, [...schemas])) found.set(key, value);
+  }
+  const entries: CatalogEntry[] = [];
+  for (const node of inWarehouse) {
+    const relation = found.get(key(node.relation.database, node.relation.schema, node.relation.name));
+    if (!relation) {
+      catalog.missing[node.uniqueId] = 'not in the warehouse (not built yet?)';
+      continue;
     }
-    const entry = await readEntry(adapter, node);
-    if (!entry) catalog.missing[node.uniqueId] = 'not in the warehouse (not built yet?)';
-    else (node.resourceType === 'source' ? catalog.sources : catalog.nodes)[node.uniqueId] = entry;
-  });
-  // Concurrent reads finish in any order; the file should not change when the warehouse doesn't.
+    const columns = relation.columns.map((c, i) => ({ ...c, index: i + 1 }));
+    const entry: CatalogEntry = { unique_id: node.uniqueId, relation: node.relation, type: relation.type, columns, stats: { row_count: null } };
+    entries.push(entry);
+    (node.resourceType === 'source' ? catalog.sources : catalog.nodes)[node.uniqueId] = entry;
+  }
+  // Counting a view would run its whole query: only tables are counted.
+  await forEachLimited(
+    entries.filter((e) => e.type === 'table'),
+    concurrency,
+    async (entry) => {
+      const result = await adapter.query(`select count(*) as n from ${adapter.dialect.relation(entry.relation)}`);
+      entry.stats.row_count = Number(Object.values(result.rows[0] ?? {})[0] ?? 0);
+    },
+  );
   catalog.nodes = sortKeys(catalog.nodes);
   catalog.sources = sortKeys(catalog.sources);
   catalog.missing = sortKeys(catalog.missing);
   return catalog;
 }
 
-async function readEntry(adapter: Adapter, node: RelationNode): Promise<CatalogEntry | undefined> {
-  const type = await adapter.introspector.relationType(node.relation);
-  if (!type) return undefined;
-  const columns = await adapter.introspector.columns(node.relation);
-  let rowCount: number | null = null;
-  if (type === 'table') {
-    const result = await adapter.query(`select count(*) as n from ${adapter.dialect.relation(node.relation)}`);
-    rowCount = Number(Object.values(result.rows[0] ?? {})[0] ?? 0);
+async function readSchemas(adapter: Adapter, database: string | undefined, schemas: string[]): Promise<Map<string, Found>> {
+  const from = (view: string) => `${database ? `${adapter.dialect.quote(database)}.` : ''}information_schema.${view}`;
+  const inSchemas = `table_schema in (${schemas.map((s) => adapter.dialect.literal(s)).join(', ')})`;
+  const tables = await adapter.query(`select table_schema, table_name, table_type from ${from('tables')} where ${inSchemas}`);
+  const columns = await adapter.query(`select table_schema, table_name, column_name, data_type from ${from('columns')} where ${inSchemas} order by table_schema, table_name, ordinal_position`);
+  const found = new Map<string, Found>();
+  for (const t of tables.rows) {
+    found.set(key(database, String(t.table_schema), String(t.table_name)), { type: String(t.table_type).toUpperCase() === 'VIEW' ? 'view' : 'table', columns: [] });
   }
-  return { unique_id: node.uniqueId, relation: node.relation, type, columns: columns.map((c, i) => ({ ...c, index: i + 1 })), stats: { row_count: rowCount } };
+  for (const c of columns.rows) found.get(key(database, String(c.table_schema), String(c.table_name)))?.columns.push({ name: String(c.column_name), type: String(c.data_type) });
+  return found;
+}
+
+/** Engines compare unquoted names case-insensitively; so does the lookup. */
+function key(database: string | undefined, schema: string, name: string): string {
+  return [database ?? '', schema, name].join('\u0000').toLowerCase();
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

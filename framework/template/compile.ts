@@ -48,16 +48,20 @@ export class Compiler {
     }
     this.nodes = staged;
     this.relations.clear();
+    // External locations first: every model reading a source needs its final location.
+    for (const node of staged.values()) {
+      if (node.resourceType === 'source' && node.external) {
+        // Locations differ per target (local glob vs. S3 prefix): they may use {{var}} and {{target}}.
+        const state = this.renderState(node, FULL_BUILD, (id) => this.relationText(id, state));
+        const location = this.env.compile(node.external.location, node.path)(this.contextFor(node, state), { data: { render: state } });
+        node.external = { ...node.external, location };
+      }
+    }
     for (const node of staged.values()) {
       if (node.resourceType === 'model' || node.resourceType === 'test') {
         const { sql, state } = this.renderWithState(node, FULL_BUILD);
         node.compiledSql = sql;
         node.dependsOn = [...state.dependsOn];
-      } else if (node.resourceType === 'source' && node.external) {
-        // Locations differ per target (local glob vs. S3 prefix): they may use {{var}} and {{target}}.
-        const state = this.renderState(node, FULL_BUILD, (id) => this.relationText(id, state));
-        const location = this.env.compile(node.external.location, node.path)(this.contextFor(node, state), { data: { render: state } });
-        node.external = { ...node.external, location };
       }
     }
     return {

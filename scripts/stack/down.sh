@@ -6,7 +6,8 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-STOP_TIMEOUT="${STOP_TIMEOUT:-30}"
+# Trino writes its CDS archive on exit and Kafka does a controlled shutdown: allow time.
+STOP_TIMEOUT="${STOP_TIMEOUT:-60}"
 
 # Graceful signal per service: PostgreSQL's "fast" shutdown is SIGINT
 # (SIGTERM would wait for clients to disconnect); the JVMs and MinIO use SIGTERM.
@@ -39,9 +40,18 @@ stop_service() {
   rm -f "$(pid_file "$svc")" "$RUN_DIR/$svc.port"
 }
 
+# down.sh [service ...]: all services (reverse start order), or only the named ones.
 main() {
-  local i
+  local i svc
   acquire_lock
+  if (($#)); then
+    for svc in "$@"; do
+      [[ " ${SERVICES[*]} " == *" $svc "* ]] || die "unknown service '$svc' (known: ${SERVICES[*]})"
+      stop_service "$svc"
+    done
+    log "stopped: $*"
+    return
+  fi
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
     stop_service "${SERVICES[$i]}"
   done

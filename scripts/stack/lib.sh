@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # settings here are used by the scripts that source this file
 # Shared settings and helpers for the local lakehouse stack.
 # Sourced by up.sh, down.sh, status.sh and smoke.sh; not meant to be run directly.
 set -euo pipefail
@@ -59,7 +60,7 @@ ENV_FILE="$STACK_HOME/stack.env"
 SERVICES=(postgres minio kafka trino)   # start order; stop order is the reverse
 
 # ----------------------------------------------------------------- logging
-log()  { printf '[stack] %s\n' "$*" >&2; }
+log()  { printf '[stack %3ss] %s\n' "$SECONDS" "$*" >&2; }
 die()  { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Print the end of a log file so failures are visible without opening it.
@@ -167,7 +168,8 @@ spawn() {
   local log
   log=$(svc_log "$svc")
   printf '\n==== %s starting %s ====\n' "$(date -Is)" "$svc" >>"$log"
-  setsid "$@" >>"$log" 2>&1 </dev/null &
+  # 9>&- : the daemon must not inherit (and so hold forever) the stack lock.
+  setsid "$@" >>"$log" 2>&1 </dev/null 9>&- &
   echo $! >"$(pid_file "$svc")"
   save_port "$svc"
 }
@@ -225,6 +227,11 @@ find_java_trino() {
     "${all[@]}"
 }
 
+# Go is often installed in /usr/local/go without being on a non-login PATH.
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+  PATH="$PATH:/usr/local/go/bin"
+fi
+
 # Name every missing tool at once, then stop: nothing is skipped silently.
 # Sets JAVA17 and JAVA_TRINO.
 check_prereqs() {
@@ -262,12 +269,12 @@ as_pg() {
 }
 
 pg_admin_psql() {
-  PGPASSWORD=$PG_SUPERPASSWORD "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 \
+  PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=$PG_SUPERPASSWORD "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 \
     -h "$STACK_HOST" -p "$PG_PORT" -U "$PG_SUPERUSER" "$@"
 }
 
 pg_iceberg_psql() {
-  PGPASSWORD=$PG_PASSWORD "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 \
+  PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=$PG_PASSWORD "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 \
     -h "$STACK_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DATABASE" "$@"
 }
 

@@ -54,7 +54,7 @@ iceberg_smoke() {
 }
 
 hive_smoke() {
-  local file
+  local file code
   file=$(mktemp)
   printf '%s\n' '{"event":"view","user":"u1","n":1}' '{"event":"click","user":"u2","n":2}' '{"event":"view","user":"u3","n":3}' >"$file"
   code=$(s3_curl -o /dev/null -w '%{http_code}' -T "$file" "$S3_ENDPOINT/$S3_STAGING_BUCKET/test/x.json")
@@ -76,7 +76,7 @@ kafka_smoke() {
       npm install --silent --prefix "$STACK_CACHE/node" kafkajs@2.2.4 >/dev/null
     node_path="$STACK_CACHE/node/node_modules"
   fi
-  NODE_PATH=$node_path KAFKA_BROKERS=$KAFKA_BROKERS KAFKA_TOPIC=$KAFKA_TOPIC node "$STACK_SCRIPTS/kafkajs-smoke.cjs"
+  KAFKAJS_NO_PARTITIONER_WARNING=1 NODE_PATH=$node_path KAFKA_BROKERS=$KAFKA_BROKERS KAFKA_TOPIC=$KAFKA_TOPIC node "$STACK_SCRIPTS/kafkajs-smoke.cjs"
 }
 
 main() {

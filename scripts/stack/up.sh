@@ -7,9 +7,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # =============================================================== installs
+# Maven quiet mode still prints ANSI resets; strip them so install logs stay readable.
+mvn_cached() {
+  mvn -q -B -Dstyle.color=never -Dmaven.repo.local="$M2_REPO" "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
+}
+
 mvn_fetch() {   # G:A:V[:type[:classifier]] -> output dir, through the local cache repo
-  mvn -q -B -Dstyle.color=never -Dmaven.repo.local="$M2_REPO" "$MVN_DEP_PLUGIN:copy" \
-    -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.overWriteIfNewer=true
+  mvn_cached "$MVN_DEP_PLUGIN:copy" -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.overWriteIfNewer=true
 }
 
 install_postgres_server() {
@@ -74,19 +78,26 @@ install_kafka() {
   rm -rf "$KAFKA_INSTALL"
   mkdir -p "$KAFKA_INSTALL"
   KAFKA_VERSION=$KAFKA_VERSION render "$TEMPLATES/kafka/pom.xml" "$KAFKA_INSTALL/pom.xml"
-  (cd "$KAFKA_INSTALL" && mvn -q -B -Dstyle.color=never -Dmaven.repo.local="$M2_REPO" \
-    "$MVN_DEP_PLUGIN:copy-dependencies" -DincludeScope=runtime -DoutputDirectory=libs)
+  (cd "$KAFKA_INSTALL" &&
+    mvn_cached "$MVN_DEP_PLUGIN:copy-dependencies" -DincludeScope=runtime -DoutputDirectory=libs)
   touch "$KAFKA_INSTALL/.stack-installed"
 }
 
-# The three downloads/builds are independent: run them side by side, each with its own log.
+# Run one install step, logging to logs/install-<name>.log and reporting its duration.
+install_step() {
+  local name=$1 start=$SECONDS
+  "install_$name" >"$LOG_DIR/install-$name.log" 2>&1
+  log "install $name: ready ($((SECONDS - start))s)"
+}
+
+# The three downloads/builds are independent: run them side by side.
 install_all() {
-  local names=() pids=() i failed=0
+  local names=(minio trino kafka) pids=() i failed=0
   install_postgres_server
   mkdir -p "$LOG_DIR" "$STACK_CACHE"
-  for name in minio trino kafka; do
-    "install_$name" >"$LOG_DIR/install-$name.log" 2>&1 &
-    names+=("$name")
+  log "checking/installing ${names[*]} in $STACK_CACHE (logs: $LOG_DIR/install-*.log)"
+  for i in "${!names[@]}"; do
+    install_step "${names[$i]}" &
     pids+=($!)
   done
   for i in "${!pids[@]}"; do
@@ -134,7 +145,7 @@ start_postgres() {
   log "starting PostgreSQL on $STACK_HOST:$PG_PORT"
   # pg_ctl -w returns once the server accepts connections; setsid detaches it from our terminal.
   if ! setsid "${run_as[@]}" "$(pg_bin)/pg_ctl" -D "$PG_DATA" -l "$log" -w -t "$STACK_TIMEOUT" start \
-    >/dev/null 2>&1 </dev/null; then
+    >/dev/null 2>&1 </dev/null 9>&-; then
     show_log_tail "$log"
     die "PostgreSQL failed to start; see $log"
   fi
@@ -242,6 +253,10 @@ ensure_topic() {
       --topic "$KAFKA_TOPIC" --partitions "$KAFKA_TOPIC_PARTITIONS"
   fi
   [[ -n $count ]] || die "topic $KAFKA_TOPIC not visible after creation; see $(svc_log kafka)"
+  # Looking up a group coordinator creates __consumer_offsets now, so the first consumer
+  # in a test does not start with "The group coordinator is not available" retries.
+  kafka_tool org.apache.kafka.tools.consumer.group.ConsumerGroupCommand --bootstrap-server "$bs" \
+    --describe --group stack-warmup >/dev/null 2>&1 || true
 }
 
 # ================================================================== Trino

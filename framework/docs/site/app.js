@@ -377,6 +377,7 @@
     if (parts[0] === 'node' && parts[1]) nodePage(parts[1], parts[2] === 'col' ? parts[3] : null);
     else if (parts[0] === 'graph') graphPage(parts[1] || null);
     else overview();
+    if (parts[0] !== 'node') window.scrollTo(0, 0);
     document.querySelectorAll('#sidebar a.current').forEach(function (a) { a.classList.remove('current'); });
     if (parts[0] === 'node') {
       var a = document.querySelector('#sidebar a[data-id="' + CSS.escape(parts[1] || '') + '"]');

@@ -40,6 +40,16 @@
         if (!indegree.get(c)) queue.push(c);
       });
     }
+    // A root (a source, a generated dimension) sits just before its first child, not far left.
+    ids.forEach(function (id) {
+      var kids = children.get(id);
+      if (parents.get(id).length || !kids.length) return;
+      var layer = kids.reduce(function (m, c) { return Math.min(m, layerOf.get(c)); }, Infinity) - 1;
+      if (layer === layerOf.get(id)) return;
+      layers[layerOf.get(id)].splice(layers[layerOf.get(id)].indexOf(id), 1);
+      layerOf.set(id, layer);
+      layers[layer].push(id);
+    });
     layers.forEach(function (l) {
       l.sort(function (a, b) { return nameOf(a) < nameOf(b) ? -1 : 1; });
     });
@@ -61,6 +71,7 @@
         place(l);
       });
     }
+    layers = layers.filter(function (l) { return l.length; });
     var rows = layers.reduce(function (m, l) { return Math.max(m, l.length); }, 1);
     var coords = new Map();
     layers.forEach(function (l, li) {

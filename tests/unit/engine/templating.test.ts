@@ -148,3 +148,18 @@ describe('block conditions', () => {
     expect(manifest(root).nodes['model.t.a'].compiledSql).toBe("select 2 as a, 3 as b, 'x0' as c0, 'y1' as c1");
   });
 });
+
+describe('external source locations', () => {
+  it('render {{var}} before any model reads them, with target vars over project vars', async () => {
+    const root = tempProject({
+      'project.yml': 'name: t\nvars: {where: project/*.csv}\n',
+      'profiles.yml': 'default_target: dev\ntargets:\n  dev: {type: duckdb, path: target/dev.duckdb, vars: {where: "target/*.csv"}}\n',
+      'models/a.sql': 'select * from {{source "s" "t"}}',
+      'sources/s.yml': 'sources:\n  - name: s\n    tables:\n      - {name: t, external: {location: "data/{{var \\"where\\"}}", format: csv}}\n',
+    });
+    expect((await cli(root, 'compile')).code).toBe(0);
+    const m = manifest(root);
+    expect(m.nodes['source.t.s.t'].external.location).toBe('data/target/*.csv');
+    expect(m.nodes['model.t.a'].compiledSql).toContain(`read_csv_auto('${root}/data/target/*.csv'`);
+  });
+});
