@@ -102,7 +102,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) });
       }
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
-      const history = node.resourceType === 'model' || node.resourceType === 'seed' ? adapter.snapshots : undefined;
+      const isTable = node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized));
+      const history = isTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
       const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record };
       const result = intervalConfig(node.config, node.name)
