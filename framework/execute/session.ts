@@ -10,6 +10,7 @@ import { Compiler } from '../template/compile.js';
 import type { Manifest } from '../template/manifest.js';
 import type { ModuleMacro } from '../template/macros.js';
 import { readPreviousState } from './artifacts.js';
+import { compileKey, readCompileCache, writeCompileCache } from './compile-cache.js';
 
 /** A compiled project ready for any command: files → project → template → graph, adapter not yet connected. */
 export interface Session {
@@ -33,7 +34,16 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const adapter = await createAdapter(project.target, project.file.root);
   const modules = await loadModuleMacros(project);
   const compiler = new Compiler(project, adapter, modules);
-  const manifest = compiler.compile();
+  const targetDir = join(project.file.root, project.file.paths.target);
+  const cachePath = join(targetDir, 'compile_cache.json');
+  const key = compileKey(project);
+  const cached = readCompileCache(cachePath, key);
+  let manifest: Manifest;
+  if (cached) manifest = compiler.adopt(cached);
+  else {
+    manifest = compiler.compile();
+    writeCompileCache(cachePath, key, manifest);
+  }
   const graph = new Graph(manifest.nodes);
   const previous: PreviousState = options.stateDir ? readPreviousState(options.stateDir) : {};
   return {
@@ -44,7 +54,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     manifest,
     graph,
     selector: new Selector(graph, project.selectors, previous),
-    targetDir: join(project.file.root, project.file.paths.target),
+    targetDir,
   };
 }
 

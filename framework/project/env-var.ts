@@ -1,8 +1,16 @@
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { isSecretName, registerSecret } from './secrets.js';
 
+/** Names read so far: a cached compile is only valid while these still hold the same values. */
+const namesRead = new Set<string>();
+
+export function envNamesRead(): string[] {
+  return [...namesRead].sort();
+}
+
 /** env_var("NAME", default): the one way configuration reads the environment. */
 export function envVar(name: string, fallback: unknown, where?: SourcePosition): string {
+  namesRead.add(name);
   const value = process.env[name];
   if (value !== undefined) {
     if (isSecretName(name)) registerSecret(value);

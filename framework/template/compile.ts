@@ -75,6 +75,13 @@ export class Compiler {
     };
   }
 
+  /** Take over a manifest compiled earlier from identical inputs (the compile cache). */
+  adopt(manifest: Manifest): Manifest {
+    this.nodes = new Map(Object.entries(manifest.nodes));
+    this.relations.clear();
+    return manifest;
+  }
+
   nodeById(id: string): CompiledNode | undefined {
     return this.nodes.get(id);
   }

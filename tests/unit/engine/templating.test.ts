@@ -163,3 +163,24 @@ describe('external source locations', () => {
     expect(m.nodes['model.t.a'].compiledSql).toContain(`read_csv_auto('${root}/data/target/*.csv'`);
   });
 });
+
+describe('compile cache (partial parsing)', () => {
+  it('reuses the manifest only while files, vars and the environment variables templates read are unchanged', async () => {
+    const root = tempProject({ 'models/a.sql': "select '{{env_var \"FW_CACHE_PROBE\" \"unset\"}}' as v, {{var \"n\" 1}} as n" });
+    process.env.FW_CACHE_PROBE = 'first';
+    await cli(root, 'compile');
+    expect(manifest(root).nodes['model.t.a'].compiledSql).toBe("select 'first' as v, 1 as n");
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(join(root, 'target/compile_cache.json'))).toBe(true);
+    process.env.FW_CACHE_PROBE = 'second';
+    await cli(root, 'compile');
+    expect(manifest(root).nodes['model.t.a'].compiledSql).toBe("select 'second' as v, 1 as n");
+    await cli(root, 'compile', '--vars', '{n: 2}');
+    expect(manifest(root).nodes['model.t.a'].compiledSql).toBe("select 'second' as v, 2 as n");
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(root, 'models/a.sql'), 'select 3 as n');
+    await cli(root, 'compile');
+    expect(manifest(root).nodes['model.t.a'].compiledSql).toBe('select 3 as n');
+    delete process.env.FW_CACHE_PROBE;
+  });
+});

@@ -1,0 +1,69 @@
+{{!--
+  Silver: valid events, typed, one row per event_id across all runs.
+  - Batch: bronze rows loaded after the newest load already reflected here (watermark on
+    bronze_ingestion_timestamp); a batch that contributed nothing is simply looked at again.
+  - Within the batch, duplicates of an event_id keep one row: the earliest event time, then the
+    first file and line text (deterministic whatever order the engine reads them in).
+  - Across runs, an event_id already in silver is skipped: the first delivery wins and silver
+    rows never change once written; the merge on event_id is the safety net.
+--}}
+-- depends_on: {{ref "bronze_events"}} (read through the ephemeral silver_parsed)
+with batch as (
+  select p.*
+  from {{ref "silver_parsed"}} as p
+  where p.reject_reason is null
+  {{#if (is_incremental)}}
+    and p.ingestion_timestamp > (
+      select coalesce(max(s.bronze_ingestion_timestamp), {{parse_ts "'1970-01-01T00:00:00Z'"}}) from {{this}} as s
+    )
+  {{/if}}
+),
+ranked as (
+  select
+    b.*,
+    row_number() over (
+      partition by b.event_id
+      order by b.event_ts, b.source_file, b.raw_event_string
+    ) as delivery_rank
+  from batch as b
+)
+select
+  r.event_id,
+  r.event_name,
+  r.user_id,
+  r.anonymous_id,
+  r.session_id,
+  r.kst_timestamp,
+  r.utc_timestamp,
+  CAST(r.kst_timestamp AS DATE) as date,
+  CAST(extract(year from r.kst_timestamp) AS INTEGER) as year,
+  CAST(extract(month from r.kst_timestamp) AS INTEGER) as month,
+  CAST(extract(day from r.kst_timestamp) AS INTEGER) as day,
+  CAST(extract(hour from r.kst_timestamp) AS INTEGER) as hour,
+  {{day_name "r.kst_timestamp"}} as day_of_week,
+  r.page_name,
+  r.page_url,
+  r.user_segment,
+  r.activity_level,
+  r.cooking_style,
+  r.ab_test_group,
+  r.prop_recipe_id,
+  r.prop_list_type,
+  r.prop_action,
+  r.prop_search_keyword,
+  r.prop_result_count,
+  r.prop_search_type,
+  r.prop_ad_id,
+  r.prop_ad_type,
+  r.prop_ad_position,
+  r.prop_rank,
+  r.source_file,
+  r.ingestion_timestamp as bronze_ingestion_timestamp,
+  {{now}} as processed_at,
+  {{lit (var "data_source")}} as data_source,
+  {{lit (var "pipeline_version")}} as pipeline_version
+from ranked as r
+where r.delivery_rank = 1
+{{#if (is_incremental)}}
+  and not exists (select 1 from {{this}} as s where s.event_id = r.event_id)
+{{/if}}
