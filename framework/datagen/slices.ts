@@ -68,8 +68,8 @@ export function bulkSlices(startDay: number, endDay: number, events: number): { 
 
 /**
  * Window mode: `events` per 15-minute window, a constant rate as in the September
- * replay. A session is placed so that it fits its window; one longer than the window is
- * cut at the window's end.
+ * replay. A session is placed so that it fits its window; one longer than the window
+ * starts anywhere in it and is cut at the window's end.
  */
 export function windowSlices(start: number, windows: number, events: number): { slices: Slice[]; end: number } {
   const slices = Array.from({ length: windows }, (_, k): Slice => {
@@ -81,7 +81,7 @@ export function windowSlices(start: number, windows: number, events: number): { 
       end: to,
       quota: events,
       frame: {
-        place: (rng, duration) => from + Math.floor(rng.float() * Math.max(1, BUCKET_MS - duration)),
+        place: (rng, duration) => from + Math.floor(rng.float() * (duration < BUCKET_MS ? BUCKET_MS - duration : BUCKET_MS)),
         limit: to,
         weekend: isWeekend(kstDay(from)),
       },
