@@ -20,7 +20,7 @@ const staging = join(root, 'data', 'staging');
 const marker = join(staging, '.sample.json');
 const database = join(root, 'target', 'dev.duckdb');
 
-const DEFAULT_EVENTS = 200_000;
+const DEFAULT_EVENTS = 300_000;
 const FULL_EVENTS = 1_000_000;
 
 function parseFlags(argv) {
@@ -97,8 +97,10 @@ async function ensureSample(flags) {
   const sample = {
     seed: flags.seed,
     mode: 'bulk',
-    start: '2025-06-01',
-    end: '2025-08-31',
+    // The default sample is the three weeks around the A/B test (2025-08-08..22): small enough for
+    // about a minute, with enough ad clicks to see the lift; --full is the June-August bulk.
+    start: flags.full ? '2025-06-01' : '2025-08-04',
+    end: flags.full ? '2025-08-31' : '2025-08-24',
     events: flags.events ?? (flags.full ? FULL_EVENTS : DEFAULT_EVENTS),
   };
   const key = JSON.stringify(sample);

@@ -35,7 +35,7 @@ export class PartitionStream {
   /** Offset after the last record taken: a rejoin re-delivers from the committed offset, and those records are already here. */
   next: number | undefined;
   /** Last offset this stream committed. */
-  committed: number | undefined;
+  private committed: number | undefined;
   /** Set when a commit was refused or failed: later windows are never written, and the partition is read again from `committed`. */
   halted = false;
 
@@ -48,15 +48,11 @@ export class PartitionStream {
     return this.window;
   }
 
-  get pendingWindows(): number {
-    return this.chain.length;
-  }
-
   accepts(offset: number): boolean {
     return !this.halted && (this.next === undefined || offset >= this.next);
   }
 
-  add(offset: number, bucket: number, line: string, now: number): void {
+  add(offset: number, bucket: number, line: Buffer, now: number): void {
     this.firstOffset ??= offset;
     this.window.add(offset, bucket, line, now);
     this.next = offset + 1;
@@ -93,6 +89,8 @@ export class PartitionStream {
     if (this.halted) return;
     try {
       await forEachLimited(window.files(), WRITE_CONCURRENCY, (file) => this.io.write(this.partition, file));
+      // Halted meanwhile (partition handed to another member, or the run failing): its owner commits, not us.
+      if (this.halted) return;
       if (await this.io.commit(this.partition, window.endOffset)) {
         this.committed = window.endOffset;
         return;

@@ -9,14 +9,25 @@ export interface StagedFile {
   bucket: number;
   /** Offset of the file's first record: it names the file. */
   startOffset: number;
-  lines: string[];
+  lines: Buffer[];
+}
+
+/** A staged file's bytes: every line followed by a newline, copied once. */
+export function fileBody(lines: readonly Buffer[]): Buffer {
+  const body = Buffer.allocUnsafe(lines.reduce((sum, line) => sum + line.length + 1, 0));
+  let at = 0;
+  for (const line of lines) {
+    at += line.copy(body, at);
+    body[at++] = 0x0a;
+  }
+  return body;
 }
 
 export class PartitionWindow {
   private readonly byBucket = new Map<number, StagedFile>();
   records = 0;
-  /** Characters held, a cheap stand-in for the memory the window takes. */
-  chars = 0;
+  /** Bytes of the lines held: bounds the memory the window takes. */
+  bytes = 0;
   /** Records in the fullest file (count rotation looks at this). */
   fullest = 0;
   /** Wall-clock time of the first record (time rotation looks at this). */
@@ -24,7 +35,7 @@ export class PartitionWindow {
   /** Offset after the last record: committed once the window's files are written. */
   endOffset = 0;
 
-  add(offset: number, bucket: number, line: string, now: number): void {
+  add(offset: number, bucket: number, line: Buffer, now: number): void {
     let file = this.byBucket.get(bucket);
     if (!file) {
       file = { bucket, startOffset: offset, lines: [] };
@@ -33,7 +44,7 @@ export class PartitionWindow {
     file.lines.push(line);
     if (this.records === 0) this.openedAt = now;
     this.records++;
-    this.chars += line.length + 1;
+    this.bytes += line.length + 1;
     if (file.lines.length > this.fullest) this.fullest = file.lines.length;
     this.endOffset = offset + 1;
   }

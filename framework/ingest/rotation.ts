@@ -10,8 +10,8 @@ export interface RotationLimits {
   flushSize: number;
   /** Wall-clock age of the window's first record. */
   rotateIntervalMs: number;
-  /** Characters held by the window: bounds memory when many buckets are open at once. */
-  maxWindowChars: number;
+  /** Bytes held by the window: bounds memory when many buckets are open at once. */
+  maxWindowBytes: number;
 }
 
 export type RotationReason = 'count' | 'size' | 'time';
@@ -19,7 +19,7 @@ export type RotationReason = 'count' | 'size' | 'time';
 /** Checked after every record: a file is cut exactly at flush-size records. */
 export function rotationBySize(window: PartitionWindow, limits: RotationLimits): RotationReason | undefined {
   if (window.fullest >= limits.flushSize) return 'count';
-  if (window.chars >= limits.maxWindowChars) return 'size';
+  if (window.bytes >= limits.maxWindowBytes) return 'size';
   return undefined;
 }
 

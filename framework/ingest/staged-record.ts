@@ -4,23 +4,29 @@
 import { bucketIndex } from '../datagen/layout.js';
 import { parseInstant } from '../datagen/time.js';
 
+const NULL_LINE = Buffer.from('null');
+const CR = 0x0d;
+const LF = 0x0a;
+
 /**
- * The record's value as one JSON line. A raw line break would split the record in a
- * JSON-lines file; JSON allows a space wherever a line break is legal, and a line break
- * inside a string was never valid JSON, so replacing them keeps every record whole.
- * A null value (a tombstone) is staged as the JSON literal null rather than dropped.
+ * The record's value as the bytes of one JSON line, kept as the Buffer kafkajs decoded
+ * (staged files are built from bytes; holding strings would double the memory of
+ * non-ASCII lines). A raw line break would split the record in a JSON-lines file; JSON
+ * allows a space wherever a line break is legal, and a line break inside a string was
+ * never valid JSON, so replacing them keeps every record whole. A null value (a
+ * tombstone) is staged as the JSON literal null rather than dropped.
  */
-export function stagedLine(value: Buffer | null): string {
-  if (value === null) return 'null';
-  const text = value.toString('utf8');
-  return text.includes('\n') || text.includes('\r') ? text.replace(/\r\n|\r|\n/g, ' ') : text;
+export function stagedLine(value: Buffer | null): Buffer {
+  if (value === null) return NULL_LINE;
+  if (!value.includes(LF) && !value.includes(CR)) return value;
+  return Buffer.from(value.map((byte) => (byte === LF || byte === CR ? 0x20 : byte)));
 }
 
 /** The instant of the event's own `timestamp` field, or undefined when it cannot be read. */
-export function eventTime(line: string): number | undefined {
+export function eventTime(line: Buffer | string): number | undefined {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(line);
+    parsed = JSON.parse(line.toString());
   } catch {
     return undefined;
   }
@@ -38,6 +44,6 @@ export function eventTime(line: string): number | undefined {
  * Kafka message timestamp when the event's own time is unreadable (malformed records
  * are staged too, never dropped: silver quarantines them with a reason).
  */
-export function recordBucket(line: string, messageTimestampMs: number): number {
+export function recordBucket(line: Buffer | string, messageTimestampMs: number): number {
   return bucketIndex(eventTime(line) ?? messageTimestampMs);
 }

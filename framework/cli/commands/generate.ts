@@ -6,8 +6,9 @@ import { reporter } from '../common.js';
 /** `framework generate events`: the Reciping behaviour model to staging files. */
 export async function generateCommand(args: ParsedArgs): Promise<number> {
   const what = args.positionals[0];
-  if (what !== 'events') throw new ConfigError(`generate: unknown target "${what ?? ''}"`, undefined, 'usage: framework generate events [--mode bulk|window] [--start ..] [--end ..] [--events N] [--seed N] [--out data/staging]');
-  const { generateEvents, localDirectorySink } = await import('../../datagen/index.js');
+  if (what !== 'events') throw new ConfigError(`generate: unknown target "${what ?? ''}"`, undefined, 'usage: framework generate events [--mode bulk|window] [--start ..] [--end ..] [--events N] [--seed N] [--out data/staging] [--to local|s3|kafka] [--brokers host:port] [--bucket B] [--prefix P]');
+  const { generateEvents } = await import('../../datagen/index.js');
+  const { openEventSink } = await import('../../datagen/sinks/index.js');
   const mode = (flag(args, 'mode') ?? 'bulk') as 'bulk' | 'window';
   if (mode !== 'bulk' && mode !== 'window') throw new ConfigError(`--mode must be bulk or window, got "${mode}"`);
   const number = (name: string, fallback: number): number => {
@@ -19,6 +20,7 @@ export async function generateCommand(args: ParsedArgs): Promise<number> {
   };
   const out = resolve(flag(args, 'project-dir') ?? '.', flag(args, 'out') ?? 'data/staging');
   const topic = flag(args, 'topic') ?? 'replay-user-events';
+  const { sink, where } = await openEventSink({ to: flag(args, 'to') ?? 'local', out, topic, brokers: flag(args, 'brokers'), bucket: flag(args, 'bucket'), prefix: flag(args, 'prefix') });
   const started = Date.now();
   const stats = await generateEvents(
     {
@@ -33,11 +35,11 @@ export async function generateCommand(args: ParsedArgs): Promise<number> {
       encodedRate: number('encoded-rate', 0.5),
       topic,
     },
-    localDirectorySink(out, { topic }),
+    sink,
   );
   const seconds = (Date.now() - started) / 1000;
   reporter(args).info(
-    `generated ${stats.events} events + ${stats.duplicates} duplicates + ${stats.malformed} malformed = ${stats.lines} lines in ${stats.files} files under ${out} (${seconds.toFixed(1)}s, ${Math.round(stats.lines / seconds)} lines/s)`,
+    `generated ${stats.events} events + ${stats.duplicates} duplicates + ${stats.malformed} malformed = ${stats.lines} lines${stats.files ? ` in ${stats.files} files` : ''} to ${where} (${seconds.toFixed(1)}s, ${Math.round(stats.lines / seconds)} lines/s)`,
     { event: 'generated', ...stats },
   );
   return 0;

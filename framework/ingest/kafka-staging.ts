@@ -1,0 +1,387 @@
+/**
+ * `framework ingest kafka`: a kafkajs consumer group that stages a topic's records as
+ * JSON-lines files in the layout of spec §2 (what the original's Kafka Connect S3 sink
+ * wrote), committing offsets only after the files holding the records are stored.
+ *
+ * Per partition, a PartitionStream collects records into one file per 15-minute bucket
+ * and cuts the window on flush-size, memory or age; each cut writes and then commits
+ * (partition-stream.ts). This module wires that to kafkajs: batches in, commits out,
+ * rebalances, --until-idle, signals and progress. docs/ingestion.md has the argument.
+ */
+import type { Admin, Batch, Consumer, EachBatchPayload } from 'kafkajs';
+import { ExecutionError } from '../errors.js';
+import { KAFKA_RETRY, kafkaClient } from './kafka-client.js';
+import type { ObjectStore } from './object-store.js';
+import { parseOffset, totalLag, type PartitionOffsets } from './offsets.js';
+import { PartitionStream, type StreamIo } from './partition-stream.js';
+import { fileBody } from './partition-window.js';
+import { rotationBySize, rotationByTime, type RotationLimits } from './rotation.js';
+import { recordBucket, stagedLine } from './staged-record.js';
+import { stagingKey } from './staging-key.js';
+
+export interface StagingSettings {
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  limits: RotationLimits;
+  /** Stop once no record arrived for this long and the group's lag is 0; undefined: run until a signal. */
+  untilIdleMs: number | undefined;
+  sessionTimeoutMs: number;
+  progressMs: number;
+}
+
+export interface StagingSummary {
+  stoppedBy: 'idle' | 'signal';
+  records: number;
+  files: number;
+  bytes: number;
+  commits: number;
+  /** From the first record to the last one read, plus the final flush: the run without start-up and idle waits. */
+  activeSeconds: number;
+}
+
+export type Report = (message: string, fields: Record<string, unknown>) => void;
+
+type StopReason = 'idle' | 'signal' | 'fatal';
+
+/** Windows per partition queued for writing before reading waits (each ≤ flush-size records per file). */
+const MAX_PENDING_WINDOWS = 2;
+const TICK_MS = 1_000;
+/** Crashes kafkajs may restart from (each after its own retries) before a join succeeds again. */
+const MAX_RESTARTS_WITHOUT_JOIN = 3;
+/** Errors meaning "this member's generation is gone": the commit is refused, the partition read again. */
+const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
+
+export function runKafkaStaging(settings: StagingSettings, store: ObjectStore, report: Report): Promise<StagingSummary> {
+  return new KafkaStaging(settings, store, report).run();
+}
+
+/**
+ * Whether a failed commit only means "not now": the group is rebalancing, or the broker
+ * is unreachable or moving its coordinator (kafkajs gave up retrying a retriable error).
+ * Anything else (authorization, a malformed request) cannot succeed by trying again.
+ */
+function commitNotNow(error: unknown): boolean {
+  const e = error as { type?: string; retriable?: boolean; cause?: { type?: string; retriable?: boolean } };
+  return REBALANCE_ERRORS.has(e.type ?? e.cause?.type ?? '') || Boolean(e.retriable || e.cause?.retriable);
+}
+
+class KafkaStaging {
+  private readonly consumer: Consumer;
+  private readonly admin: Admin;
+  private readonly streams = new Map<number, PartitionStream>();
+  /** Streams replaced after a halt or a lost partition, still finishing a write. */
+  private readonly retired = new Set<PartitionStream>();
+  /** Offsets kafkajs reported as committed (its COMMIT_OFFSETS event), by partition. */
+  private readonly confirmed = new Map<number, number>();
+  private joinedOnce = false;
+  /** Between kafkajs's GROUP_JOIN and STOP events: commits can be made. */
+  private running = false;
+  private restartsWithoutJoin = 0;
+  private readonly stats = { records: 0, files: 0, bytes: 0, commits: 0 };
+  private readonly startedAt = Date.now();
+  private firstRecordAt: number | undefined;
+  private lastRecordAt: number | undefined;
+  private lastCommitAt: number | undefined;
+  /** When the last flush of everything open began (--until-idle or a signal). */
+  private finalFlushAt: number | undefined;
+  private batch: Promise<void> | undefined;
+  private checkingIdle = false;
+  /** A progress line is being made (its admin calls can take long while the broker is down). */
+  private progressing = false;
+  private lastProgress = { at: Date.now(), records: 0 };
+  private stopping = false;
+  private fatal: unknown;
+  private requestStop!: (reason: StopReason) => void;
+  private readonly stopRequested = new Promise<StopReason>((resolve) => (this.requestStop = resolve));
+
+  constructor(
+    private readonly settings: StagingSettings,
+    private readonly store: ObjectStore,
+    private readonly report: Report,
+  ) {
+    const kafka = kafkaClient(settings.brokers, 'framework-ingest');
+    this.admin = kafka.admin();
+    this.consumer = kafka.consumer({
+      groupId: settings.groupId,
+      sessionTimeout: settings.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(settings.sessionTimeoutMs / 3)),
+      maxWaitTimeInMs: 1_000,
+      allowAutoTopicCreation: false,
+      // Never restarted once stopping: a consumer restarted after the final disconnect would keep the process alive.
+      retry: { ...KAFKA_RETRY, restartOnFailure: async () => !this.stopping && ++this.restartsWithoutJoin <= MAX_RESTARTS_WITHOUT_JOIN },
+    });
+  }
+
+  async run(): Promise<StagingSummary> {
+    const { consumer, settings } = this;
+    const where = `Kafka at ${settings.brokers.join(',')}`;
+    try {
+      await this.admin.connect();
+      await this.admin.fetchTopicMetadata({ topics: [settings.topic] });
+    } catch (error) {
+      await this.admin.disconnect().catch(() => {});
+      throw new ExecutionError(`${where}, topic ${settings.topic}: ${(error as Error).message}`);
+    }
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.joined(payload.memberAssignment[settings.topic] ?? []));
+    consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
+      for (const { topic, partitions } of payload.topics) {
+        if (topic === settings.topic) for (const { partition, offset } of partitions) this.confirmed.set(partition, Number(offset));
+      }
+    });
+    consumer.on(consumer.events.STOP, () => (this.running = false));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.fail(new ExecutionError(`${where}: the consumer stopped: ${payload.error.message}`));
+    });
+    const removeSignalHandlers = this.handleSignals();
+    const timers = [setInterval(() => this.tick(), TICK_MS), setInterval(() => void this.progress(), settings.progressMs)];
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [settings.topic], fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatch: (payload) => this.onBatch(payload) });
+      this.report(`staging ${settings.topic} (group ${settings.groupId}) from ${where} to ${this.store.location}`, { event: 'ingest_start', topic: settings.topic, group: settings.groupId });
+      const reason = await this.stopRequested;
+      await this.shutdown(reason !== 'fatal');
+    } catch (error) {
+      this.fail(error instanceof ExecutionError ? error : new ExecutionError(`${where}: ${(error as Error).message}`));
+    } finally {
+      timers.forEach(clearInterval);
+      removeSignalHandlers();
+      await consumer.disconnect().catch(() => {});
+      await this.admin.disconnect().catch(() => {});
+      this.store.close();
+    }
+    if (this.fatal) throw this.fatal;
+    return this.summary((await this.stopRequested) as 'idle' | 'signal');
+  }
+
+  private readonly io: StreamIo = {
+    write: async (partition, file) => {
+      const body = fileBody(file.lines);
+      await this.store.put(stagingKey(this.settings.topic, partition, file.bucket, file.startOffset), body);
+      this.stats.files++;
+      this.stats.bytes += body.length;
+    },
+    commit: async (partition, offset) => {
+      const { topic } = this.settings;
+      this.confirmed.delete(partition);
+      try {
+        await this.consumer.commitOffsets([{ topic, partition, offset: String(offset) }]);
+      } catch (error) {
+        // Not taken now (or kafkajs is restarting its consumer after a crash): the partition is read again from its committed offset.
+        if (this.running && !commitNotNow(error)) {
+          throw new ExecutionError(`committing offset ${offset} of ${topic}[${partition}] failed: ${(error as Error).message}`);
+        }
+      }
+      // kafkajs skips a commit without an error while its consumer stops: trust only the broker's answer.
+      if (this.confirmed.get(partition) !== offset) {
+        this.report(`commit of ${topic}[${partition}] at ${offset} not taken (rebalance, broker unreachable or consumer restart): reading the partition again from its committed offset`, { event: 'commit_refused', partition, offset });
+        return false;
+      }
+      this.stats.commits++;
+      this.lastCommitAt = Date.now();
+      return true;
+    },
+    rewind: (partition, offset) => {
+      try {
+        this.consumer.seek({ topic: this.settings.topic, partition, offset: String(offset) });
+      } catch {
+        // Not running (kafkajs is restarting the consumer): its rejoin reads from the committed offset anyway.
+      }
+    },
+    failed: (error) => this.fail(error),
+  };
+
+  private async onBatch({ batch, heartbeat, isStale }: EachBatchPayload): Promise<void> {
+    // A stale batch was fetched before its partition was rewound (seek): its records come again.
+    if (this.stopping || isStale()) return;
+    this.batch = this.consume(batch);
+    try {
+      await this.batch;
+    } finally {
+      this.batch = undefined;
+    }
+    await heartbeat();
+  }
+
+  private async consume(batch: Batch): Promise<void> {
+    const { limits } = this.settings;
+    const stream = this.stream(batch.partition);
+    const now = Date.now();
+    let taken = 0;
+    for (const message of batch.messages) {
+      const offset = Number(message.offset);
+      if (!stream.accepts(offset)) continue;
+      const line = stagedLine(message.value);
+      stream.add(offset, recordBucket(line, Number(message.timestamp)), line, now);
+      taken++;
+      if (rotationBySize(stream.open, limits)) stream.cut();
+    }
+    if (taken > 0) {
+      this.stats.records += taken;
+      this.firstRecordAt ??= now;
+      this.lastRecordAt = now;
+    }
+    if (rotationByTime(stream.open, now, limits)) stream.cut();
+    await stream.room(MAX_PENDING_WINDOWS);
+  }
+
+  /** The partition's stream; a halted one is replaced, its records now arriving again from the committed offset. */
+  private stream(partition: number): PartitionStream {
+    const current = this.streams.get(partition);
+    if (current && !current.halted) return current;
+    if (current) this.retire(current);
+    const fresh = new PartitionStream(partition, this.io);
+    this.streams.set(partition, fresh);
+    return fresh;
+  }
+
+  private retire(stream: PartitionStream): void {
+    stream.halt();
+    this.retired.add(stream);
+    void stream.drained().then(() => this.retired.delete(stream));
+  }
+
+  /**
+   * After every (re)join kafkajs reads each assigned partition from the group's committed
+   * offset: kept streams skip what they already hold; streams of partitions now owned by
+   * another member stop (that member reads them from the committed offset).
+   */
+  private joined(partitions: number[]): void {
+    this.joinedOnce = this.running = true;
+    this.restartsWithoutJoin = 0;
+    const assigned = new Set(partitions);
+    for (const [partition, stream] of this.streams) {
+      if (assigned.has(partition)) continue;
+      this.streams.delete(partition);
+      this.retire(stream);
+    }
+  }
+
+  private tick(): void {
+    if (this.stopping) return;
+    const now = Date.now();
+    for (const stream of this.streams.values()) if (rotationByTime(stream.open, now, this.settings.limits)) stream.cut();
+    const idleMs = this.settings.untilIdleMs;
+    if (idleMs === undefined || this.checkingIdle || !this.joinedOnce || now - (this.lastRecordAt ?? this.startedAt) < idleMs) return;
+    this.checkingIdle = true;
+    this.checkIdle()
+      .catch((error) => this.report(`idle check failed (will retry): ${(error as Error).message}`, { event: 'idle_check_failed' }))
+      .finally(() => (this.checkingIdle = false));
+  }
+
+  /**
+   * --until-idle: when this consumer has read up to every high watermark, pause, flush
+   * and commit everything, and stop if the group's committed offsets then reach the high
+   * watermarks (lag 0); otherwise (records arrived meanwhile) resume.
+   */
+  private async checkIdle(): Promise<void> {
+    if (totalLag(await this.partitionOffsets(), this.positions()) > 0) return;
+    this.pause(true);
+    try {
+      await this.batch;
+      this.finalFlushAt = Date.now();
+      for (const stream of this.streams.values()) stream.cut();
+      await this.drain();
+      if (!this.stopping && totalLag(await this.partitionOffsets()) === 0) {
+        this.stopping = true;
+        this.requestStop('idle');
+      }
+    } finally {
+      if (!this.stopping) this.pause(false);
+    }
+  }
+
+  private async partitionOffsets(): Promise<PartitionOffsets[]> {
+    const { topic, groupId } = this.settings;
+    const [topicOffsets, groupOffsets] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const committed = new Map((groupOffsets.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, parseOffset(p.offset)]));
+    return topicOffsets.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high), committed: committed.get(p.partition) }));
+  }
+
+  /** This consumer's read position per partition it reads. */
+  private positions(): Map<number, number> {
+    const positions = new Map<number, number>();
+    for (const [partition, stream] of this.streams) if (stream.next !== undefined) positions.set(partition, stream.next);
+    return positions;
+  }
+
+  private async progress(): Promise<void> {
+    if (this.stopping || this.progressing) return;
+    this.progressing = true;
+    try {
+      await this.reportProgress();
+    } finally {
+      this.progressing = false;
+    }
+  }
+
+  private async reportProgress(): Promise<void> {
+    const now = Date.now();
+    const { records, files, commits } = this.stats;
+    const rate = Math.round(((records - this.lastProgress.records) * 1000) / Math.max(1, now - this.lastProgress.at));
+    this.lastProgress = { at: now, records };
+    const lag = await this.partitionOffsets().then((offsets) => totalLag(offsets, this.positions()), () => undefined);
+    if (this.stopping) return;
+    this.report(`${records} records (${rate}/s), lag ${lag ?? '? (Kafka not answering)'}, ${files} files written, ${commits} commits`, { event: 'progress', records, eventsPerSecond: rate, lag: lag ?? null, files, commits });
+  }
+
+  private handleSignals(): () => void {
+    let received = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      // A second signal quits at once: what is not committed yet is simply read again next time.
+      if (++received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+      this.report(`${signal}: flushing open files and committing`, { event: 'signal', signal });
+      this.stopping = true;
+      this.requestStop('signal');
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    return () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    };
+  }
+
+  private fail(error: unknown): void {
+    if (this.fatal) return;
+    this.fatal = error;
+    this.stopping = true;
+    for (const stream of this.streams.values()) stream.halt();
+    this.requestStop('fatal');
+  }
+
+  /** Stop reading, let the batch in hand finish, then (unless failing) write and commit every open window. */
+  private async shutdown(flush: boolean): Promise<void> {
+    this.stopping = true;
+    this.pause(true);
+    await this.batch;
+    if (flush) {
+      this.finalFlushAt = Date.now();
+      for (const stream of this.streams.values()) stream.cut();
+    }
+    await this.drain();
+  }
+
+  /** kafkajs refuses pause/resume while it restarts its consumer; a restarted consumer reads nothing once stopping anyway. */
+  private pause(paused: boolean): void {
+    const topics = [{ topic: this.settings.topic }];
+    try {
+      if (paused) this.consumer.pause(topics);
+      else this.consumer.resume(topics);
+    } catch {
+      // not running
+    }
+  }
+
+  private async drain(): Promise<void> {
+    await Promise.all([...this.streams.values(), ...this.retired].map((stream) => stream.drained()));
+  }
+
+  private summary(stoppedBy: 'idle' | 'signal'): StagingSummary {
+    const { firstRecordAt, lastRecordAt, lastCommitAt, finalFlushAt } = this;
+    const readMs = firstRecordAt !== undefined && lastRecordAt !== undefined ? lastRecordAt - firstRecordAt : 0;
+    const flushMs = finalFlushAt !== undefined && lastCommitAt !== undefined ? Math.max(0, lastCommitAt - finalFlushAt) : 0;
+    return { stoppedBy, ...this.stats, activeSeconds: (readMs + flushMs) / 1000 };
+  }
+}

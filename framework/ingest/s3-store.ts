@@ -1,0 +1,77 @@
+/**
+ * The S3 object store for staged files. Endpoint, region and bucket come from the
+ * environment that scripts/stack/up.sh writes (S3_ENDPOINT, S3_REGION,
+ * S3_STAGING_BUCKET), flags winning; credentials from S3_ACCESS_KEY_ID /
+ * S3_SECRET_ACCESS_KEY, else the SDK's default chain. Secrets are never printed.
+ */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ExecutionError } from '../errors.js';
+import { registerSecret } from '../project/secrets.js';
+import type { ObjectStore } from './object-store.js';
+
+export const DEFAULT_STAGING_BUCKET = 'reciping-user-event-logs';
+
+export interface S3Settings {
+  /** Custom endpoint (MinIO); undefined means AWS. */
+  endpoint: string | undefined;
+  region: string;
+  bucket: string;
+  /** Attempts per request, the SDK's exponential backoff in between. */
+  maxAttempts: number;
+}
+
+/** True when the environment configures S3 at all: the default destination is then S3. */
+export function s3Configured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.S3_ENDPOINT || env.S3_STAGING_BUCKET);
+}
+
+export function s3Settings(env: NodeJS.ProcessEnv, flags: { bucket?: string | undefined; maxAttempts?: number | undefined } = {}): S3Settings {
+  return {
+    endpoint: env.S3_ENDPOINT || undefined,
+    region: env.S3_REGION || env.AWS_REGION || 'us-east-1',
+    bucket: flags.bucket ?? (env.S3_STAGING_BUCKET || DEFAULT_STAGING_BUCKET),
+    maxAttempts: flags.maxAttempts ?? 6,
+  };
+}
+
+function s3Client(settings: S3Settings, env: NodeJS.ProcessEnv): S3Client {
+  const accessKeyId = env.S3_ACCESS_KEY_ID;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY;
+  if (secretAccessKey) registerSecret(secretAccessKey);
+  return new S3Client({
+    region: settings.region,
+    maxAttempts: settings.maxAttempts,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
+  });
+}
+
+/** The reason of an SDK or socket error; connection errors can carry an empty message. */
+function reason(error: unknown): string {
+  const e = error as { message?: string; code?: string; name?: string; errors?: unknown[] };
+  if (e.message) return e.message;
+  if (e.errors?.length) return e.errors.map(reason).join('; ');
+  return e.code ?? e.name ?? String(error);
+}
+
+export function s3Store(settings: S3Settings, prefix = '', env: NodeJS.ProcessEnv = process.env): ObjectStore {
+  const client = s3Client(settings, env);
+  const base = prefix.replace(/^\/+|\/+$/g, '');
+  const where = settings.endpoint ?? `AWS S3 (${settings.region})`;
+  return {
+    location: `s3://${settings.bucket}${base ? `/${base}` : ''} at ${where}`,
+    async put(key, body) {
+      const objectKey = base ? `${base}/${key}` : key;
+      try {
+        await client.send(new PutObjectCommand({ Bucket: settings.bucket, Key: objectKey, Body: body, ContentType: 'application/json' }));
+      } catch (error) {
+        const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? settings.maxAttempts;
+        throw new ExecutionError(`writing s3://${settings.bucket}/${objectKey} to ${where} failed after ${attempts} attempt(s): ${reason(error)}`);
+      }
+    },
+    close() {
+      client.destroy();
+    },
+  };
+}
