@@ -37,10 +37,15 @@ export class Rng {
   private c: number;
   private d: number;
 
-  constructor(seed: number) {
+  /**
+   * `salt` widens the seed to 64 bits where many streams are drawn (one per session): with 32-bit
+   * seeds alone, tens of thousands of sessions meet the birthday bound and two sessions would
+   * replay the same ids.
+   */
+  constructor(seed: number, salt = 0) {
     this.a = mix32(seed ^ 0xa5a5a5a5);
     this.b = mix32(this.a + 0x9e3779b9);
-    this.c = mix32(this.b + 0x9e3779b9);
+    this.c = mix32((this.b + 0x9e3779b9) ^ salt);
     this.d = 1;
     // Discard the first outputs: they still correlate with the seed.
     for (let i = 0; i < 12; i++) this.next();

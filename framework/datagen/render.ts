@@ -33,8 +33,8 @@ export class SessionState {
   /** The last ad shown; carried to its click. */
   ad: props.Ad = { id: '', type: '', position: '' };
 
-  constructor(readonly user: User, seed: number) {
-    this.rng = new Rng(seed);
+  constructor(readonly user: User, seed: readonly [number, number]) {
+    this.rng = new Rng(seed[0], seed[1]);
     this.sessionId = this.rng.uuid();
   }
 }

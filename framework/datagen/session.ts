@@ -45,9 +45,9 @@ export class SlicePlan {
   readonly sessionOf: number[] = [];
   readonly names: number[] = [];
   readonly pages: number[] = [];
-  /** Per session: the user, and the seed its events' ids and properties are drawn from. */
+  /** Per session: the user, and the 64-bit seed (two words) its events' ids and properties are drawn from. */
   readonly users: User[] = [];
-  readonly renderSeeds: number[] = [];
+  readonly renderSeeds: [number, number][] = [];
 
   get size(): number {
     return this.times.length;
@@ -77,7 +77,7 @@ export class SlicePlan {
     }
     const session = this.users.length;
     this.users.push(user);
-    this.renderSeeds.push(rng.next());
+    this.renderSeeds.push([rng.next(), rng.next()]);
 
     let t = frame.place(rng, duration);
     let name = SESSION_START.sample(rng);

@@ -109,7 +109,7 @@ export class UserPool {
     let user = this.users[index];
     if (user === undefined) {
       const id = this.idBase + ((index * this.idStep + this.idShift) % this.idSpace);
-      user = new User(String(id), new Rng(deriveSeed(this.seed, USER_STREAM, index)));
+      user = new User(String(id), new Rng(deriveSeed(this.seed, USER_STREAM, index), deriveSeed(this.seed, USER_STREAM, index, 1)));
       this.users[index] = user;
     }
     return user;
