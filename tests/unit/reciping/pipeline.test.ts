@@ -220,6 +220,17 @@ describe('reciping pipeline on a three-week sample around the A/B test', () => {
     expect(users).toEqual([...users].sort((a, b) => b - a));
   });
 
+  it('passes its unit tests and reports source freshness of staging and bronze', async () => {
+    const unit = await cli(root, 'test', '--unit', '--vars', vars);
+    expect(unit.code, unit.stdout).toBe(0);
+    expect(unit.stdout).toMatch(/4 of 4 PASS unit test/);
+    const fresh = await cli(root, 'source', 'freshness', '--vars', vars);
+    // The sample's newest bucket is from August 2025: staging is stale, bronze was just loaded.
+    expect(fresh.code).toBe(1);
+    expect(fresh.stdout).toMatch(/ERROR freshness of staging\.events: \d+\.\dd old/);
+    expect(fresh.stdout).toMatch(/PASS  freshness of lakehouse\.bronze_events: \d+(s|m) old/);
+  });
+
   it('changes nothing when built again', async () => {
     const before = {
       bronze: await fingerprint(root, 'recipe_analytics.bronze_events', ['raw_event_string', 'source_file', 'ingestion_timestamp']),
