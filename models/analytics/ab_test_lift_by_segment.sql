@@ -3,19 +3,7 @@
   the relative lift (treatment / control - 1). Only segments with at least 100 users in the test.
 --}}
 with ab as (
-  select
-    u.user_segment,
-    u.ab_test_group,
-    f.user_dim_key,
-    e.event_name,
-    f.is_conversion
-  from {{ref "fact_user_events"}} as f
-  join {{ref "dim_time"}} as t on t.time_dim_key = f.time_dim_key
-  join {{ref "dim_user"}} as u on u.user_sk = f.user_dim_key
-  join {{ref "dim_event"}} as e on e.event_sk = f.event_dim_key
-  where f.user_dim_key <> 0
-    and u.ab_test_group is not null
-    and {{in_ab_test "t.date"}}
+  select * from {{ref "ab_test_events"}}
 ),
 per_group as (
   select

@@ -1,16 +1,10 @@
 {{!-- Ad click-through rate per user_segment and A/B group over the test window. --}}
 select
-  u.user_segment,
-  u.ab_test_group,
-  count(distinct f.user_dim_key) as users,
-  sum(case when e.event_name = 'view_ads' then 1 else 0 end) as impressions,
-  sum(case when e.event_name = 'click_ads' then 1 else 0 end) as clicks,
-  {{pct "sum(case when e.event_name = 'click_ads' then 1 else 0 end)" "sum(case when e.event_name = 'view_ads' then 1 else 0 end)" "3"}} as ctr_pct
-from {{ref "fact_user_events"}} as f
-join {{ref "dim_time"}} as t on t.time_dim_key = f.time_dim_key
-join {{ref "dim_user"}} as u on u.user_sk = f.user_dim_key
-join {{ref "dim_event"}} as e on e.event_sk = f.event_dim_key
-where f.user_dim_key <> 0
-  and u.ab_test_group is not null
-  and {{in_ab_test "t.date"}}
-group by u.user_segment, u.ab_test_group
+  a.user_segment,
+  a.ab_test_group,
+  count(distinct a.user_dim_key) as users,
+  sum(a.impression) as impressions,
+  sum(a.click) as clicks,
+  {{pct "sum(a.click)" "sum(a.impression)" "3"}} as ctr_pct
+from {{ref "ab_test_events"}} as a
+group by a.user_segment, a.ab_test_group
