@@ -64,11 +64,3 @@ function configOf(node: Record<string, unknown>, file: YamlFile, at: (string | n
   }
   return normalizeConfig(raw);
 }
-
-/** All subfolder paths a project.yml tree mentions, to warn about ones matching nothing. */
-export function treeFolders(tree: unknown, prefix: string[] = []): string[][] {
-  if (!tree || typeof tree !== 'object') return [];
-  return Object.entries(tree as Record<string, unknown>)
-    .filter(([k]) => !k.startsWith('+'))
-    .flatMap(([k, v]) => [[...prefix, k], ...treeFolders(v, [...prefix, k])]);
-}

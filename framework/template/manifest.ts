@@ -1,4 +1,4 @@
-import type { Node, Relation } from '../project/types.js';
+import type { Node } from '../project/types.js';
 
 /** A node after compilation: final config, dependencies from ref/source, rendered SQL. */
 export type CompiledNode = Node & {
@@ -12,8 +12,4 @@ export type CompiledNode = Node & {
 export interface Manifest {
   metadata: { project: string; target: { name: string; type: string }; generatedAt: string; frameworkVersion: string };
   nodes: Record<string, CompiledNode>;
-}
-
-export function relationOfNode(node: CompiledNode): Relation | undefined {
-  return 'relation' in node ? node.relation : undefined;
 }
