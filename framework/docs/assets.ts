@@ -17,3 +17,20 @@ export function escapeHtml(text: string): string {
 
 /** Pages open from file:// and must never reach the network: the policy forbids every fetch. */
 export const OFFLINE_POLICY = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:">`;
+
+/** The shell both pages share: offline policy, title, inline style; `body` is the page's own markup. */
+export function htmlPage(title: string, style: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${OFFLINE_POLICY}
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+${body}
+</body>
+</html>`;
+}

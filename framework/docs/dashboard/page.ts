@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { docsAsset, escapeHtml, OFFLINE_POLICY, scriptJson } from '../assets.js';
+import { docsAsset, escapeHtml, htmlPage, scriptJson } from '../assets.js';
 import type { DashboardData } from './data.js';
 
 /** ECharts' own bundle, inlined so the page needs no network and no server. */
@@ -9,22 +9,16 @@ function echartsBundle(): string {
 }
 
 export function renderDashboard(data: DashboardData): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${OFFLINE_POLICY}
-<title>${escapeHtml(data.project)} · dashboard</title>
-<style>${docsAsset('dashboard/style.css')}</style>
-</head>
-<body>
-<header><h1>${escapeHtml(data.project)} <small>dashboard · target ${escapeHtml(data.target.name)} (${escapeHtml(data.target.type)}) · ${escapeHtml(data.generatedAt)}</small></h1></header>
+  const header = `<header><h1>${escapeHtml(data.project)} <small>dashboard · target ${escapeHtml(data.target.name)} (${escapeHtml(data.target.type)}) · ${escapeHtml(data.generatedAt)}</small></h1></header>`;
+  return (
+    htmlPage(
+      `${data.project} · dashboard`,
+      docsAsset('dashboard/style.css'),
+      `${header}
 <main id="panels"></main>
 <script id="dashboard-data" type="application/json">${scriptJson(data)}</script>
 <script>${echartsBundle()}</script>
-<script>${docsAsset('dashboard/client.js')}</script>
-</body>
-</html>
-`;
+<script>${docsAsset('dashboard/client.js')}</script>`,
+    ) + '\n'
+  );
 }
