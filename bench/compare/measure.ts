@@ -49,15 +49,16 @@ export interface Alternative {
 }
 
 /**
- * `runs` samples of each alternative taken in turn (A B C, A B C, ...), so that a burst of load on the
- * shared host falls on all of them alike; one printed line per alternative.
+ * `runs` samples of each alternative taken in turn, each round starting one further (A B C, B C A,
+ * C A B, ...), so that a burst of load on the shared host falls on all of them alike rather than
+ * always on the same one; one printed line per alternative.
  */
 export async function measureInTurn<K extends string>(alternatives: Record<K, Alternative>, runs = RUNS): Promise<Record<K, Measurement>> {
   const entries = Object.entries(alternatives) as [K, Alternative][];
   const samples = new Map<K, Sample[]>(entries.map(([k]) => [k, []]));
   const loads = new Map<K, { start: number; end: number }>();
   for (let i = 0; i < runs; i++) {
-    for (const [key, { once }] of entries) {
+    for (const [key, { once }] of [...entries.slice(i % entries.length), ...entries.slice(0, i % entries.length)]) {
       const start = loadavg()[0]!;
       samples.get(key)!.push(await once());
       loads.set(key, { start: loads.get(key)?.start ?? start, end: loadavg()[0]! });

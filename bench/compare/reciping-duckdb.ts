@@ -25,9 +25,11 @@ const GOAL_OVERHEAD = 0.1;
 const events = localEvents(EVENTS);
 const project = copyReciping(join(WORK, 'reciping-duckdb'));
 const database = join(project, 'target/dev.duckdb');
-const emptyDatabase = () => {
-  rmSync(database, { force: true });
-  rmSync(`${database}.wal`, { force: true });
+/** The replay's own file, so the framework's is left as the framework built it. */
+const rawDatabase = join(project, 'target/raw.duckdb');
+const emptyDatabase = (file = database) => {
+  rmSync(file, { force: true });
+  rmSync(`${file}.wal`, { force: true });
 };
 const build = ['build', '--vars', localStagingVars(events.dir)];
 const sequential = [...build, '--threads', '1'];
@@ -60,9 +62,9 @@ const alternatives = {
   raw: {
     label: `same statements direct to DuckDB, ${EVENTS} events`,
     once: () => {
-      emptyDatabase();
+      emptyDatabase(rawDatabase);
       return inProcess(async () => {
-        const instance = await DuckDBInstance.create(database);
+        const instance = await DuckDBInstance.create(rawDatabase);
         const connection = await instance.connect();
         // Read every result in full, as the framework does.
         for (const { sql } of replay.statements) await connection.runAndReadAll(sql);

@@ -10,11 +10,13 @@ const n = (t: Timing, unit: string, digits = 0) => `${t.median.toFixed(digits)} 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 const load = (...m: Measurement[]) => `${m[0]!.loadAverage.start.toFixed(1)}→${m[m.length - 1]!.loadAverage.end.toFixed(1)}`;
 const count = (x: number) => x.toLocaleString('en-US');
+const times = (x: number, more: string, less: string) => (x >= 1 ? `×${x.toFixed(1)} ${more}` : `×${(1 / x).toFixed(1)} ${less}`);
 /** "×8.8 faster, ×6.4 less CPU" from the ratios {wall, cpu} of baseline over framework. */
-const faster = (r: { wall: number; cpu: number }) => {
-  const times = (x: number, more: string, less: string) => (x >= 1 ? `×${x.toFixed(1)} ${more}` : `×${(1 / x).toFixed(1)} ${less}`);
-  return `${times(r.wall, 'faster', 'slower')}, ${times(r.cpu, 'less CPU', 'more CPU')}`;
-};
+const faster = (r: { wall: number; cpu: number }) => `${times(r.wall, 'faster', 'slower')}, ${times(r.cpu, 'less CPU', 'more CPU')}`;
+
+/** Overhead of the fastest framework run over the fastest baseline run: the pair least disturbed by other load. */
+const bestRuns = (framework: Measurement, baseline: Measurement) => `best runs ${pct(framework.seconds.min / baseline.seconds.min - 1)}`;
+const bestRunsFaster = (framework: Measurement, baseline: Measurement) => `best runs ${times(baseline.seconds.min / framework.seconds.min, 'faster', 'slower')}`;
 
 type Row = [string, string, string, string, string];
 
@@ -29,10 +31,10 @@ function compileRows(r: Results): Row[] {
 function duckdbRows(r: Results, dbt: Results | undefined): Row[] {
   const events = count(r.events.events);
   return [
-    [`Reciping build, DuckDB, ${events} events: framework (--threads 1) vs same SQL direct`, s(r.framework.seconds), s(r.raw.seconds), `overhead ${pct(r.overhead.wall)} (CPU ${pct(r.overhead.cpu)})`, load(r.framework, r.raw)],
+    [`Reciping build, DuckDB, ${events} events: framework (--threads 1) vs same SQL direct`, s(r.framework.seconds), s(r.raw.seconds), `overhead ${pct(r.overhead.wall)} (CPU ${pct(r.overhead.cpu)}, ${bestRuns(r.framework, r.raw)})`, load(r.framework, r.raw)],
     [`… framework at the profile's threads (2)`, s(r.frameworkProfileThreads.seconds), '', '', load(r.frameworkProfileThreads)],
     dbt
-      ? [`… vs dbt-duckdb \`dbt build --threads 1\` (equivalent project)`, s(dbt.framework.seconds), s(dbt.dbtBuild.seconds), faster(dbt.dbtOverFramework), load(dbt.dbtBuild)]
+      ? [`… vs dbt-duckdb \`dbt build --threads 1\` (equivalent project)`, s(dbt.framework.seconds), s(dbt.dbtBuild.seconds), `${faster(dbt.dbtOverFramework)} (${bestRunsFaster(dbt.framework, dbt.dbtBuild)})`, load(dbt.dbtBuild)]
       : [`… vs dbt-duckdb`, '', '', 'not measured in this run (step failed)', ''],
   ];
 }
@@ -42,7 +44,7 @@ function trinoRows(r: Results): Row[] {
   const f = r.frameworkBeyondTrino;
   const d = r.rawBeyondTrino;
   return [
-    [`Reciping build, Trino, ${count(r.events.events)} events: framework (--threads 1) vs same statements direct`, s(r.framework.seconds), s(r.raw.seconds), `overhead ${pct(r.totalOverhead)}`, load(r.framework, r.raw)],
+    [`Reciping build, Trino, ${count(r.events.events)} events: framework (--threads 1) vs same statements direct`, s(r.framework.seconds), s(r.raw.seconds), `overhead ${pct(r.totalOverhead)} (${bestRuns(r.framework, r.raw)})`, load(r.framework, r.raw)],
     [`… per statement (${r.statements.replayed}), wall beyond Trino's elapsed time`, ms(f.beyondTrinoPerStatementMs), ms(d.beyondTrinoPerStatementMs), `+${(f.beyondTrinoPerStatementMs.median - d.beyondTrinoPerStatementMs.median).toFixed(0)} ms per statement`, ''],
     [`… per node (framework) / statement (direct), median beyond Trino`, ms(f.medianUnitOverheadMs), ms(d.medianUnitOverheadMs), `bookkeeping queries: ${f.bookkeepingTrinoSeconds.median.toFixed(1)} s inside Trino`, ''],
   ];
