@@ -1,4 +1,5 @@
 import type { ExternalLocation, Relation } from '../project/types.js';
+import type { StoredFile } from '../storage/object-store.js';
 
 /** The engine-neutral contract: materializations, tests and commands talk to engines only through this. */
 export interface Column {
@@ -68,8 +69,10 @@ export interface Adapter {
   readonly dialect: Dialect;
   readonly macros: MacroSet;
   readonly introspector: Introspector;
-  /** SQL that reads an external source in place; `external` sources render to this instead of a table. */
-  externalRelation(source: Relation, external: ExternalLocation): string;
+  /** SQL that reads an external source in place (only `files` of it when given); `external` sources render to this instead of a table. */
+  externalRelation(source: Relation, external: ExternalLocation, files?: string[]): string;
+  /** The files an external source reads, paths as the engine reports them (its file-name column). */
+  listExternal(external: ExternalLocation): Promise<StoredFile[]>;
   /** Make an external source readable before models use it (Trino registers a Hive table). */
   prepareExternal(source: Relation, external: ExternalLocation): Promise<void>;
   connect(): Promise<void>;

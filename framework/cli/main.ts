@@ -43,9 +43,9 @@ const COMMANDS: Record<string, Command> = {
     run: async (a) => (await import('./commands/generate.js')).generateCommand(a),
   },
   ingest: {
-    summary: 'stage Kafka records as JSON-lines files (S3 or --out dir): ingest kafka [--until-idle[=ms]] ...',
-    boolean: ['until-idle'],
-    value: ['project-dir', 'log-format', 'brokers', 'topic', 'group', 'to', 'out', 'bucket', 'prefix', 'flush-size', 'rotate-interval-ms', 'session-timeout-ms', 'progress-ms', 's3-max-attempts'],
+    summary: 'ingest kafka: Kafka records → JSON-lines staging files (S3 or --out dir); ingest staging [--start --end]: new staged files → bronze, each once',
+    boolean: ['until-idle', ...RUN_FLAGS.boolean],
+    value: [...new Set([...RUN_FLAGS.value, 'brokers', 'topic', 'group', 'to', 'out', 'bucket', 'prefix', 'flush-size', 'rotate-interval-ms', 'session-timeout-ms', 'progress-ms', 's3-max-attempts'])],
     run: async (a) => (await import('./commands/ingest.js')).ingestCommand(a),
   },
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, ExecutionError } from '../errors.js';
 import { materialize } from '../materialize/index.js';
 import type { SelectionRequest } from '../graph/selector.js';
-import type { SourceNode } from '../project/types.js';
+import type { ModelNode, SourceNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { runTest } from '../testing/run-test.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
@@ -12,6 +12,8 @@ import { schedule } from './scheduler.js';
 import { IntervalState } from './interval-state.js';
 import { intervalConfig } from './intervals.js';
 import { runIntervals } from './run-intervals.js';
+import { FileLedger } from './file-ledger.js';
+import { runNewFiles } from './run-new-files.js';
 import type { Session } from './session.js';
 
 export type RunCommand = 'run' | 'build' | 'seed' | 'test';
@@ -60,6 +62,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const index = new Map(ids.map((id, i) => [id, i + 1]));
   const schemas = new Map<string, Promise<void>>();
   const intervalState = new IntervalState(adapter);
+  const fileLedger = new FileLedger(adapter);
   const invocationId = randomUUID();
   const externals = new Map<string, Promise<void>>();
 
@@ -106,16 +109,22 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       const history = isTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
       const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record };
-      const result = intervalConfig(node.config, node.name)
-        ? await runIntervals(ctx, node, intervalState, {
-            now: (request.intervalEnd ?? new Date()).getTime(),
-            ...(request.intervalStart ? { restate: { start: request.intervalStart.getTime(), end: (request.intervalEnd ?? new Date()).getTime() } } : {}),
+      const loadsFiles = node.resourceType === 'model' && node.config.incremental_strategy === 'new_files';
+      const result = loadsFiles
+        ? await runNewFiles(ctx, node as CompiledNode & ModelNode, externalSource(session, node), fileLedger, {
             invocationId,
+            ...(request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {}),
           })
-        : await materialize(ctx, node);
+        : intervalConfig(node.config, node.name)
+          ? await runIntervals(ctx, node, intervalState, {
+              now: (request.intervalEnd ?? new Date()).getTime(),
+              ...(request.intervalStart ? { restate: { start: request.intervalStart.getTime(), end: (request.intervalEnd ?? new Date()).getTime() } } : {}),
+              invocationId,
+            })
+          : await materialize(ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;
       return finish({
-        status: 'success',
+        status: result.warning ? 'warn' : 'success',
         message: result.message,
         query_ids: result.queryIds,
         ...(result.rowsAffected !== undefined ? { rows_affected: result.rowsAffected } : {}),
@@ -165,6 +174,15 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
     }),
   );
   return [...parents, ...tests];
+}
+
+/** The one external source a new_files model loads from. */
+function externalSource(session: Session, node: CompiledNode): SourceNode {
+  const sources = node.dependsOn.map((id) => session.manifest.nodes[id]!).filter((n): n is CompiledNode & SourceNode => n.resourceType === 'source' && !!(n as SourceNode).external);
+  if (sources.length !== 1) {
+    throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files, so it must read exactly one external source; it reads ${sources.length}`, { file: node.path });
+  }
+  return sources[0]!;
 }
 
 /** Parents that exist in the warehouse: an ephemeral parent is replaced by what it reads from. */

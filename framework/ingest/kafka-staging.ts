@@ -11,7 +11,7 @@
 import type { Admin, Batch, Consumer, EachBatchPayload } from 'kafkajs';
 import { ExecutionError } from '../errors.js';
 import { KAFKA_RETRY, kafkaClient } from './kafka-client.js';
-import type { ObjectStore } from './object-store.js';
+import type { ObjectStore } from '../storage/object-store.js';
 import { parseOffset, totalLag, type PartitionOffsets } from './offsets.js';
 import { PartitionStream, type StreamIo } from './partition-stream.js';
 import { fileBody } from './partition-window.js';

@@ -16,6 +16,8 @@ export interface MaterializeResult {
   rowsAffected?: number;
   message: string;
   queryIds: string[];
+  /** Built, but with something the user must look at (the message says what). */
+  warning?: boolean;
 }
 
 export function render(ctx: MaterializeContext, node: CompiledNode, runtime: Runtime): string {

@@ -27,6 +27,8 @@ export async function incremental(ctx: MaterializeContext, node: CompiledNode & 
 }
 
 function strategyOf(node: ModelNode): 'merge' | 'append' | 'delete+insert' | 'interval' {
+  // new_files appends the rows of the files the runner hands it (execute/run-new-files.ts).
+  if (node.config.incremental_strategy === 'new_files') return 'append';
   if (node.config.incremental_strategy) return node.config.incremental_strategy;
   if (node.config.unique_key?.length) return 'merge';
   // Interval models without a key replace the rows of the intervals they process.

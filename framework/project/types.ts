@@ -10,7 +10,9 @@ export interface NodeConfig {
   tags: string[];
   meta: Record<string, unknown>;
   unique_key?: string[];
-  incremental_strategy?: 'merge' | 'append' | 'delete+insert';
+  incremental_strategy?: 'merge' | 'append' | 'delete+insert' | 'new_files';
+  /** new_files: the model's column holding each row's source file path. */
+  file_column?: string;
   on_schema_change: 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
   full_refresh?: boolean | null;
   pre_hook: string[];
@@ -82,6 +84,8 @@ export interface SeedNode extends BaseNode {
 export interface ExternalLocation {
   location: string;
   format: 'lines' | 'json' | 'csv' | 'parquet';
+  /** Zone of the times in Hive-style partition paths (year=/month=/day=/hour=/minute=); default UTC. */
+  time_zone?: string;
 }
 
 export interface Freshness {

@@ -184,6 +184,8 @@ export class Compiler {
       state.ephemerals.add(id);
       return cteName(node);
     }
+    const files = state.runtime.files?.get(id);
+    if (files && node.resourceType === 'source' && node.external) return this.adapter.externalRelation(node.relation, node.external, files);
     let text = this.relations.get(id);
     if (text === undefined) {
       text = node.resourceType === 'source' && node.external ? this.adapter.externalRelation(node.relation, node.external) : this.adapter.dialect.relation((node as ModelNode).relation);

@@ -6,6 +6,8 @@ export interface Runtime {
   isIncremental: boolean;
   intervalStart?: Date;
   intervalEnd?: Date;
+  /** new_files models: the only files of an external source (by unique id) this render reads. */
+  files?: Map<string, string[]>;
   /** Unit tests: SQL standing in for refs/sources (by unique id) and for {{this}}. */
   relations?: Map<string, string>;
   self?: string;

@@ -1,34 +1,40 @@
 {{!--
-  Where every bronze line went. Counted independently of the tables' own logic:
-  duplicates = valid bronze lines - distinct event_ids among them, so the invariant
-  bronze = silver + quarantine + duplicates holds only if silver kept exactly one row per valid
-  event_id and quarantine kept every invalid line.
+  Where every bronze line went, over all runs: the per-run books (pipeline_accounting_runs) summed.
+  is_balanced holds when every run balanced and the sums match the tables' own row counts, so a
+  row lost or added outside the books (a manual delete, a half-applied run) shows here too.
 --}}
-with parsed as (
+with books as (
   select
-    count(*) as bronze_rows,
-    coalesce(sum(case when p.reject_reason is null then 1 else 0 end), 0) as valid_rows,
-    count(distinct case when p.reject_reason is null then p.event_id end) as distinct_valid_events,
-    coalesce(sum(case when p.reject_reason is not null then 1 else 0 end), 0) as invalid_rows
-  from {{ref "silver_parsed"}} as p
+    coalesce(sum(r.bronze_rows), 0) as bronze_rows,
+    coalesce(sum(r.bronze_files), 0) as bronze_files,
+    coalesce(sum(r.silver_rows), 0) as silver_rows,
+    coalesce(sum(r.quarantined_rows), 0) as quarantined_rows,
+    coalesce(sum(r.duplicates_dropped), 0) as duplicates_dropped,
+    coalesce(sum(r.invalid_rows_in_bronze), 0) as invalid_rows_in_bronze,
+    coalesce(sum(case when r.is_balanced then 0 else 1 end), 0) as unbalanced_runs,
+    count(*) as runs,
+    max(r.accounted_through) as last_ingestion_timestamp
+  from {{ref "pipeline_accounting_runs"}} as r
 ),
-silver as (select count(*) as silver_rows from {{ref "user_events_silver"}}),
-quarantine as (select count(*) as quarantined_rows from {{ref "user_events_quarantine"}}),
-files as (
-  select count(distinct b.source_file) as bronze_files, max(b.ingestion_timestamp) as last_ingestion_timestamp
-  from {{ref "bronze_events"}} as b
+tables as (
+  select
+    (select count(*) from {{ref "bronze_events"}}) as bronze_table_rows,
+    (select count(*) from {{ref "user_events_silver"}}) as silver_table_rows,
+    (select count(*) from {{ref "user_events_quarantine"}}) as quarantine_table_rows
 )
 select
-  p.bronze_rows,
-  f.bronze_files,
-  s.silver_rows,
-  q.quarantined_rows,
-  p.valid_rows - p.distinct_valid_events as duplicates_dropped,
-  p.invalid_rows as invalid_rows_in_bronze,
-  p.bronze_rows = s.silver_rows + q.quarantined_rows + (p.valid_rows - p.distinct_valid_events) as is_balanced,
-  {{pct "s.silver_rows" "p.bronze_rows" "3"}} as silver_retention_pct,
-  f.last_ingestion_timestamp
-from parsed as p
-cross join silver as s
-cross join quarantine as q
-cross join files as f
+  b.bronze_rows,
+  b.bronze_files,
+  b.silver_rows,
+  b.quarantined_rows,
+  b.duplicates_dropped,
+  b.invalid_rows_in_bronze,
+  b.runs,
+  b.unbalanced_runs = 0
+    and b.bronze_rows = t.bronze_table_rows
+    and b.silver_rows = t.silver_table_rows
+    and b.quarantined_rows = t.quarantine_table_rows as is_balanced,
+  {{pct "b.silver_rows" "b.bronze_rows" "3"}} as silver_retention_pct,
+  b.last_ingestion_timestamp
+from books as b
+cross join tables as t

@@ -5,6 +5,8 @@ import { DuckDbConnection } from './connection.js';
 import { duckdbDialect, duckdbKysely } from './dialect.js';
 import { informationSchemaIntrospector } from '../information-schema.js';
 import { duckdbMacros } from './macros.js';
+import { listFiles } from '../../storage/list.js';
+import type { StoredFile } from '../../storage/object-store.js';
 
 /** The embedded default target: a DuckDB file, no server. */
 export class DuckDbAdapter implements Adapter {
@@ -57,9 +59,8 @@ export class DuckDbAdapter implements Adapter {
 
   async prepareExternal(): Promise<void> {}
 
-  externalRelation(_source: Relation, external: ExternalLocation): string {
-    // Relative locations belong to the project, wherever the command runs from.
-    const location = this.dialect.literal(/^[a-z0-9]+:\/\//i.test(external.location) ? external.location : resolve(this.root, external.location));
+  externalRelation(_source: Relation, external: ExternalLocation, files?: string[]): string {
+    const location = files ? `[${files.map((f) => this.dialect.literal(f)).join(', ')}]` : this.dialect.literal(this.location(external));
     switch (external.format) {
       case 'lines':
         // One VARCHAR per line, whatever it holds: a delimiter and quote that never occur keep lines whole.
@@ -71,6 +72,15 @@ export class DuckDbAdapter implements Adapter {
       case 'parquet':
         return `read_parquet(${location}, filename = true)`;
     }
+  }
+
+  listExternal(external: ExternalLocation): Promise<StoredFile[]> {
+    return listFiles(this.location(external));
+  }
+
+  /** Relative locations belong to the project, wherever the command runs from. */
+  private location(external: ExternalLocation): string {
+    return /^[a-z0-9]+:\/\//i.test(external.location) ? external.location : resolve(this.root, external.location);
   }
 
   async loadSeed(rel: Relation, csvPath: string, columnTypes: Record<string, string>): Promise<number> {

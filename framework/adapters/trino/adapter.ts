@@ -8,6 +8,14 @@ import { TrinoConnection, type TrinoSettings } from './connection.js';
 import { trinoDialect, trinoKysely } from './dialect.js';
 import { trinoMacros } from './macros.js';
 import { icebergSnapshots } from './snapshots.js';
+import type { StoredFile } from '../../storage/object-store.js';
+import { listS3 } from '../../storage/s3-store.js';
+
+/** An external source's S3 prefix, with the trailing slash the Hive connector and listings expect. */
+function prefix(external: ExternalLocation, what = 'an external source'): string {
+  if (!/^s3a?:\/\//.test(external.location)) throw new ConfigError(`${what}: on Trino the location must be an s3:// prefix, got "${external.location}"`);
+  return external.location.endsWith('/') ? external.location : `${external.location}/`;
+}
 
 /** Rows per INSERT when loading a seed: keeps statements well under Trino's query size limit. */
 const SEED_CHUNK = 500;
@@ -62,24 +70,27 @@ export class TrinoAdapter implements Adapter {
     return results;
   }
 
-  externalRelation(source: Relation, external: ExternalLocation): string {
+  externalRelation(source: Relation, external: ExternalLocation, files?: string[]): string {
     const table = this.dialect.relation(this.externalTable(source));
-    if (external.format === 'lines') return `(select line, "$path" as file_name from ${table})`;
-    return table;
+    // The Hive connector prunes splits on "$path": only the named files are read.
+    const only = files ? ` where "$path" in (${files.map((f) => this.dialect.literal(f)).join(', ')})` : '';
+    if (external.format === 'lines') return `(select line, "$path" as file_name from ${table}${only})`;
+    return only ? `(select * from ${table}${only})` : table;
+  }
+
+  listExternal(external: ExternalLocation): Promise<StoredFile[]> {
+    return listS3(prefix(external));
   }
 
   /** A Hive external table over the source's prefix, re-pointed on every run (metadata only). */
   async prepareExternal(source: Relation, external: ExternalLocation): Promise<void> {
-    if (!/^s3a?:\/\//.test(external.location)) {
-      throw new ConfigError(`external source ${source.schema}.${source.name}: on Trino the location must be an s3:// prefix, got "${external.location}"`);
-    }
+    const location = prefix(external, `external source ${source.schema}.${source.name}`);
     const table = this.externalTable(source);
     const format = { lines: 'TEXTFILE', json: 'JSON', csv: 'CSV', parquet: 'PARQUET' }[external.format];
     const columns = external.format === 'lines' ? '(line varchar)' : undefined;
     if (!columns) throw new ConfigError(`external format "${external.format}" on Trino needs declared columns; use format: lines`);
     await this.execute(`create schema if not exists ${this.dialect.quote(table.database!)}.${this.dialect.quote(table.schema)}`);
     await this.execute(`drop table if exists ${this.dialect.relation(table)}`);
-    const location = external.location.endsWith('/') ? external.location : `${external.location}/`;
     await this.execute(`create table ${this.dialect.relation(table)} ${columns} with (external_location = ${this.dialect.literal(location)}, format = ${this.dialect.literal(format)})`);
   }
 

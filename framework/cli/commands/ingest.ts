@@ -4,7 +4,8 @@ import { flag, int, type ParsedArgs } from '../args.js';
 import { reporter } from '../common.js';
 
 const USAGE =
-  'usage: framework ingest kafka [--brokers host:port] [--topic replay-user-events] [--group framework-staging-sink] ' +
+  'usage: framework ingest staging [--select ...] [--start T --end T] [--target T]\n' +
+  '       framework ingest kafka [--brokers host:port] [--topic replay-user-events] [--group framework-staging-sink] ' +
   '[--to s3|local] [--bucket B] [--prefix P] [--out dir] [--flush-size 10000] [--rotate-interval-ms 60000] ' +
   '[--until-idle[=ms]] [--session-timeout-ms 30000] [--progress-ms 5000] [--s3-max-attempts 6]';
 
@@ -13,16 +14,29 @@ const DEFAULT_IDLE_MS = 5_000;
 /** Bytes one partition's open window may hold before it is cut (memory bound). */
 const MAX_WINDOW_BYTES = 8 * 2 ** 20;
 
-/** `framework ingest kafka`: Kafka → staging files (S3 or a local directory), at-least-once. */
+/**
+ * `framework ingest staging`: `run` of the models that load staged files (incremental_strategy
+ * new_files, or --select), so each new file lands in bronze once; --start/--end pick files by the
+ * time in their partition path.
+ */
 export async function ingestCommand(args: ParsedArgs): Promise<number> {
-  if (args.positionals[0] !== 'kafka') throw new ConfigError(`ingest: unknown source "${args.positionals[0] ?? ''}"`, undefined, USAGE);
+  if (args.positionals[0] === 'staging') {
+    if (!args.flags.has('select') && !args.flags.has('selector')) args.flags.set('select', ['config.incremental_strategy:new_files']);
+    return (await import('./run.js')).runCommand('run', args);
+  }
+  return ingestKafka(args);
+}
+
+/** `framework ingest kafka`: Kafka → staging files (S3 or a local directory), at-least-once. */
+async function ingestKafka(args: ParsedArgs): Promise<number> {
+  if (args.positionals[0] !== 'kafka') throw new ConfigError(`ingest: unknown source "${args.positionals[0] ?? ''}" (ingest kafka | ingest staging)`, undefined, USAGE);
   const extra = args.positionals[1];
   if (extra !== undefined) throw new ConfigError(`ingest kafka: unexpected argument "${extra}"`, undefined, /^\d+$/.test(extra) ? `an idle period is written --until-idle=${extra}` : USAGE);
   const [{ runKafkaStaging }, { brokerList, topicName }, { localStore }, { s3Configured, s3Settings, s3Store }] = await Promise.all([
     import('../../ingest/kafka-staging.js'),
     import('../../ingest/kafka-client.js'),
-    import('../../ingest/object-store.js'),
-    import('../../ingest/s3-store.js'),
+    import('../../storage/object-store.js'),
+    import('../../storage/s3-store.js'),
   ]);
   const env = process.env;
   const out = flag(args, 'out');

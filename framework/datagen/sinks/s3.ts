@@ -9,7 +9,7 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { forEachLimited } from '../../ingest/for-each-limited.js';
-import type { ObjectStore } from '../../ingest/object-store.js';
+import type { ObjectStore } from '../../storage/object-store.js';
 import { localDirectorySink, type EventSink } from '../sink.js';
 
 const UPLOAD_CONCURRENCY = 16;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { userIdOf } from '../../../framework/datagen/sinks/kafka.js';
 import { ConfigError } from '../../../framework/errors.js';
 import { brokerList, topicName } from '../../../framework/ingest/kafka-client.js';
-import { s3Configured, s3Settings } from '../../../framework/ingest/s3-store.js';
+import { s3Configured, s3Settings } from '../../../framework/storage/s3-store.js';
 
 describe('settings', () => {
   it('takes brokers from --brokers, else KAFKA_BROKERS, and says how to get them otherwise', () => {

@@ -6,6 +6,16 @@
 import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
+/** A stored file as a listing reports it: enough to tell later whether it changed since it was read. */
+export interface StoredFile {
+  /** Full path or s3:// URI, the form engines report for the file they read (DuckDB filename, Trino $path). */
+  path: string;
+  size: number;
+  /** S3 ETag; local files have none (their modification time stands in). */
+  etag?: string;
+  modifiedAt: Date;
+}
+
 export interface ObjectStore {
   /** Human-readable location, e.g. s3://bucket/prefix or a directory. */
   readonly location: string;

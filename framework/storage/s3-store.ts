@@ -4,10 +4,10 @@
  * S3_STAGING_BUCKET), flags winning; credentials from S3_ACCESS_KEY_ID /
  * S3_SECRET_ACCESS_KEY, else the SDK's default chain. Secrets are never printed.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ExecutionError } from '../errors.js';
 import { registerSecret } from '../project/secrets.js';
-import type { ObjectStore } from './object-store.js';
+import type { ObjectStore, StoredFile } from './object-store.js';
 
 export const DEFAULT_STAGING_BUCKET = 'reciping-user-event-logs';
 
@@ -74,4 +74,34 @@ export function s3Store(settings: S3Settings, prefix = '', env: NodeJS.ProcessEn
       client.destroy();
     },
   };
+}
+
+/**
+ * Every object under an s3://bucket/prefix URI, as s3:// URIs with size, ETag and modification
+ * time. Endpoint and credentials as for writing (the environment); the bucket is the URI's.
+ */
+export async function listS3(uri: string, env: NodeJS.ProcessEnv = process.env): Promise<StoredFile[]> {
+  const match = /^s3a?:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!match) throw new ExecutionError(`not an s3:// location: ${uri}`);
+  const [, bucket, prefix] = match as unknown as [string, string, string];
+  const settings = s3Settings(env, { bucket });
+  const client = s3Client(settings, env);
+  const files: StoredFile[] = [];
+  try {
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) {
+        if (!o.Key || o.Key.endsWith('/')) continue;
+        files.push({ path: `s3://${bucket}/${o.Key}`, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag.replace(/"/g, '') } : {}), modifiedAt: o.LastModified ?? new Date(0) });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  } catch (error) {
+    if (error instanceof ExecutionError) throw error;
+    throw new ExecutionError(`listing ${uri} at ${settings.endpoint ?? `AWS S3 (${settings.region})`} failed: ${reason(error)}`);
+  } finally {
+    client.destroy();
+  }
+  return files;
 }

@@ -1,0 +1,72 @@
+import type { Adapter } from '../adapters/adapter.js';
+import { utcTimestamp } from '../adapters/timestamp.js';
+import type { StoredFile } from '../storage/object-store.js';
+import { StateTable } from './state-table.js';
+
+/** A file a model has loaded: what it looked like then, and how many rows it gave. */
+export interface LoadedFile extends StoredFile {
+  rows: number;
+}
+
+/**
+ * The files each new_files model has loaded, kept in the target itself (schema framework_state) so
+ * every machine that runs the project agrees. A row is written after the file's rows committed;
+ * a crash in between is repaired from the model's table, which names each row's file.
+ */
+export class FileLedger {
+  private readonly state: StateTable;
+
+  constructor(private readonly adapter: Adapter) {
+    this.state = new StateTable(adapter, 'loaded_files', COLUMNS);
+  }
+
+  async loaded(modelId: string): Promise<Map<string, LoadedFile>> {
+    const { rows } = await this.adapter.query(
+      `select path, size, etag, cast(modified_at as varchar) as modified_at, row_count from ${await this.state.relation()} where model_id = ${this.adapter.dialect.literal(modelId)}`,
+    );
+    return new Map(
+      rows.map((r) => [
+        String(r.path),
+        {
+          path: String(r.path),
+          size: Number(r.size),
+          ...(r.etag ? { etag: String(r.etag) } : {}),
+          modifiedAt: new Date(`${String(r.modified_at).replace(' ', 'T')}Z`),
+          rows: Number(r.row_count),
+        },
+      ]),
+    );
+  }
+
+  /** Record files as loaded; rows are inserted in slices so no statement grows past the engine's limits. */
+  async record(modelId: string, files: LoadedFile[], invocationId: string): Promise<void> {
+    await this.state.relation();
+    const { dialect, macros } = this.adapter;
+    for (let i = 0; i < files.length; i += 1000) {
+      const values = files
+        .slice(i, i + 1000)
+        .map((f) =>
+          [dialect.literal(modelId), dialect.literal(f.path), `CAST(${f.size} AS BIGINT)`, f.etag ? dialect.literal(f.etag) : 'CAST(NULL AS varchar)', utcTimestamp(macros, f.modifiedAt), `CAST(${f.rows} AS BIGINT)`, macros.now!(), dialect.literal(invocationId)].join(', '),
+        )
+        .map((row) => `(${row})`)
+        .join(', ');
+      await this.adapter.execute(dialect.insert(this.state.table, COLUMNS.map((c) => c.name), `select * from (values ${values}) as v(${COLUMNS.map((c) => c.name).join(', ')})`));
+    }
+  }
+
+  /** --full-refresh: the model's table is rebuilt from every file, so it has loaded none yet. */
+  async forget(modelId: string): Promise<void> {
+    await this.adapter.execute(`delete from ${await this.state.relation()} where model_id = ${this.adapter.dialect.literal(modelId)}`);
+  }
+}
+
+const COLUMNS = [
+  { name: 'model_id', type: 'varchar' },
+  { name: 'path', type: 'varchar' },
+  { name: 'size', type: 'bigint' },
+  { name: 'etag', type: 'varchar' },
+  { name: 'modified_at', type: 'timestamp' },
+  { name: 'row_count', type: 'bigint' },
+  { name: 'loaded_at', type: 'timestamp with time zone' },
+  { name: 'invocation_id', type: 'varchar' },
+];

@@ -1,0 +1,108 @@
+import { ConfigError } from '../errors.js';
+import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
+import type { ModelNode, SourceNode } from '../project/types.js';
+import type { StoredFile } from '../storage/object-store.js';
+import { partitionTime } from '../storage/partition-time.js';
+import type { CompiledNode } from '../template/manifest.js';
+import type { FileLedger, LoadedFile } from './file-ledger.js';
+
+export interface FileRequest {
+  /** --start/--end: only files whose partition path names a time in [start, end). */
+  window?: { start?: number; end?: number };
+  invocationId: string;
+}
+
+/** Characters of quoted paths per statement: keeps every IN list far below Trino's query size limit. */
+const PATH_BUDGET = 250_000;
+
+/**
+ * A new_files model's share of a run (incremental_strategy: new_files): list the files of its
+ * external source, load those the ledger does not know — each exactly once, in slices of
+ * statements — and report files that changed after they were loaded instead of loading them again.
+ */
+export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & ModelNode, source: SourceNode, ledger: FileLedger, request: FileRequest): Promise<MaterializeResult> {
+  const column = node.config.file_column;
+  if (!column) throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files but no file_column (the column holding each row's source file)`, { file: node.path });
+  const external = source.external!;
+  const listed = (await ctx.adapter.listExternal(external)).filter((f) => inWindow(f, external.time_zone, request.window));
+  const rebuild = ctx.fullRefresh && node.config.full_refresh !== false;
+  if (rebuild) await ledger.forget(node.uniqueId);
+  const loaded = rebuild ? new Map<string, LoadedFile>() : await ledger.loaded(node.uniqueId);
+  const changed = listed.filter((f) => loaded.has(f.path) && differs(loaded.get(f.path)!, f));
+  let fresh = listed.filter((f) => !loaded.has(f.path));
+
+  // A run that died between a slice's commit and its ledger rows left rows behind: record, don't reload.
+  let repaired: LoadedFile[] = [];
+  if (fresh.length && !rebuild && (await ctx.adapter.introspector.relationType(node.relation)) === 'table') {
+    const present = await rowsPerFile(ctx, node, column, fresh);
+    repaired = fresh.filter((f) => present.has(f.path)).map((f) => ({ ...f, rows: present.get(f.path)! }));
+    if (repaired.length) await ledger.record(node.uniqueId, repaired, request.invocationId);
+    fresh = fresh.filter((f) => !present.has(f.path));
+  }
+  if (!fresh.length && (await ctx.adapter.introspector.relationType(node.relation)) !== 'table') {
+    throw new ConfigError(`model "${node.name}": no files at ${external.location} to build it from`, { file: node.path });
+  }
+
+  let rows = 0;
+  const queryIds: string[] = [];
+  for (const [index, slice] of slices(fresh).entries()) {
+    const runtime = { files: new Map([[source.uniqueId, slice.map((f) => f.path)]]) };
+    // Only the first slice of a full refresh rebuilds the table; later slices append to it.
+    const result = await materialize({ ...ctx, fullRefresh: rebuild && index === 0 }, node, runtime);
+    const counts = await rowsPerFile(ctx, node, column, slice);
+    await ledger.record(node.uniqueId, slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 })), request.invocationId);
+    rows += [...counts.values()].reduce((a, b) => a + b, 0);
+    queryIds.push(...result.queryIds);
+  }
+  const parts = [`${fresh.length} new file${fresh.length === 1 ? '' : 's'} (${rows} rows)`];
+  if (repaired.length) parts.push(`${repaired.length} found loaded by an interrupted run, recorded`);
+  if (changed.length) parts.push(`${changed.length} changed since loaded, NOT reloaded: ${changed.slice(0, 3).map((f) => describeChange(loaded.get(f.path)!, f)).join('; ')}${changed.length > 3 ? '; …' : ''}`);
+  return { rowsAffected: rows, message: parts.join('; '), queryIds, ...(changed.length ? { warning: true } : {}) };
+}
+
+function inWindow(file: StoredFile, zone: string | undefined, window: FileRequest['window']): boolean {
+  if (!window) return true;
+  const at = partitionTime(file.path, zone);
+  if (at === undefined) return true;
+  return (window.start === undefined || at >= window.start) && (window.end === undefined || at < window.end);
+}
+
+/** Same size and (S3) ETag or (local) modification second: the file is the one that was loaded. */
+function differs(before: LoadedFile, now: StoredFile): boolean {
+  if (before.size !== now.size) return true;
+  if (before.etag || now.etag) return before.etag !== now.etag;
+  return Math.floor(before.modifiedAt.getTime() / 1000) !== Math.floor(now.modifiedAt.getTime() / 1000);
+}
+
+function describeChange(before: LoadedFile, now: StoredFile): string {
+  const what = before.size !== now.size ? `size ${before.size} → ${now.size}` : before.etag || now.etag ? `etag ${before.etag ?? '-'} → ${now.etag ?? '-'}` : `modified ${before.modifiedAt.toISOString()} → ${now.modifiedAt.toISOString()}`;
+  return `${now.path} (${what})`;
+}
+
+/** Consecutive files whose quoted paths fit the budget. */
+function slices(files: StoredFile[]): StoredFile[][] {
+  const out: StoredFile[][] = [];
+  let size = PATH_BUDGET;
+  for (const f of files) {
+    if (size + f.path.length + 4 > PATH_BUDGET) {
+      out.push([]);
+      size = 0;
+    }
+    out[out.length - 1]!.push(f);
+    size += f.path.length + 4;
+  }
+  return out;
+}
+
+/** Rows of the model's table per file, for the given files (those with none are absent). */
+async function rowsPerFile(ctx: MaterializeContext, node: CompiledNode & ModelNode, column: string, files: StoredFile[]): Promise<Map<string, number>> {
+  const { dialect } = ctx.adapter;
+  const counts = new Map<string, number>();
+  const col = dialect.quote(column);
+  for (const slice of slices(files)) {
+    const sql = `select ${col} as path, count(*) as n from ${dialect.relation(node.relation)} where ${col} in (${slice.map((f) => dialect.literal(f.path)).join(', ')}) group by ${col}`;
+    ctx.record(sql);
+    for (const r of (await ctx.adapter.query(sql)).rows) counts.set(String(r.path), Number(r.n));
+  }
+  return counts;
+}

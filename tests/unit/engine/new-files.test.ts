@@ -1,0 +1,134 @@
+import { appendFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { globToRegExp, listGlob } from '../../../framework/storage/glob.js';
+import { partitionTime } from '../../../framework/storage/partition-time.js';
+import { cli, query, tempProject, writeFile } from '../support/project.js';
+
+describe('staged file listing', () => {
+  it('matches globs the way DuckDB does: ** spans directories, * and ? do not', () => {
+    const re = globToRegExp('/s/events/**/*.json');
+    expect(re.test('/s/events/a.json')).toBe(true);
+    expect(re.test('/s/events/year=2025/month=09/a.json')).toBe(true);
+    expect(re.test('/s/events/year=2025/a.jsonl')).toBe(false);
+    expect(re.test('/s/other/a.json')).toBe(false);
+    expect(globToRegExp('/s/*.{csv,json}').test('/s/x.csv')).toBe(true);
+    expect(globToRegExp('/s/*.{csv,json}').test('/s/d/x.csv')).toBe(false);
+    expect(globToRegExp('/s/file?.csv').test('/s/file1.csv')).toBe(true);
+  });
+
+  it('reads partition paths as wall-clock time in the source zone', () => {
+    const path = 's3://b/replay-user-events/year=2025/month=09/day=01/hour=00/minute=15/replay-user-events+0+0.json';
+    expect(new Date(partitionTime(path, 'Asia/Seoul')!).toISOString()).toBe('2025-08-31T15:15:00.000Z');
+    expect(new Date(partitionTime(path)!).toISOString()).toBe('2025-09-01T00:15:00.000Z');
+    expect(partitionTime('/data/no-partitions/a.json')).toBeUndefined();
+  });
+
+  it('lists a glob, a directory, and nothing for a missing base', () => {
+    const root = tempProject({ 'in/a/x.json': '1\n', 'in/b/y.json': '22\n', 'in/b/z.txt': '3\n' });
+    expect(listGlob(join(root, 'in/**/*.json')).map((f) => [f.path.slice(root.length), f.size])).toEqual([
+      ['/in/a/x.json', 2],
+      ['/in/b/y.json', 3],
+    ]);
+    expect(listGlob(join(root, 'in')).length).toBe(3);
+    expect(listGlob(join(root, 'missing/**/*.json'))).toEqual([]);
+  });
+});
+
+describe('incremental_strategy new_files on DuckDB', () => {
+  const file = (day: string, name: string) => `staging/year=2025/month=09/day=${day}/hour=00/minute=00/${name}.json`;
+  const project = () =>
+    tempProject({
+      [file('01', 'a')]: 'a1\na2\n',
+      [file('02', 'b')]: 'b1\n',
+      'sources/s.yml': `sources:
+  - name: s
+    tables:
+      - name: lines
+        external: {location: "staging/**/*.json", format: lines, time_zone: Asia/Seoul}
+`,
+      'models/raw.sql': `{{config materialized="incremental" incremental_strategy="new_files" file_column="source_file"}}
+select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
+    });
+  const lines = async (root: string) => (await query(root, 'select line from main.raw order by line')).map((r) => r.line);
+  const ledger = (root: string) => query(root, "select replace(path, '\\', '/') as path, size, row_count from framework_state.loaded_files order by path");
+
+  it('loads each staged file once, records it in the ledger, and picks up only new files', async () => {
+    const root = project();
+    const first = await cli(root, 'run');
+    expect(first.code).toBe(0);
+    expect(await lines(root)).toEqual(['a1', 'a2', 'b1']);
+    expect((await ledger(root)).map((r) => [String(r.path).slice(root.length + 1), Number(r.size), Number(r.row_count)])).toEqual([
+      [file('01', 'a'), 6, 2],
+      [file('02', 'b'), 3, 1],
+    ]);
+
+    const again = await cli(root, 'ingest', 'staging');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/0 rows/);
+    expect(await lines(root)).toEqual(['a1', 'a2', 'b1']);
+
+    writeFile(root, file('03', 'c'), 'c1\nc2\nc3\n');
+    const third = await cli(root, 'ingest', 'staging');
+    expect(third.code).toBe(0);
+    expect(await lines(root)).toEqual(['a1', 'a2', 'b1', 'c1', 'c2', 'c3']);
+    expect((await ledger(root)).length).toBe(3);
+  });
+
+  it('reports a file that changed after it was loaded (WARN) and does not load it again', async () => {
+    const root = project();
+    expect((await cli(root, 'run')).code).toBe(0);
+    appendFileSync(join(root, file('01', 'a')), 'a3\n');
+    const run = await cli(root, 'run', '--log-format', 'json');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout.split('\n').find((l) => l.includes('"status":"warn"'))!) as { message: string };
+    expect(result.message).toContain('1 changed since loaded, NOT reloaded');
+    expect(result.message).toContain('size 6 → 9');
+    expect(await lines(root)).toEqual(['a1', 'a2', 'b1']);
+  });
+
+  it('repairs a run that died between loading a file and recording it: recorded, not loaded twice', async () => {
+    const root = project();
+    expect((await cli(root, 'run')).code).toBe(0);
+    // What a crash after the insert's commit leaves: rows in the table, no ledger row.
+    await query(root, `delete from framework_state.loaded_files where path like '%day=02%'`);
+    const run = await cli(root, 'run', '--log-format', 'json');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('1 found loaded by an interrupted run, recorded');
+    expect(await lines(root)).toEqual(['a1', 'a2', 'b1']);
+    expect((await ledger(root)).map((r) => Number(r.row_count))).toEqual([2, 1]);
+  });
+
+  it('--start/--end load only the files whose partition time (in the source zone) falls in the range', async () => {
+    const root = project();
+    // Sept 2 00:00 KST = Sept 1 15:00 UTC.
+    const run = await cli(root, 'ingest', 'staging', '--start', '2025-09-02T00:00:00+09:00', '--end', '2025-09-03T00:00:00+09:00');
+    expect(run.code).toBe(0);
+    expect(await lines(root)).toEqual(['b1']);
+    expect((await cli(root, 'ingest', 'staging')).code).toBe(0);
+    expect(await lines(root)).toEqual(['a1', 'a2', 'b1']);
+  });
+
+  it('--full-refresh rebuilds from every file and starts the ledger over', async () => {
+    const root = project();
+    expect((await cli(root, 'run')).code).toBe(0);
+    rmSync(join(root, file('02', 'b')));
+    expect((await cli(root, 'run', '--full-refresh')).code).toBe(0);
+    expect(await lines(root)).toEqual(['a1', 'a2']);
+    expect((await ledger(root)).length).toBe(1);
+  });
+
+  it('needs file_column, and files to build from', async () => {
+    const root = project();
+    writeFile(root, 'models/raw.sql', `{{config materialized="incremental" incremental_strategy="new_files"}}\nselect s.line from {{source "s" "lines"}} as s`);
+    const run = await cli(root, 'run');
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain('no file_column');
+
+    const empty = project();
+    rmSync(join(empty, 'staging'), { recursive: true });
+    const nothing = await cli(empty, 'run');
+    expect(nothing.code).toBe(1);
+    expect(nothing.stdout + nothing.stderr).toMatch(/no files at .*staging\/\*\*\/\*\.json/);
+  });
+});
