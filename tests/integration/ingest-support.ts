@@ -143,6 +143,22 @@ async function listKeys(client: S3Client, prefix: string): Promise<string[]> {
   return keys;
 }
 
+/** Keys under `prefix` in the staging bucket, without the prefix (names only: cheap enough to poll). */
+export async function stagedKeys(prefix: string): Promise<string[]> {
+  const client = s3();
+  try {
+    return (await listKeys(client, prefix)).map((key) => key.slice(prefix.length + 1));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Partition and first offset of a staged file, from its name `<topic>+<partition>+<offset>.json`. */
+export function stagedFileStart(key: string): { partition: number; offset: number } | undefined {
+  const m = /\+(\d+)\+(\d+)\.json$/.exec(key);
+  return m ? { partition: Number(m[1]), offset: Number(m[2]) } : undefined;
+}
+
 /** Every object under `prefix` in the staging bucket: key (without the prefix) → body. */
 export async function stagedObjects(prefix: string): Promise<Map<string, string>> {
   const client = s3();

@@ -4,37 +4,12 @@
  * run that changes nothing, the original's DAU and lift queries on gold, and the same counts as
  * DuckDB computes from the same files.
  */
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, query } from '../unit/support/project.js';
+import { query } from '../unit/support/project.js';
 import { ensureStack } from './stack.js';
-import { rows, runResults } from './support.js';
-
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data'];
-
-function copyProject(): string {
-  const root = mkdtempSync(join(tmpdir(), 'reciping-trino-'));
-  for (const path of PROJECT_FILES) if (existsSync(join(REPO, path))) cpSync(join(REPO, path), join(root, path), { recursive: true });
-  return root;
-}
-
-async function ok(root: string, ...args: string[]) {
-  const r = await cli(root, ...args);
-  const problems = r.stdout.split('\n').filter((l) => /\b(ERROR|FAIL)\b/.test(l) || l.startsWith('    '));
-  expect(r.code, `${args.join(' ')}\n${problems.join('\n')}\n${r.stderr}`).toBe(0);
-  return r;
-}
-
-/** Row counts and order-independent checksums (Trino's checksum aggregate) computed by Trino itself. */
-async function fingerprint(table: string, columns: string[]): Promise<{ n: number; h: string }> {
-  const [r] = await rows(`select count(*) as n, to_hex(checksum(concat_ws('|', ${columns.map((c) => `coalesce(cast(${c} as varchar), '')`).join(', ')}))) as h from ${table}`);
-  return { n: Number(r!.n), h: String(r!.h) };
-}
+import { copyProject, fingerprint, ok, rows, runResults } from './support.js';
 
 describe('Reciping on Trino + Iceberg + MinIO', () => {
   const run = randomBytes(3).toString('hex');

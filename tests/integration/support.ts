@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { ensureStack } from './stack.js';
-import { tempProject } from '../unit/support/project.js';
+import { cli, tempProject } from '../unit/support/project.js';
 import { TrinoConnection } from '../../framework/adapters/trino/connection.js';
+
+const REPO = join(import.meta.dirname, '../..');
 
 /** A throw-away project whose `prod` target is the local Trino, in a schema of its own. */
 export function trinoProject(files: Record<string, string>, schema = `it_${randomBytes(4).toString('hex')}`): { root: string; schema: string } {
@@ -37,4 +42,71 @@ export function runResults(root: string) {
 
 function ensureStackEnv(): void {
   if (!process.env.TRINO_URL) ensureStack();
+}
+
+// ------------------------------------------------------- the Reciping project
+
+const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data'];
+
+/**
+ * The repository's Reciping project copied to a temporary directory. With `isolate`, the copy
+ * reads and writes only schemas named `<isolate>_<schema>`: every `+schema` of project.yml and
+ * every source's schema (for the staging source, the Hive schema of its external table) is
+ * renamed, so the copy can be built on the stack next to the suites that use the spec's names.
+ * `manifestRelations` shows what the compiled copy actually uses, to check that nothing escaped.
+ */
+export function copyProject(isolate?: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'reciping-trino-'));
+  for (const path of PROJECT_FILES) if (existsSync(join(REPO, path))) cpSync(join(REPO, path), join(root, path), { recursive: true });
+  if (isolate) {
+    const rename = (schema: string) => `${isolate}_${schema}`;
+    rewriteYaml(join(root, 'project.yml'), (doc) =>
+      visit(doc, {
+        Pair(_, pair) {
+          if (isScalar(pair.key) && pair.key.value === '+schema' && isScalar(pair.value)) pair.value.value = rename(String(pair.value.value));
+        },
+      }),
+    );
+    for (const file of readdirSync(join(root, 'sources')).filter((f) => /\.ya?ml$/.test(f))) {
+      rewriteYaml(join(root, 'sources', file), (doc) => {
+        const sources = doc.get('sources');
+        if (isSeq(sources)) for (const source of sources.items) if (isMap(source)) source.set('schema', rename(String(source.get('schema') ?? source.get('name'))));
+      });
+    }
+  }
+  return root;
+}
+
+function rewriteYaml(path: string, edit: (doc: ReturnType<typeof parseDocument>) => void): void {
+  const doc = parseDocument(readFileSync(path, 'utf8'));
+  edit(doc);
+  writeFileSync(path, doc.toString());
+}
+
+/** The relation of every model, seed and source in the project's last manifest, by unique id. */
+export function manifestRelations(root: string): Map<string, { schema: string; name: string }> {
+  const manifest = JSON.parse(readFileSync(join(root, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { relation?: { schema: string; name: string } }> };
+  return new Map(Object.entries(manifest.nodes).flatMap(([id, n]) => (n.relation ? [[id, n.relation] as const] : [])));
+}
+
+/** Drops every Iceberg and Hive schema whose name starts with `prefix`, with its tables (external data stays). */
+export async function dropSchemas(prefix: string): Promise<void> {
+  for (const catalog of ['iceberg', 'hive']) {
+    const schemas = await rows(`select schema_name from ${catalog}.information_schema.schemata where schema_name like '${prefix.replace(/_/g, '\\_')}%' escape '\\'`);
+    for (const { schema_name: schema } of schemas) await rows(`drop schema if exists ${catalog}."${schema}" cascade`);
+  }
+}
+
+/** Runs the CLI in-process on `root` and expects exit 0, showing the failing nodes otherwise. */
+export async function ok(root: string, ...args: string[]) {
+  const r = await cli(root, ...args);
+  const problems = r.stdout.split('\n').filter((l) => /\b(ERROR|FAIL)\b/.test(l) || l.startsWith('    '));
+  expect(r.code, `${args.join(' ')}\n${problems.join('\n')}\n${r.stderr}`).toBe(0);
+  return r;
+}
+
+/** Row count and an order-independent checksum (Trino's checksum aggregate) computed by Trino itself. */
+export async function fingerprint(table: string, columns: string[]): Promise<{ n: number; h: string }> {
+  const [r] = await rows(`select count(*) as n, to_hex(checksum(concat_ws('|', ${columns.map((c) => `coalesce(cast(${c} as varchar), '')`).join(', ')}))) as h from ${table}`);
+  return { n: Number(r!.n), h: String(r!.h) };
 }
