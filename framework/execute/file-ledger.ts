@@ -1,7 +1,8 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
+import type { Relation } from '../project/types.js';
 import type { StoredFile } from '../storage/object-store.js';
-import { StateTable } from './state-table.js';
+import { StateTable, tableKey } from './state-table.js';
 
 /** A file a model has loaded: what it looked like then, and how many rows it gave. */
 export interface LoadedFile extends StoredFile {
@@ -10,8 +11,10 @@ export interface LoadedFile extends StoredFile {
 
 /**
  * The files each new_files model has loaded, kept in the target itself (schema framework_state) so
- * every machine that runs the project agrees. A row is written after the file's rows committed;
- * a crash in between is repaired from the model's table, which names each row's file.
+ * every machine that runs the project agrees. Keyed by the table loaded into, not the model's
+ * name: two copies of a project writing different schemas of one target keep separate books.
+ * A row is written after the file's rows committed; a crash in between is repaired from the
+ * model's table, which names each row's file.
  */
 export class FileLedger {
   private readonly state: StateTable;
@@ -20,9 +23,9 @@ export class FileLedger {
     this.state = new StateTable(adapter, 'loaded_files', COLUMNS);
   }
 
-  async loaded(modelId: string): Promise<Map<string, LoadedFile>> {
+  async loaded(table: Relation): Promise<Map<string, LoadedFile>> {
     const { rows } = await this.adapter.query(
-      `select path, size, etag, cast(modified_at as varchar) as modified_at, row_count from ${await this.state.relation()} where model_id = ${this.adapter.dialect.literal(modelId)}`,
+      `select path, size, etag, cast(modified_at as varchar) as modified_at, row_count from ${await this.state.relation()} where ${this.key(table)}`,
     );
     return new Map(
       rows.map((r) => [
@@ -39,14 +42,14 @@ export class FileLedger {
   }
 
   /** Record files as loaded; rows are inserted in slices so no statement grows past the engine's limits. */
-  async record(modelId: string, files: LoadedFile[], invocationId: string): Promise<void> {
+  async record(table: Relation, modelId: string, files: LoadedFile[], invocationId: string): Promise<void> {
     await this.state.relation();
     const { dialect, macros } = this.adapter;
     for (let i = 0; i < files.length; i += 1000) {
       const values = files
         .slice(i, i + 1000)
         .map((f) =>
-          [dialect.literal(modelId), dialect.literal(f.path), `CAST(${f.size} AS BIGINT)`, f.etag ? dialect.literal(f.etag) : 'CAST(NULL AS varchar)', utcTimestamp(macros, f.modifiedAt), `CAST(${f.rows} AS BIGINT)`, macros.now!(), dialect.literal(invocationId)].join(', '),
+          [dialect.literal(tableKey(table)), dialect.literal(modelId), dialect.literal(f.path), `CAST(${f.size} AS BIGINT)`, f.etag ? dialect.literal(f.etag) : 'CAST(NULL AS varchar)', utcTimestamp(macros, f.modifiedAt), `CAST(${f.rows} AS BIGINT)`, macros.now!(), dialect.literal(invocationId)].join(', '),
         )
         .map((row) => `(${row})`)
         .join(', ');
@@ -54,13 +57,18 @@ export class FileLedger {
     }
   }
 
-  /** --full-refresh: the model's table is rebuilt from every file, so it has loaded none yet. */
-  async forget(modelId: string): Promise<void> {
-    await this.adapter.execute(`delete from ${await this.state.relation()} where model_id = ${this.adapter.dialect.literal(modelId)}`);
+  /** The table is rebuilt from every file (--full-refresh, or it is gone): it has loaded none yet. */
+  async forget(table: Relation): Promise<void> {
+    await this.adapter.execute(`delete from ${await this.state.relation()} where ${this.key(table)}`);
+  }
+
+  private key(table: Relation): string {
+    return `loaded_into = ${this.adapter.dialect.literal(tableKey(table))}`;
   }
 }
 
 const COLUMNS = [
+  { name: 'loaded_into', type: 'varchar' },
   { name: 'model_id', type: 'varchar' },
   { name: 'path', type: 'varchar' },
   { name: 'size', type: 'bigint' },

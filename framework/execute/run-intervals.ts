@@ -1,4 +1,5 @@
 import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
+import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { IntervalState } from './interval-state.js';
 import { batches, completeIntervals, intervalConfig, toProcess } from './intervals.js';
@@ -15,10 +16,10 @@ export interface IntervalRequest {
  * An interval model's share of a run: the complete intervals that are missing (plus lookback),
  * oldest first, `batch_size` per statement; each batch recorded as done once its data committed.
  */
-export async function runIntervals(ctx: MaterializeContext, node: CompiledNode, state: IntervalState, request: IntervalRequest): Promise<MaterializeResult> {
+export async function runIntervals(ctx: MaterializeContext, node: CompiledNode & ModelNode, state: IntervalState, request: IntervalRequest): Promise<MaterializeResult> {
   const cfg = intervalConfig(node.config, node.name)!;
   const all = completeIntervals(cfg.start, cfg.step, request.now);
-  const done = ctx.fullRefresh ? new Set<number>() : await state.done(node.uniqueId);
+  const done = ctx.fullRefresh ? new Set<number>() : await state.done(node.relation);
   const work = toProcess(all, done, cfg.lookback, request.restate);
   let rows = 0;
   const queryIds: string[] = [];
@@ -26,7 +27,7 @@ export async function runIntervals(ctx: MaterializeContext, node: CompiledNode, 
     const runtime = { intervalStart: new Date(batch[0]!.start), intervalEnd: new Date(batch[batch.length - 1]!.end) };
     // Only the first batch of a full refresh rebuilds the table; later batches add to it.
     const result = await materialize({ ...ctx, fullRefresh: ctx.fullRefresh && index === 0 }, node, runtime);
-    await state.record(node.uniqueId, batch, request.invocationId);
+    await state.record(node.relation, node.uniqueId, batch, request.invocationId);
     rows += result.rowsAffected ?? 0;
     queryIds.push(...result.queryIds);
   }

@@ -25,21 +25,23 @@ export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & 
   if (!column) throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files but no file_column (the column holding each row's source file)`, { file: node.path });
   const external = source.external!;
   const listed = (await ctx.adapter.listExternal(external)).filter((f) => inWindow(f, external.time_zone, request.window));
-  const rebuild = ctx.fullRefresh && node.config.full_refresh !== false;
-  if (rebuild) await ledger.forget(node.uniqueId);
-  const loaded = rebuild ? new Map<string, LoadedFile>() : await ledger.loaded(node.uniqueId);
+  const exists = (await ctx.adapter.introspector.relationType(node.relation)) === 'table';
+  // A missing table has loaded nothing, whatever the ledger remembers (it was dropped).
+  const rebuild = !exists || (ctx.fullRefresh && node.config.full_refresh !== false);
+  if (rebuild) await ledger.forget(node.relation);
+  const loaded = rebuild ? new Map<string, LoadedFile>() : await ledger.loaded(node.relation);
   const changed = listed.filter((f) => loaded.has(f.path) && differs(loaded.get(f.path)!, f));
   let fresh = listed.filter((f) => !loaded.has(f.path));
 
   // A run that died between a slice's commit and its ledger rows left rows behind: record, don't reload.
   let repaired: LoadedFile[] = [];
-  if (fresh.length && !rebuild && (await ctx.adapter.introspector.relationType(node.relation)) === 'table') {
+  if (fresh.length && !rebuild) {
     const present = await rowsPerFile(ctx, node, column, fresh);
     repaired = fresh.filter((f) => present.has(f.path)).map((f) => ({ ...f, rows: present.get(f.path)! }));
-    if (repaired.length) await ledger.record(node.uniqueId, repaired, request.invocationId);
+    if (repaired.length) await ledger.record(node.relation, node.uniqueId, repaired, request.invocationId);
     fresh = fresh.filter((f) => !present.has(f.path));
   }
-  if (!fresh.length && (await ctx.adapter.introspector.relationType(node.relation)) !== 'table') {
+  if (!fresh.length && !exists) {
     throw new ConfigError(`model "${node.name}": no files at ${external.location} to build it from`, { file: node.path });
   }
 
@@ -47,10 +49,10 @@ export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & 
   const queryIds: string[] = [];
   for (const [index, slice] of slices(fresh).entries()) {
     const runtime = { files: new Map([[source.uniqueId, slice.map((f) => f.path)]]) };
-    // Only the first slice of a full refresh rebuilds the table; later slices append to it.
+    // Only the first slice of a rebuild creates the table; later slices append to it.
     const result = await materialize({ ...ctx, fullRefresh: rebuild && index === 0 }, node, runtime);
     const counts = await rowsPerFile(ctx, node, column, slice);
-    await ledger.record(node.uniqueId, slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 })), request.invocationId);
+    await ledger.record(node.relation, node.uniqueId, slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 })), request.invocationId);
     rows += [...counts.values()].reduce((a, b) => a + b, 0);
     queryIds.push(...result.queryIds);
   }

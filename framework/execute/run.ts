@@ -116,7 +116,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
             ...(request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {}),
           })
         : intervalConfig(node.config, node.name)
-          ? await runIntervals(ctx, node, intervalState, {
+          ? await runIntervals(ctx, node as CompiledNode & ModelNode, intervalState, {
               now: (request.intervalEnd ?? new Date()).getTime(),
               ...(request.intervalStart ? { restate: { start: request.intervalStart.getTime(), end: (request.intervalEnd ?? new Date()).getTime() } } : {}),
               invocationId,

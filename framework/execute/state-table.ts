@@ -20,10 +20,20 @@ export class StateTable {
   /** The quoted relation, once the table exists. */
   async relation(): Promise<string> {
     this.ready ??= (async () => {
+      const { dialect, introspector } = this.adapter;
       await this.adapter.ensureSchema(this.table.schema);
-      await this.adapter.execute(this.adapter.dialect.createTableColumns(this.table, this.columns));
+      await this.adapter.execute(dialect.createTableColumns(this.table, this.columns));
+      // A table left by an older version gains the columns it lacks; its rows read as NULL there,
+      // i.e. as state of no table, which only repeats idempotent work.
+      const present = new Set((await introspector.columns(this.table)).map((c) => c.name.toLowerCase()));
+      for (const column of this.columns.filter((c) => !present.has(c.name))) await this.adapter.execute(dialect.addColumn(this.table, column));
     })();
     await this.ready;
     return this.adapter.dialect.relation(this.table);
   }
+}
+
+/** A table's name as state rows key it: the books belong to the table, not to a model's name. */
+export function tableKey(table: Relation): string {
+  return [table.database, table.schema, table.name].filter(Boolean).join('.');
 }

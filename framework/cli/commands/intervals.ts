@@ -1,3 +1,5 @@
+import type { ModelNode } from '../../project/types.js';
+import type { CompiledNode } from '../../template/manifest.js';
 import { IntervalState } from '../../execute/interval-state.js';
 import { completeIntervals, intervalConfig, ranges } from '../../execute/intervals.js';
 import { flag, type ParsedArgs } from '../args.js';
@@ -10,7 +12,7 @@ export async function intervalsCommand(args: ParsedArgs): Promise<number> {
   const end = flag(args, 'end');
   const now = end ? Date.parse(end) : Date.now();
   const ids = s.selector.select(selection(args));
-  const models = [...ids].map((id) => s.manifest.nodes[id]!).filter((n) => n.resourceType === 'model' && n.config.interval);
+  const models = [...ids].map((id) => s.manifest.nodes[id]!).filter((n): n is CompiledNode & ModelNode => n.resourceType === 'model' && !!n.config.interval);
   const state = new IntervalState(s.adapter);
   const report = [];
   try {
@@ -18,7 +20,7 @@ export async function intervalsCommand(args: ParsedArgs): Promise<number> {
     for (const model of models) {
       const cfg = intervalConfig(model.config, model.name)!;
       const all = completeIntervals(cfg.start, cfg.step, now);
-      const done = await state.done(model.uniqueId);
+      const done = await state.done(model.relation);
       const missing = all.filter((i) => !done.has(i.start));
       const span = (rs: ReturnType<typeof ranges>) => rs.map((r) => `${new Date(r.start).toISOString()} → ${new Date(r.end).toISOString()} (${r.count})`);
       const entry = { model: model.name, interval: model.config.interval, done: all.length - missing.length, missing: missing.length, missing_ranges: span(ranges(missing)) };

@@ -118,6 +118,33 @@ select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
     expect((await ledger(root)).length).toBe(1);
   });
 
+  it('keeps books per table: a dropped table, or a copy writing another schema, loads every file again', async () => {
+    const root = project();
+    expect((await cli(root, 'run')).code).toBe(0);
+    await query(root, 'drop table main.raw');
+    expect((await cli(root, 'run')).code).toBe(0);
+    expect(await lines(root)).toEqual(['a1', 'a2', 'b1']);
+
+    // Same project, same target, another schema (as a second copy of a project would use).
+    writeFile(root, 'project.yml', 'name: t\nmodels:\n  +schema: copy\n');
+    expect((await cli(root, 'run')).code).toBe(0);
+    expect((await query(root, 'select count(*) as n from copy.raw'))[0]!.n).toBe(3);
+    expect((await query(root, 'select loaded_into, count(*) as n from framework_state.loaded_files group by 1 order by 1')).map((r) => [r.loaded_into, Number(r.n)])).toEqual([
+      ['copy.raw', 2],
+      ['main.raw', 2],
+    ]);
+  });
+
+  it('upgrades a ledger table written by an older version: missing columns added, its rows re-checked against the table', async () => {
+    const root = project();
+    expect((await cli(root, 'run')).code).toBe(0);
+    await query(root, 'alter table framework_state.loaded_files drop column loaded_into');
+    const run = await cli(root, 'run', '--log-format', 'json');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('2 found loaded by an interrupted run, recorded');
+    expect(await lines(root)).toEqual(['a1', 'a2', 'b1']);
+  });
+
   it('needs file_column, and files to build from', async () => {
     const root = project();
     writeFile(root, 'models/raw.sql', `{{config materialized="incremental" incremental_strategy="new_files"}}\nselect s.line from {{source "s" "lines"}} as s`);
