@@ -8,71 +8,11 @@
  * so the repository's own target/ and data/ are never touched; the staging location is set with
  * --vars, as a deployment would.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recipeMaster, recipeMasterCsv } from '../../../framework/datagen/index.js';
 import { cli, query } from '../support/project.js';
-
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data'];
-const roots: string[] = [];
-
-interface GeneratedStats {
-  events: number;
-  duplicates: number;
-  malformed: number;
-  malformedByKind: Record<string, number>;
-  lines: number;
-  files: number;
-}
-
-/** A copy of the project in a temporary directory (with the recipe master, generated if the repo has none yet). */
-function copyProject(): string {
-  const root = mkdtempSync(join(tmpdir(), 'reciping-'));
-  roots.push(root);
-  for (const path of PROJECT_FILES) {
-    if (existsSync(join(REPO, path))) cpSync(join(REPO, path), join(root, path), { recursive: true });
-  }
-  const seed = join(root, 'seeds', 'recipe_master.csv');
-  if (!existsSync(seed)) {
-    mkdirSync(dirname(seed), { recursive: true });
-    writeFileSync(seed, recipeMasterCsv(recipeMaster()));
-  }
-  return root;
-}
-
-async function generate(root: string, out: string, args: string[]): Promise<GeneratedStats> {
-  const result = await cli(root, 'generate', 'events', ...args, '--out', out, '--log-format', 'json');
-  expect(result.code, result.stderr).toBe(0);
-  const stats = result.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .find((e) => e.event === 'generated');
-  expect(stats, result.stdout).toBeDefined();
-  return stats as unknown as GeneratedStats;
-}
-
-function stagingVars(dir: string): string {
-  return JSON.stringify({ staging_location: `${dir}/replay-user-events/**/*.json` });
-}
-
-async function build(root: string, vars: string, ...selection: string[]): Promise<void> {
-  const result = await cli(root, 'build', '--vars', vars, ...selection);
-  const problems = result.stdout.split('\n').filter((l) => /\b(ERROR|FAIL|WARN)\b/.test(l));
-  expect(result.code, `${problems.join('\n')}\n${result.stderr}`).toBe(0);
-}
-
-const one = async (root: string, sql: string): Promise<Record<string, any>> => (await query(root, sql))[0]!;
-
-/** Row count and an order-independent checksum of the given columns of a table. */
-async function fingerprint(root: string, table: string, columns: string[]): Promise<{ rows: number; checksum: string }> {
-  const row = await one(root, `select count(*) as n, CAST(coalesce(sum(hash(${columns.join(', ')})), 0) AS VARCHAR) as h from ${table}`);
-  return { rows: Number(row.n), checksum: String(row.h) };
-}
+import { build, copyProject, fingerprint, generate, one, removeProjects, stagingVars, type GeneratedStats } from './support.js';
 
 const SILVER_COLUMNS = [
   'event_id', 'event_name', 'user_id', 'anonymous_id', 'session_id', 'kst_timestamp', 'utc_timestamp', 'date', 'year', 'month', 'day', 'hour',
@@ -84,9 +24,7 @@ const FACT_COLUMNS = [
   'page_view_duration_seconds', 'is_conversion', 'conversion_value', 'engagement_score', 'session_id', 'anonymous_id', 'event_date',
 ];
 
-afterAll(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
+afterAll(removeProjects);
 
 describe('reciping pipeline on a three-week sample around the A/B test', () => {
   let root: string;
