@@ -21,6 +21,8 @@ export interface QueryResult {
 
 /** Statements the framework composes itself; every identifier and value is quoted here, never by callers. */
 export interface Dialect {
+  /** The longest statement the engine accepts, in characters (bounds IN lists the framework builds). */
+  readonly maxStatementLength: number;
   quote(identifier: string): string;
   relation(rel: Relation): string;
   literal(value: unknown): string;

@@ -41,19 +41,20 @@ export class FileLedger {
     );
   }
 
-  /** Record files as loaded; rows are inserted in slices so no statement grows past the engine's limits. */
+  /**
+   * Record files as loaded, 1,000 rows per INSERT … VALUES of plain literals (typed by the table's
+   * columns: CAST-wrapped rows made DuckDB 4× slower to bind, 4 s for 22,500 files).
+   */
   async record(table: Relation, modelId: string, files: LoadedFile[], invocationId: string): Promise<void> {
-    await this.state.relation();
+    const relation = await this.state.relation();
     const { dialect, macros } = this.adapter;
+    const columns = COLUMNS.map((c) => dialect.quote(c.name)).join(', ');
     for (let i = 0; i < files.length; i += 1000) {
-      const values = files
+      const rows = files
         .slice(i, i + 1000)
-        .map((f) =>
-          [dialect.literal(tableKey(table)), dialect.literal(modelId), dialect.literal(f.path), `CAST(${f.size} AS BIGINT)`, f.etag ? dialect.literal(f.etag) : 'CAST(NULL AS varchar)', utcTimestamp(macros, f.modifiedAt), `CAST(${f.rows} AS BIGINT)`, macros.now!(), dialect.literal(invocationId)].join(', '),
-        )
-        .map((row) => `(${row})`)
+        .map((f) => `(${[dialect.literal(tableKey(table)), dialect.literal(modelId), dialect.literal(f.path), f.size, f.etag ? dialect.literal(f.etag) : 'NULL', utcTimestamp(macros, f.modifiedAt), f.rows, macros.now!(), dialect.literal(invocationId)].join(', ')})`)
         .join(', ');
-      await this.adapter.execute(dialect.insert(this.state.table, COLUMNS.map((c) => c.name), `select * from (values ${values}) as v(${COLUMNS.map((c) => c.name).join(', ')})`));
+      await this.adapter.execute(`insert into ${relation} (${columns}) values ${rows}`);
     }
   }
 

@@ -9,6 +9,8 @@ const db = duckdbKysely;
 /** DuckDB has no table properties: partitioning and the like are Iceberg's and are ignored here. */
 export const duckdbDialect: Dialect = {
   ...kyselyStatements(db),
+  // No limit of its own; this keeps one statement's text to a sane size.
+  maxStatementLength: 64 * 2 ** 20,
   replaceTable(rel: Relation, select: string): string {
     return db.schema.createTable(name(rel)).modifyFront(sql`or replace`).as(sql.raw(select)).compile().sql;
   },

@@ -8,6 +8,8 @@ const db = trinoKysely;
 
 export const trinoDialect: Dialect = {
   ...kyselyStatements(db),
+  // Trino's query.max-length default.
+  maxStatementLength: 1_000_000,
   replaceTable(rel: Relation, select: string, properties: Record<string, unknown>): string {
     return withProperties(db.schema.createTable(name(rel)).modifyFront(sql`or replace`), properties).as(sql.raw(select)).compile().sql;
   },

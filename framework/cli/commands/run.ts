@@ -15,8 +15,9 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
   const out = reporter(args);
   const s = await session(args);
   const threads = int(args, 'threads');
-  // Runs that write (run, build, seed) take the project+target lock; tests only read.
-  const release = command === 'test' ? undefined : await acquireLock(join(s.targetDir, 'locks', `${s.project.target.name}.lock`), `framework ${command}`, { wait: bool(args, 'wait') });
+  // One command on the warehouse at a time per project and target: DuckDB admits a single process,
+  // and tests must not read a half-run. Unit tests alone (in-memory DuckDB) need no lock.
+  const release = command === 'test' && bool(args, 'unit') ? undefined : await acquireLock(join(s.targetDir, 'locks', `${s.project.target.name}.lock`), `framework ${command}`, { wait: bool(args, 'wait') });
   const onSignal = () => {
     out.error('interrupted: cancelling running queries');
     void s.adapter.cancel().finally(() => {
@@ -37,10 +38,11 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     if (command === 'test' && !results.results.length) out.info('nothing to test in this selection');
     return results.results.some((r) => isFailure(r.status)) ? 1 : 0;
   } finally {
-    release?.();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // Close before releasing: a run queued with --wait must find the database free when it gets the lock.
     await s.adapter.close();
+    release?.();
   }
 }
 
