@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Column, QueryResult } from '../adapter.js';
 import { ExecutionError } from '../../errors.js';
 import { plainRows } from './values.js';
@@ -20,6 +20,8 @@ export class DuckDbConnection {
     if (this.instance) return;
     if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
     const options = Object.fromEntries(Object.entries(this.settings).map(([k, v]) => [k, String(v)]));
+    // Loaded on first connect: commands that never query (compile, ls) skip the native module.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     try {
       this.instance = await DuckDBInstance.create(this.path, options);
     } catch (error) {
