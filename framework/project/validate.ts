@@ -1,24 +1,41 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { ConfigError } from '../errors.js';
 import { didYouMean } from './suggest.js';
 import type { YamlFile } from './yaml-file.js';
 
-export type SchemaName = 'project' | 'profiles' | 'properties' | 'selectors' | 'config';
+export const SCHEMA_NAMES = ['project', 'profiles', 'properties', 'selectors', 'config'] as const;
+export type SchemaName = (typeof SCHEMA_NAMES)[number];
+export const AJV_OPTIONS: Options = { allErrors: false, verbose: true, strict: false };
 
-const ajv = new Ajv({ allErrors: false, verbose: true, strict: false });
+const require = createRequire(import.meta.url);
+/** Written into dist/project/ by the build (scripts/build-validators.js); absent when running from source. */
+const PRECOMPILED = fileURLToPath(new URL('./schemas/validators.cjs', import.meta.url));
+let precompiled: Record<SchemaName, ValidateFunction> | null | undefined;
+let ajv: Ajv | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
 
+/**
+ * The build's standalone validators when present: compiling the schemas at start-up costs more than
+ * the rest of loading a project. From source, ajv compiles each schema on first use, same options.
+ */
 function validator(name: SchemaName): ValidateFunction {
+  precompiled ??= existsSync(PRECOMPILED) ? (require(PRECOMPILED) as Record<SchemaName, ValidateFunction>) : null;
+  if (precompiled) return precompiled[name];
   let fn = compiled.get(name);
   if (!fn) {
-    // dist/project/ and framework/project/ sit at the same depth, so one relative path serves both.
-    const path = fileURLToPath(new URL(`../../framework/project/schemas/${name}.schema.json`, import.meta.url));
-    fn = ajv.compile(JSON.parse(readFileSync(path, 'utf8')));
+    ajv ??= new (require('ajv') as typeof import('ajv')).Ajv(AJV_OPTIONS);
+    fn = ajv.compile(readSchema(name));
     compiled.set(name, fn);
   }
   return fn;
+}
+
+export function readSchema(name: SchemaName): object {
+  // dist/project/ and framework/project/ sit at the same depth, so one relative path serves both.
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`../../framework/project/schemas/${name}.schema.json`, import.meta.url)), 'utf8'));
 }
 
 /**
