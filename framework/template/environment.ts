@@ -1,4 +1,3 @@
-import Handlebars from 'handlebars';
 import type { Adapter } from '../adapters/adapter.js';
 import { ConfigError } from '../errors.js';
 import type { Project } from '../project/types.js';
@@ -7,13 +6,13 @@ import { builtinTests } from './builtins/tests.js';
 import { coreHelpers, userArgs } from './helpers.js';
 import { interpret, type Helper, type Template } from './interpreter.js';
 import { macroHelpers, type ModuleMacro } from './macros.js';
+import { parseTemplate } from './parse.js';
 
 /**
  * One template environment per (project, adapter): core helpers, the adapter's cross-database
- * macros, then project macros (which may override them). Handlebars parses; interpreter.ts renders.
+ * macros, then project macros (which may override them). parse.ts parses; interpreter.ts renders.
  */
 export class TemplateEnvironment {
-  readonly hb = Handlebars.create();
   readonly helpers = new Map<string, Helper>(Object.entries(coreHelpers));
   private readonly partials: Map<string, Template>;
   private readonly cache = new Map<string, Template>();
@@ -36,7 +35,8 @@ export class TemplateEnvironment {
       else this.helpers.set(name, fn);
     }
     for (const [name, body] of Object.entries(builtinTests)) {
-      if (!this.testTemplates.has(name)) this.testTemplates.set(name, this.compile(body, `<builtin test ${name}>`));
+      // Compiled on first use: a project uses a few of them.
+      if (!this.testTemplates.has(name)) this.testTemplates.set(name, (context, options) => this.compile(body, `<builtin test ${name}>`)(context, options));
     }
   }
 
@@ -46,7 +46,7 @@ export class TemplateEnvironment {
     let ast = this.asts.get(key);
     if (!ast) {
       try {
-        ast = this.hb.parse(source);
+        ast = parseTemplate(source);
       } catch (error) {
         const message = (error as Error).message;
         const line = /line (\d+)/.exec(message)?.[1];
