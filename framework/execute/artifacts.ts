@@ -24,11 +24,25 @@ export function writeText(path: string, text: string): void {
   writeFileSync(path, redact(text));
 }
 
-/** Many small files at once (compile writes one per node): parallel writes, each folder made once. */
+/**
+ * Many small files at once (compile writes one per node): parallel writes, each folder made once,
+ * started one folder after another in turn: creates in one folder queue on its lock, so writes of
+ * neighbouring files would wait for each other instead of running side by side.
+ */
 export async function writeTexts(files: Map<string, string>): Promise<void> {
-  const folders = new Set([...files.keys()].map((p) => dirname(p)));
-  await Promise.all([...folders].map((d) => mkdir(d, { recursive: true })));
-  await Promise.all([...files].map(([path, text]) => writeFile(path, redact(text))));
+  const folders = new Map<string, [string, string][]>();
+  for (const entry of files) {
+    const folder = dirname(entry[0]);
+    const inFolder = folders.get(folder);
+    if (inFolder) inFolder.push(entry);
+    else folders.set(folder, [entry]);
+  }
+  await Promise.all([...folders.keys()].map((d) => mkdir(d, { recursive: true })));
+  const writes: Promise<void>[] = [];
+  for (let i = 0; writes.length < files.size; i++) {
+    for (const inFolder of folders.values()) if (i < inFolder.length) writes.push(writeFile(inFolder[i]![0], redact(inFolder[i]![1])));
+  }
+  await Promise.all(writes);
 }
 
 export function writeManifest(targetDir: string, manifest: Manifest): void {
