@@ -10,7 +10,8 @@ import { summarize, timeCommand, writeResult } from './lib.js';
 const repo = join(import.meta.dirname, '..');
 const cli = join(repo, 'bin/framework.js');
 const work = join(repo, 'bench/.work/pipeline');
-const events = Number(process.argv[process.argv.indexOf('--events') + 1] || 1_000_000);
+const eventsFlag = process.argv.indexOf('--events');
+const events = eventsFlag > 0 ? Number(process.argv[eventsFlag + 1]) : 1_000_000;
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 function project(): string {
