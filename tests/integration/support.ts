@@ -83,10 +83,12 @@ function rewriteYaml(path: string, edit: (doc: ReturnType<typeof parseDocument>)
   writeFileSync(path, doc.toString());
 }
 
-/** The relation of every model, seed and source in the project's last manifest, by unique id. */
-export function manifestRelations(root: string): Map<string, { schema: string; name: string }> {
-  const manifest = JSON.parse(readFileSync(join(root, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { relation?: { schema: string; name: string } }> };
-  return new Map(Object.entries(manifest.nodes).flatMap(([id, n]) => (n.relation ? [[id, n.relation] as const] : [])));
+/** The relation of every model, seed and source in the project's last manifest (with its materialization), by unique id. */
+export function manifestRelations(root: string): Map<string, { schema: string; name: string; materialized?: string }> {
+  const manifest = JSON.parse(readFileSync(join(root, 'target/manifest.json'), 'utf8')) as {
+    nodes: Record<string, { relation?: { schema: string; name: string }; config?: { materialized?: string } }>;
+  };
+  return new Map(Object.entries(manifest.nodes).flatMap(([id, n]) => (n.relation ? [[id, { ...n.relation, materialized: n.config?.materialized }] as const] : [])));
 }
 
 /** Drops every Iceberg and Hive schema whose name starts with `prefix`, with its tables (external data stays). */
@@ -105,8 +107,13 @@ export async function ok(root: string, ...args: string[]) {
   return r;
 }
 
-/** Row count and an order-independent checksum (Trino's checksum aggregate) computed by Trino itself. */
-export async function fingerprint(table: string, columns: string[]): Promise<{ n: number; h: string }> {
-  const [r] = await rows(`select count(*) as n, to_hex(checksum(concat_ws('|', ${columns.map((c) => `coalesce(cast(${c} as varchar), '')`).join(', ')}))) as h from ${table}`);
-  return { n: Number(r!.n), h: String(r!.h) };
+/**
+ * Row count and an order-independent checksum (Trino's checksum aggregate) computed by Trino itself;
+ * with `perColumn`, also one checksum per column, which names the column when two tables differ.
+ */
+export async function fingerprint(table: string, columns: string[], perColumn = false): Promise<{ n: number; h: string; columns?: Record<string, string> }> {
+  const text = columns.map((c) => `coalesce(cast(${c} as varchar), '')`);
+  const each = perColumn ? text.map((t, i) => `, to_hex(checksum(${t})) as c${i}`).join('') : '';
+  const [r] = await rows(`select count(*) as n, to_hex(checksum(concat_ws('|', ${text.join(', ')}))) as h${each} from ${table}`);
+  return { n: Number(r!.n), h: String(r!.h), ...(perColumn ? { columns: Object.fromEntries(columns.map((c, i) => [c, String(r![`c${i}`])])) } : {}) };
 }

@@ -10,12 +10,15 @@
  * or overlap are real `framework` processes (from the TypeScript sources, as the integration
  * tests run them); the others run in-process.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, type Dirent } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, type Dirent } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCli } from '../../integration/ingest-support.js';
-import { build, copyProject, eventIdCounts, expectUniqueEvents, generate, one, outputChecksums, removeProjects, stagingVars, type TableChecksum } from './support.js';
+import {
+  build, completes as completesAs, copyProject, eventIdCounts, expectStaleLock as expectStaleLockOf, expectUniqueEvents, finished, generate, killedBuild as killed,
+  nodeDone, nodeStart, one, outputChecksums, problems, removeProjects, span, startBuild as startBuildIn, stagingVars, type BuildProcess, type LogEvent, type OnEvent,
+  type TableChecksum,
+} from './support.js';
 
 const START = '2025-09-01T00:00:00+09:00';
 const WINDOW_MS = 15 * 60_000;
@@ -77,94 +80,19 @@ function windowRange(k: number): [string, string] {
 
 // ------------------------------------------------------------------ builds as processes
 
-interface LogEvent {
-  event?: string;
-  unique_id?: string;
-  ts?: string;
-  [key: string]: unknown;
-}
-
-interface BuildProcess {
-  pid: number;
-  /** The JSON log events so far (stdout, --log-format json). */
-  events: LogEvent[];
-  output(): string;
-  /** Exit code, or the signal's name. */
-  exit: Promise<number | string>;
-  kill(): void;
-}
-
-/** `framework build --log-format json` as a child process; `onEvent` sees each log event as it is printed. */
-function startBuild(p: Staged, flags: string[] = [], onEvent?: (e: LogEvent, run: BuildProcess) => void): BuildProcess {
-  const cli = startCli(['build', '--project-dir', p.root, '--vars', p.vars, '--log-format', 'json', ...flags]);
-  const events: LogEvent[] = [];
-  const run: BuildProcess = { pid: cli.child.pid!, events, output: cli.output, exit: cli.exit, kill: () => cli.child.kill('SIGKILL') };
-  let partial = '';
-  cli.child.stdout!.on('data', (chunk) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) {
-      if (!line.startsWith('{')) continue;
-      const e = JSON.parse(line) as LogEvent;
-      events.push(e);
-      onEvent?.(e, run);
-    }
-  });
-  return run;
-}
-
-/** What a build printed besides its info-level log events: errors, failures, warnings. */
-const problems = (run: BuildProcess) =>
-  run
-    .output()
-    .split('\n')
-    .filter((line) => (line && !line.startsWith('{"ts":')) || /"level":"(warn|error)"/.test(line))
-    .join('\n');
-const finished = (run: BuildProcess) => run.events.some((e) => e.event === 'summary');
-const span = (run: BuildProcess): [number, number] => [
-  Date.parse(run.events.find((e) => e.event === 'plan')!.ts!),
-  Date.parse(run.events.find((e) => e.event === 'summary')!.ts!),
-];
-const nodeStart = (model: string) => (e: LogEvent) => e.event === 'node_start' && e.unique_id === `model.reciping.${model}`;
-const nodeDone = (model: string) => (e: LogEvent) => e.event === 'node_done' && e.unique_id === `model.reciping.${model}`;
-
-async function completes(p: Staged, flags: string[] = []): Promise<BuildProcess> {
-  const run = startBuild(p, flags);
-  expect(await run.exit, problems(run)).toBe(0);
-  expect(finished(run)).toBe(true);
-  return run;
-}
+/** `framework build` of `p` as a child process. */
+const startBuild = (p: Staged, flags: string[] = [], onEvent?: OnEvent) => startBuildIn(p.root, ['--vars', p.vars, ...flags], onEvent);
+const completes = (p: Staged, flags: string[] = []) => completesAs(() => startBuild(p, flags));
 
 /**
  * A build of `p` SIGKILLed `delayMs` after it logs the event `at` picks, and before it logs one
  * `before` picks (or its summary). When the signal came too late, the target is wiped and the
  * build started again with half the delay.
  */
-async function killedBuild(p: Staged, at: (e: LogEvent) => boolean, before: (e: LogEvent) => boolean, delayMs = 0): Promise<BuildProcess> {
-  for (let attempt = 1; ; attempt++) {
-    let signalled = false;
-    const run = startBuild(p, [], (e, r) => {
-      if (!signalled && at(e)) {
-        signalled = true;
-        if (delayMs > 0) setTimeout(() => r.kill(), delayMs);
-        else r.kill();
-      }
-    });
-    const exit = await run.exit;
-    expect(signalled, `the build never reached the point to kill it at:\n${problems(run)}`).toBe(true);
-    if (exit === 'SIGKILL' && !finished(run) && !run.events.some(before)) return run;
-    expect(attempt, `SIGKILL came too late ${attempt} times`).toBeLessThan(4);
-    rmSync(join(p.root, 'target'), { recursive: true, force: true });
-    delayMs = Math.floor(delayMs / 2);
-  }
-}
+const killedBuild = (p: Staged, at: (e: LogEvent) => boolean, before: (e: LogEvent) => boolean, delayMs = 0) =>
+  killed((onEvent) => startBuild(p, [], onEvent), at, before, { delayMs, reset: () => rmSync(join(p.root, 'target'), { recursive: true, force: true }) });
 
-/** The killed build left its lock behind, naming itself; the next build must take it over. */
-function expectStaleLock(p: Staged, killed: BuildProcess): void {
-  const lock = join(p.root, 'target/locks/dev.lock');
-  expect(existsSync(lock)).toBe(true);
-  expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: killed.pid, host: hostname() });
-}
+const expectStaleLock = (p: Staged, run: BuildProcess) => expectStaleLockOf(p.root, 'dev', run);
 
 // ------------------------------------------------------------------ the sample and the references
 

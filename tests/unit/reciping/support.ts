@@ -1,14 +1,16 @@
 /**
  * Helpers of the Reciping tests: a copy of the project in a temporary directory, generated
- * samples, builds, and checksums of the tables a build leaves behind.
+ * samples, builds (in-process, or as processes to kill), and checksums of the tables a build
+ * leaves behind.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { recipeMaster, recipeMasterCsv } from '../../../framework/datagen/index.js';
 import { cli, query } from '../support/project.js';
+import { startCli } from '../../integration/ingest-support.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data'];
@@ -153,4 +155,107 @@ export async function expectUniqueEvents(root: string): Promise<void> {
   const counts = await eventIdCounts(root);
   for (const [table, c] of Object.entries(counts)) expect({ table, ...c }).toEqual({ table, rows: c.distinct, distinct: c.distinct, nulls: 0 });
   expect(counts['gold_analytics.fact_user_events']!.rows).toBe(counts['recipe_analytics.user_events_silver']!.rows);
+}
+
+// ------------------------------------------------------------------ builds as processes
+
+export interface LogEvent {
+  event?: string;
+  unique_id?: string;
+  ts?: string;
+  [key: string]: unknown;
+}
+
+export interface BuildProcess {
+  pid: number;
+  /** The JSON log events so far (stdout, --log-format json). */
+  events: LogEvent[];
+  output(): string;
+  /** Exit code, or the signal's name. */
+  exit: Promise<number | string>;
+  kill(): void;
+}
+
+export type OnEvent = (e: LogEvent, run: BuildProcess) => void;
+
+/**
+ * `framework build --project-dir <root> --log-format json <args>` as a child process (from the
+ * TypeScript sources); `onEvent` sees each log event as it is printed.
+ */
+export function startBuild(root: string, args: string[] = [], onEvent?: OnEvent): BuildProcess {
+  const cli = startCli(['build', '--project-dir', root, '--log-format', 'json', ...args]);
+  const events: LogEvent[] = [];
+  const run: BuildProcess = { pid: cli.child.pid!, events, output: cli.output, exit: cli.exit, kill: () => cli.child.kill('SIGKILL') };
+  let partial = '';
+  cli.child.stdout!.on('data', (chunk) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      const e = JSON.parse(line) as LogEvent;
+      events.push(e);
+      onEvent?.(e, run);
+    }
+  });
+  return run;
+}
+
+/** What a build printed besides its info-level log events: errors, failures, warnings. */
+export const problems = (run: BuildProcess) =>
+  run
+    .output()
+    .split('\n')
+    .filter((line) => (line && !line.startsWith('{"ts":')) || /"level":"(warn|error)"/.test(line))
+    .join('\n');
+export const finished = (run: BuildProcess) => run.events.some((e) => e.event === 'summary');
+export const span = (run: BuildProcess): [number, number] => [
+  Date.parse(run.events.find((e) => e.event === 'plan')!.ts!),
+  Date.parse(run.events.find((e) => e.event === 'summary')!.ts!),
+];
+export const nodeStart = (model: string) => (e: LogEvent) => e.event === 'node_start' && e.unique_id === `model.reciping.${model}`;
+export const nodeDone = (model: string) => (e: LogEvent) => e.event === 'node_done' && e.unique_id === `model.reciping.${model}`;
+
+/** A build started with `start` that must exit 0 after its summary. */
+export async function completes(start: () => BuildProcess): Promise<BuildProcess> {
+  const run = start();
+  expect(await run.exit, problems(run)).toBe(0);
+  expect(finished(run)).toBe(true);
+  return run;
+}
+
+/**
+ * A build (`start`, handing on its log events) SIGKILLed `delayMs` after it logs the event `at`
+ * picks, and before it logs one `before` picks (or its summary). When the signal came too late,
+ * `reset` puts the target back as it was before the build, which is started again with half the
+ * delay.
+ */
+export async function killedBuild(
+  start: (onEvent: OnEvent) => BuildProcess,
+  at: (e: LogEvent) => boolean,
+  before: (e: LogEvent) => boolean,
+  { delayMs = 0, reset }: { delayMs?: number; reset: () => void | Promise<void> },
+): Promise<BuildProcess & { attempts: number }> {
+  for (let attempt = 1; ; attempt++) {
+    let signalled = false;
+    const run = start((e, r) => {
+      if (!signalled && at(e)) {
+        signalled = true;
+        if (delayMs > 0) setTimeout(() => r.kill(), delayMs);
+        else r.kill();
+      }
+    });
+    const exit = await run.exit;
+    expect(signalled, `the build never reached the point to kill it at:\n${problems(run)}`).toBe(true);
+    if (exit === 'SIGKILL' && !finished(run) && !run.events.some(before)) return Object.assign(run, { attempts: attempt });
+    expect(attempt, `SIGKILL came too late ${attempt} times`).toBeLessThan(4);
+    await reset();
+    delayMs = Math.floor(delayMs / 2);
+  }
+}
+
+/** The killed build left the lock of `target` behind, naming itself; the next build must take it over. */
+export function expectStaleLock(root: string, target: string, killed: BuildProcess): void {
+  const lock = join(root, `target/locks/${target}.lock`);
+  expect(existsSync(lock)).toBe(true);
+  expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: killed.pid, host: hostname() });
 }
