@@ -89,5 +89,12 @@ export interface Adapter {
   readonly snapshots?: Snapshots;
   /** Cancel whatever is running (Ctrl-C). */
   cancel(): Promise<void>;
+  /**
+   * Engines whose statements outlive a killed client (Trino): `sessionTag` marks this process's
+   * statements, and `settle(tag)` stops those a dead process left and waits until none is active,
+   * so a run taking over its lock sees only committed work. Returns the statements found.
+   */
+  readonly sessionTag?: string;
+  settle?(tag: string): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../unit/support/project.js';
-import { rows, runResults, trinoProject } from './support.js';
+import { rows, runResults, trino, trinoProject } from './support.js';
+import { TrinoAdapter } from '../../framework/adapters/trino/adapter.js';
 
 describe('Trino/Iceberg adapter against the local stack', () => {
   it('builds seeds, views, tables with Iceberg properties, ephemerals and incremental strategies', async () => {
@@ -74,6 +75,27 @@ describe('Trino/Iceberg adapter against the local stack', () => {
     expect(r.stdout).toContain('Division by zero');
     expect(r.stdout).toContain('compiled SQL: target/run/models/t.sql');
     expect(await rows(`select id from iceberg.${schema}.t`)).toEqual([{ id: 1 }]);
+  });
+
+  it("settles what a dead run left: its statements (by session tag) are killed and waited for", async () => {
+    trino(); // brings the stack's environment in
+    const settings = { host: process.env.TRINO_URL!, catalog: 'iceberg', schema: 'default', user: 'test' };
+    const dead = new TrinoAdapter({ name: 'dead', type: 'trino', schema: 'default', threads: 1, settings } as never, '.');
+    // Minutes of work: still running when the next run takes over.
+    const slow = dead.query('select count(*) from unnest(sequence(1, 10000)) a cross join unnest(sequence(1, 10000)) b cross join unnest(sequence(1, 1000)) c');
+    const outcome = slow.then(() => 'finished', (error: Error) => error.message);
+    const deadline = Date.now() + 30_000;
+    const active = async () => rows(`select query_id from system.runtime.queries where source = 'framework/${dead.sessionTag}' and state not in ('FINISHED', 'FAILED')`);
+    while (!(await active()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const [running] = await active();
+    expect(running, 'the slow query started').toBeDefined();
+
+    const next = new TrinoAdapter({ name: 'next', type: 'trino', schema: 'default', threads: 1, settings } as never, '.');
+    expect(next.sessionTag).not.toBe(dead.sessionTag);
+    expect(await next.settle(dead.sessionTag)).toEqual([running!.query_id]);
+    expect(await active()).toEqual([]);
+    expect(await outcome).toMatch(/left running by a framework run that died/);
+    expect(await next.settle(dead.sessionTag)).toEqual([]);
   });
 
   it('Trino down: a clear error naming the URL, exit non-zero', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Adapter, ExecResult, QueryResult } from '../adapter.js';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, ExecutionError } from '../../errors.js';
 import type { ExternalLocation, Relation, Target } from '../../project/types.js';
 import { informationSchemaIntrospector } from '../information-schema.js';
 import { inferType, parseCsv } from '../csv.js';
@@ -16,6 +16,9 @@ function prefix(external: ExternalLocation, what = 'an external source'): string
   if (!/^s3a?:\/\//.test(external.location)) throw new ConfigError(`${what}: on Trino the location must be an s3:// prefix, got "${external.location}"`);
   return external.location.endsWith('/') ? external.location : `${external.location}/`;
 }
+
+/** How long a run waits for the statements a dead run left on Trino to end. */
+const SETTLE_TIMEOUT_MS = 10 * 60_000;
 
 /** Rows per INSERT when loading a seed: keeps statements well under Trino's query size limit. */
 const SEED_CHUNK = 500;
@@ -115,6 +118,25 @@ export class TrinoAdapter implements Adapter {
 
   cancel(): Promise<void> {
     return this.connection.cancel();
+  }
+
+  get sessionTag(): string {
+    return this.connection.tag;
+  }
+
+  async settle(tag: string): Promise<string[]> {
+    const active = `select query_id from system.runtime.queries where source = ${this.dialect.literal(`framework/${tag}`)} and state not in ('FINISHED', 'FAILED')`;
+    const left = (await this.query(active)).rows.map((r) => String(r.query_id));
+    for (const id of left) {
+      await this.execute(`call system.runtime.kill_query(query_id => ${this.dialect.literal(id)}, message => 'left running by a framework run that died')`).catch(() => undefined);
+    }
+    // A statement already committing cannot be stopped: wait until it is over either way.
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    while ((await this.query(active)).rows.length) {
+      if (Date.now() > deadline) throw new ExecutionError(`statements of a dead run are still active on Trino after ${SETTLE_TIMEOUT_MS / 1000} s: ${left.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return left;
   }
 
   async close(): Promise<void> {}

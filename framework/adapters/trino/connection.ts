@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BasicAuth, Trino, type QueryResult as TrinoResult } from 'trino-client';
 import type { Column, QueryResult } from '../adapter.js';
 import { ExecutionError } from '../../errors.js';
@@ -27,6 +28,8 @@ const IN_FLIGHT = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED']);
 export class TrinoConnection {
   private readonly client: Trino;
   readonly running = new Set<string>();
+  /** Trino's `source` of every query this process sends: `framework/<tag>`, findable after a crash. */
+  readonly tag = randomUUID();
 
   constructor(private readonly settings: TrinoSettings) {
     const headers: Record<string, string> = {};
@@ -35,7 +38,7 @@ export class TrinoConnection {
       server: settings.host,
       catalog: settings.catalog,
       schema: settings.schema,
-      source: 'framework',
+      source: `framework/${this.tag}`,
       ...(settings.password ? { auth: new BasicAuth(settings.user ?? 'framework', settings.password) } : {}),
       ...(!settings.password ? { extraHeaders: { ...headers, 'X-Trino-User': settings.user ?? 'framework' } } : { extraHeaders: headers }),
       ...(settings.session_properties ? { session: Object.fromEntries(Object.entries(settings.session_properties).map(([k, v]) => [k, String(v)])) } : {}),

@@ -17,7 +17,19 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
   const threads = int(args, 'threads');
   // One command on the warehouse at a time per project and target: DuckDB admits a single process,
   // and tests must not read a half-run. Unit tests alone (in-memory DuckDB) need no lock.
-  const release = command === 'test' && bool(args, 'unit') ? undefined : await acquireLock(join(s.targetDir, 'locks', `${s.project.target.name}.lock`), `framework ${command}`, { wait: bool(args, 'wait') });
+  const release =
+    command === 'test' && bool(args, 'unit')
+      ? undefined
+      : await acquireLock(join(s.targetDir, 'locks', `${s.project.target.name}.lock`), `framework ${command}`, {
+          wait: bool(args, 'wait'),
+          tag: s.adapter.sessionTag,
+          // Trino keeps running what a killed run sent: let it end before this run looks at the tables.
+          onTakeover: async (dead) => {
+            if (!dead.tag || !s.adapter.settle) return;
+            const left = await s.adapter.settle(dead.tag);
+            if (left.length) out.info(`run ${dead.pid} ("${dead.command}", ${dead.started}) died leaving ${left.length} statement(s) on the engine: stopped or waited for (${left.join(', ')})`);
+          },
+        });
   const onSignal = () => {
     out.error('interrupted: cancelling running queries');
     void s.adapter.cancel().finally(() => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,34 @@ describe('one active run per project and target', () => {
     writeFileSync(lockOf(root), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), started: '2025-01-01T00:00:00Z', command: 'framework run' }));
     const r = await cli(root, 'run');
     expect(r.code).toBe(0);
+  });
+
+  it('taking over from a dead holder settles what it left first (its engine tag), holding the lock; a failure releases it', async () => {
+    const root = tempProject({});
+    const deadHolder = { pid: 2 ** 22 + 12345, host: hostname(), started: '2025-01-01T00:00:00Z', command: 'framework build', tag: 'dead-run' };
+    mkdirSync(join(root, 'target/locks'), { recursive: true });
+    writeFileSync(lockOf(root), JSON.stringify(deadHolder));
+    const seen: unknown[] = [];
+    const release = await acquireLock(lockOf(root), 'framework run', {
+      wait: false,
+      tag: 'me',
+      onTakeover: async (dead) => {
+        seen.push(dead);
+        // Held while settling: another run is refused.
+        await expect(acquireLock(lockOf(root), 'third', { wait: false })).rejects.toThrow(/holds the lock .*"framework run"/);
+      },
+    });
+    expect(seen).toEqual([deadHolder]);
+    expect(JSON.parse(readFileSync(lockOf(root), 'utf8')).tag).toBe('me');
+    release();
+
+    writeFileSync(lockOf(root), JSON.stringify(deadHolder));
+    await expect(acquireLock(lockOf(root), 'framework run', { wait: false, onTakeover: () => Promise.reject(new Error('engine unreachable')) })).rejects.toThrow('engine unreachable');
+    expect(existsSync(lockOf(root))).toBe(false);
+    // Taking a lock that nobody held calls nothing.
+    let called = false;
+    (await acquireLock(lockOf(root), 'framework run', { wait: false, onTakeover: async () => void (called = true) }))();
+    expect(called).toBe(false);
   });
 
   it('two concurrent takers: exactly one wins', async () => {
