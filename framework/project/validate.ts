@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
@@ -22,7 +22,7 @@ const compiled = new Map<SchemaName, ValidateFunction>();
  * the rest of loading a project. From source, ajv compiles each schema on first use, same options.
  */
 function validator(name: SchemaName): ValidateFunction {
-  precompiled ??= existsSync(PRECOMPILED) ? (require(PRECOMPILED) as Record<SchemaName, ValidateFunction>) : null;
+  precompiled ??= isCurrent(PRECOMPILED) ? (require(PRECOMPILED) as Record<SchemaName, ValidateFunction>) : null;
   if (precompiled) return precompiled[name];
   let fn = compiled.get(name);
   if (!fn) {
@@ -33,9 +33,19 @@ function validator(name: SchemaName): ValidateFunction {
   return fn;
 }
 
-export function readSchema(name: SchemaName): object {
+/** The precompiled validators exist and no schema was edited after they were built. */
+function isCurrent(file: string): boolean {
+  const built = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+  return built !== undefined && SCHEMA_NAMES.every((name) => statSync(schemaPath(name)).mtimeMs <= built);
+}
+
+function schemaPath(name: SchemaName): string {
   // dist/project/ and framework/project/ sit at the same depth, so one relative path serves both.
-  return JSON.parse(readFileSync(fileURLToPath(new URL(`../../framework/project/schemas/${name}.schema.json`, import.meta.url)), 'utf8'));
+  return fileURLToPath(new URL(`../../framework/project/schemas/${name}.schema.json`, import.meta.url));
+}
+
+export function readSchema(name: SchemaName): object {
+  return JSON.parse(readFileSync(schemaPath(name), 'utf8'));
 }
 
 /**
