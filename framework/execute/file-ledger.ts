@@ -2,7 +2,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
 import type { StoredFile } from '../storage/object-store.js';
-import { StateTable, tableKey } from './state-table.js';
+import { StateTable } from './state-table.js';
 
 /** A file a model has loaded: what it looked like then, and how many rows it gave. */
 export interface LoadedFile extends StoredFile {
@@ -10,11 +10,9 @@ export interface LoadedFile extends StoredFile {
 }
 
 /**
- * The files each new_files model has loaded, kept in the target itself (schema framework_state) so
- * every machine that runs the project agrees. Keyed by the table loaded into, not the model's
- * name: two copies of a project writing different schemas of one target keep separate books.
- * A row is written after the file's rows committed; a crash in between is repaired from the
- * model's table, which names each row's file.
+ * The files each new_files model has loaded (a state table of the target, keyed by the table
+ * loaded into). A row is written after the file's rows committed; a crash in between is repaired
+ * from the model's table, which names each row's file.
  */
 export class FileLedger {
   private readonly state: StateTable;
@@ -25,7 +23,7 @@ export class FileLedger {
 
   async loaded(table: Relation): Promise<Map<string, LoadedFile>> {
     const { rows } = await this.adapter.query(
-      `select path, size, etag, cast(modified_at as varchar) as modified_at, row_count from ${await this.state.relation()} where ${this.key(table)}`,
+      `select path, size, etag, cast(modified_at as varchar) as modified_at, row_count from ${await this.state.relation()} where ${this.state.about(table)}`,
     );
     return new Map(
       rows.map((r) => [
@@ -48,11 +46,11 @@ export class FileLedger {
   async record(table: Relation, modelId: string, files: LoadedFile[], invocationId: string): Promise<void> {
     const relation = await this.state.relation();
     const { dialect, macros } = this.adapter;
-    const columns = COLUMNS.map((c) => dialect.quote(c.name)).join(', ');
+    const columns = this.state.columns.map((c) => dialect.quote(c.name)).join(', ');
     for (let i = 0; i < files.length; i += 1000) {
       const rows = files
         .slice(i, i + 1000)
-        .map((f) => `(${[dialect.literal(tableKey(table)), dialect.literal(modelId), dialect.literal(f.path), f.size, f.etag ? dialect.literal(f.etag) : 'NULL', utcTimestamp(macros, f.modifiedAt), f.rows, macros.now!(), dialect.literal(invocationId)].join(', ')})`)
+        .map((f) => `(${[...this.state.keyValues(table, modelId), dialect.literal(f.path), f.size, f.etag ? dialect.literal(f.etag) : 'NULL', utcTimestamp(macros, f.modifiedAt), f.rows, macros.now!(), dialect.literal(invocationId)].join(', ')})`)
         .join(', ');
       await this.adapter.execute(`insert into ${relation} (${columns}) values ${rows}`);
     }
@@ -60,17 +58,11 @@ export class FileLedger {
 
   /** The table is rebuilt from every file (--full-refresh, or it is gone): it has loaded none yet. */
   async forget(table: Relation): Promise<void> {
-    await this.adapter.execute(`delete from ${await this.state.relation()} where ${this.key(table)}`);
-  }
-
-  private key(table: Relation): string {
-    return `loaded_into = ${this.adapter.dialect.literal(tableKey(table))}`;
+    await this.adapter.execute(`delete from ${await this.state.relation()} where ${this.state.about(table)}`);
   }
 }
 
 const COLUMNS = [
-  { name: 'loaded_into', type: 'varchar' },
-  { name: 'model_id', type: 'varchar' },
   { name: 'path', type: 'varchar' },
   { name: 'size', type: 'bigint' },
   { name: 'etag', type: 'varchar' },

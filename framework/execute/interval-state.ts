@@ -2,21 +2,18 @@ import type { Adapter } from '../adapters/adapter.js';
 import type { Interval } from './intervals.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
-import { StateTable, tableKey } from './state-table.js';
+import { StateTable } from './state-table.js';
 
 /**
- * Processed intervals, kept in the target itself (schema framework_state) so every machine that
- * runs the project agrees; keyed by the model's table (two copies of a project writing other
- * schemas of one target keep their own). Rows are written after the model's data commits: a crash in between
- * only repeats work, which is idempotent.
+ * Processed intervals of each interval model (a state table of the target, keyed by the model's
+ * table). Rows are written after the model's data commits: a crash in between only repeats work,
+ * which is idempotent.
  */
 export class IntervalState {
   private readonly state: StateTable;
 
   constructor(private readonly adapter: Adapter) {
     this.state = new StateTable(adapter, 'intervals', [
-      { name: 'model_table', type: 'varchar' },
-      { name: 'model_id', type: 'varchar' },
       { name: 'interval_start', type: 'timestamp' },
       { name: 'interval_end', type: 'timestamp' },
       { name: 'processed_at', type: 'timestamp with time zone' },
@@ -26,7 +23,7 @@ export class IntervalState {
 
   async done(table: Relation): Promise<Set<number>> {
     const { rows } = await this.adapter.query(
-      `select cast(interval_start as varchar) as s from ${await this.state.relation()} where model_table = ${this.adapter.dialect.literal(tableKey(table))}`,
+      `select cast(interval_start as varchar) as s from ${await this.state.relation()} where ${this.state.about(table)}`,
     );
     return new Set(rows.map((r) => Date.parse(`${String(r.s).replace(' ', 'T')}Z`)));
   }
@@ -37,9 +34,10 @@ export class IntervalState {
     const ts = (ms: number) => utcTimestamp(macros, ms);
     const starts = intervals.map((i) => ts(i.start)).join(', ');
     // Re-processing an interval (lookback, restatement) replaces its row rather than adding one.
-    const key = dialect.literal(tableKey(table));
-    await this.adapter.execute(`delete from ${state} where model_table = ${key} and interval_start in (${starts})`);
-    const values = intervals.map((i) => `(${key}, ${dialect.literal(modelId)}, ${ts(i.start)}, ${ts(i.end)}, ${macros.now!()}, ${dialect.literal(invocationId)})`).join(', ');
-    await this.adapter.execute(`insert into ${state} (model_table, model_id, interval_start, interval_end, processed_at, invocation_id) values ${values}`);
+    await this.adapter.execute(`delete from ${state} where ${this.state.about(table)} and interval_start in (${starts})`);
+    const key = this.state.keyValues(table, modelId).join(', ');
+    const values = intervals.map((i) => `(${key}, ${ts(i.start)}, ${ts(i.end)}, ${macros.now!()}, ${dialect.literal(invocationId)})`).join(', ');
+    const columns = this.state.columns.map((c) => dialect.quote(c.name)).join(', ');
+    await this.adapter.execute(`insert into ${state} (${columns}) values ${values}`);
   }
 }

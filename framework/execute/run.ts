@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, ExecutionError } from '../errors.js';
-import { materialize } from '../materialize/index.js';
+import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
 import type { SelectionRequest } from '../graph/selector.js';
 import type { ModelNode, SourceNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
@@ -87,6 +87,22 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     if (node.resourceType === 'model' || node.resourceType === 'seed') await schemas.get(node.relation.schema);
   };
 
+  /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
+  const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult> => {
+    if (node.resourceType !== 'model') return materialize(ctx, node);
+    const model = node as CompiledNode & ModelNode;
+    const end = (request.intervalEnd ?? new Date()).getTime();
+    if (model.config.incremental_strategy === 'new_files') {
+      const window = request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {};
+      return runNewFiles(ctx, model, externalSource(session, model), fileLedger, { invocationId, ...window });
+    }
+    if (intervalConfig(model.config, model.name)) {
+      const restate = request.intervalStart ? { restate: { start: request.intervalStart.getTime(), end } } : {};
+      return runIntervals(ctx, model, intervalState, { now: end, invocationId, ...restate });
+    }
+    return materialize(ctx, model);
+  };
+
   const work = async (id: string): Promise<NodeResult> => {
     const node = manifest.nodes[id]!;
     const statements: string[] = [];
@@ -109,19 +125,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       const history = isTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
       const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record };
-      const loadsFiles = node.resourceType === 'model' && node.config.incremental_strategy === 'new_files';
-      const result = loadsFiles
-        ? await runNewFiles(ctx, node as CompiledNode & ModelNode, externalSource(session, node), fileLedger, {
-            invocationId,
-            ...(request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {}),
-          })
-        : intervalConfig(node.config, node.name)
-          ? await runIntervals(ctx, node as CompiledNode & ModelNode, intervalState, {
-              now: (request.intervalEnd ?? new Date()).getTime(),
-              ...(request.intervalStart ? { restate: { start: request.intervalStart.getTime(), end: (request.intervalEnd ?? new Date()).getTime() } } : {}),
-              invocationId,
-            })
-          : await materialize(ctx, node);
+      const result = await build(ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;
       return finish({
         status: result.warning ? 'warn' : 'success',

@@ -1,20 +1,40 @@
 import type { Adapter, Column } from '../adapters/adapter.js';
 import type { Relation } from '../project/types.js';
 
+/** Every state row names the table it is about (its key) and the model that wrote it. */
+const KEY_COLUMNS: Column[] = [
+  { name: 'model_table', type: 'varchar' },
+  { name: 'model_id', type: 'varchar' },
+];
+
 /**
  * A table of the framework's own bookkeeping in the target (schema framework_state), created on
  * first use, so every machine that runs the project against the target agrees on its state.
+ * Rows are keyed by the model's table, not its name: two copies of a project writing other
+ * schemas of one target keep their own state.
  */
 export class StateTable {
   readonly table: Relation;
+  readonly columns: Column[];
   private ready?: Promise<void>;
 
   constructor(
     readonly adapter: Adapter,
     name: string,
-    readonly columns: Column[],
+    columns: Column[],
   ) {
     this.table = { schema: 'framework_state', name };
+    this.columns = [...KEY_COLUMNS, ...columns];
+  }
+
+  /** `model_table = '<schema.name>'`: the rows about one model's table. */
+  about(table: Relation): string {
+    return `model_table = ${this.adapter.dialect.literal(tableKey(table))}`;
+  }
+
+  /** The key columns' values of a row about `table`, written by `modelId`. */
+  keyValues(table: Relation, modelId: string): string[] {
+    return [this.adapter.dialect.literal(tableKey(table)), this.adapter.dialect.literal(modelId)];
   }
 
   /** The quoted relation, once the table exists. */
@@ -33,7 +53,6 @@ export class StateTable {
   }
 }
 
-/** A table's name as state rows key it: the books belong to the table, not to a model's name. */
-export function tableKey(table: Relation): string {
+function tableKey(table: Relation): string {
   return [table.database, table.schema, table.name].filter(Boolean).join('.');
 }

@@ -183,7 +183,7 @@ afterAll(async () => {
   await deletePrefix(prefix).catch(() => {});
   await dropSchemas(`${schemas}_`).catch(() => {});
   // The file ledger of the copies' bronze tables (framework_state is shared by every project on the stack).
-  await rows(`delete from iceberg.framework_state.loaded_files where loaded_into like '${schemas}\\_%' escape '\\'`).catch(() => {});
+  await rows(`delete from iceberg.framework_state.loaded_files where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 

@@ -9,7 +9,7 @@ import { trinoDialect, trinoKysely } from './dialect.js';
 import { trinoMacros } from './macros.js';
 import { icebergSnapshots } from './snapshots.js';
 import type { StoredFile } from '../../storage/object-store.js';
-import { listS3 } from '../../storage/s3-store.js';
+import { listFiles } from '../../storage/list.js';
 
 /** An external source's S3 prefix, with the trailing slash the Hive connector and listings expect. */
 function prefix(external: ExternalLocation, what = 'an external source'): string {
@@ -82,7 +82,7 @@ export class TrinoAdapter implements Adapter {
   }
 
   listExternal(external: ExternalLocation): Promise<StoredFile[]> {
-    return listS3(prefix(external));
+    return listFiles(prefix(external));
   }
 
   /** A Hive external table over the source's prefix, re-pointed on every run (metadata only). */

@@ -129,7 +129,7 @@ select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
     writeFile(root, 'project.yml', 'name: t\nmodels:\n  +schema: copy\n');
     expect((await cli(root, 'run')).code).toBe(0);
     expect((await query(root, 'select count(*) as n from copy.raw'))[0]!.n).toBe(3);
-    expect((await query(root, 'select loaded_into, count(*) as n from framework_state.loaded_files group by 1 order by 1')).map((r) => [r.loaded_into, Number(r.n)])).toEqual([
+    expect((await query(root, 'select model_table, count(*) as n from framework_state.loaded_files group by 1 order by 1')).map((r) => [r.model_table, Number(r.n)])).toEqual([
       ['copy.raw', 2],
       ['main.raw', 2],
     ]);
@@ -138,7 +138,7 @@ select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
   it('upgrades a ledger table written by an older version: missing columns added, its rows re-checked against the table', async () => {
     const root = project();
     expect((await cli(root, 'run')).code).toBe(0);
-    await query(root, 'alter table framework_state.loaded_files drop column loaded_into');
+    await query(root, 'alter table framework_state.loaded_files drop column model_table');
     const run = await cli(root, 'run', '--log-format', 'json');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('2 found loaded by an interrupted run, recorded');

@@ -12,7 +12,8 @@ import { cpSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, query } from '../support/project.js';
-import { build, copyProject, fingerprint, generate, one, removeProjects, stagingVars, type GeneratedStats } from './support.js';
+import { build, copyProject, fingerprint, generate, one, removeProjects, stagingVars, } from './support.js';
+import type { GenerateStats } from '../../../framework/datagen/generate.js';
 
 const SILVER_COLUMNS = [
   'event_id', 'event_name', 'user_id', 'anonymous_id', 'session_id', 'kst_timestamp', 'utc_timestamp', 'date', 'year', 'month', 'day', 'hour',
@@ -28,7 +29,7 @@ afterAll(removeProjects);
 
 describe('reciping pipeline on a three-week sample around the A/B test', () => {
   let root: string;
-  let stats: GeneratedStats;
+  let stats: GenerateStats;
   let vars: string;
 
   beforeAll(async () => {

@@ -3,6 +3,7 @@
  * samples, builds (in-process, or as processes to kill), and checksums of the tables a build
  * leaves behind.
  */
+import type { GenerateStats } from '../../../framework/datagen/generate.js';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,15 +16,6 @@ import { startCli } from '../../integration/ingest-support.js';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data'];
 const roots: string[] = [];
-
-export interface GeneratedStats {
-  events: number;
-  duplicates: number;
-  malformed: number;
-  malformedByKind: Record<string, number>;
-  lines: number;
-  files: number;
-}
 
 /**
  * A copy of the project in a temporary directory (with the recipe master, generated if the repo
@@ -49,7 +41,7 @@ export function removeProjects(): void {
 }
 
 /** `framework generate events ... --out <out>` in the project; the generator's figures. */
-export async function generate(root: string, out: string, args: string[]): Promise<GeneratedStats> {
+export async function generate(root: string, out: string, args: string[]): Promise<GenerateStats> {
   const result = await cli(root, 'generate', 'events', ...args, '--out', out, '--log-format', 'json');
   expect(result.code, result.stderr).toBe(0);
   const stats = result.stdout
@@ -58,7 +50,7 @@ export async function generate(root: string, out: string, args: string[]): Promi
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .find((e) => e.event === 'generated');
   expect(stats, result.stdout).toBeDefined();
-  return stats as unknown as GeneratedStats;
+  return stats as unknown as GenerateStats;
 }
 
 /** --vars pointing the staging source at the files staged under `dir` (as a deployment would). */
