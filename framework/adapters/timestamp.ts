@@ -4,6 +4,7 @@ import type { MacroSet } from './adapter.js';
  * An instant as the engine's TIMESTAMP literal in UTC ('YYYY-MM-DD HH:MM:SS'): interval bounds and
  * the framework's state rows are instants, compared with UTC timestamp columns on every engine.
  */
-export function utcTimestamp(macros: MacroSet, instant: Date | number): string {
-  return macros.ts_literal!(new Date(instant).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ''));
+export function utcTimestamp(macros: MacroSet, instant: Date | number, precision: 's' | 'ms' = 's'): string {
+  const text = new Date(instant).toISOString().replace('T', ' ').replace('Z', '');
+  return macros.ts_literal!(precision === 'ms' ? text : text.replace(/\.\d+$/, ''));
 }

@@ -27,7 +27,7 @@ const COMMANDS: Record<string, Command> = {
   show: { summary: 'preview rows of a model or an inline query (--as-of <snapshot|timestamp> on Iceberg)', value: [...PROJECT_FLAGS, 'select', 'inline', 'limit', 'output', 'as-of'], run: async (a) => (await import('./commands/show.js')).showCommand(a) },
   rollback: { summary: 'restore the tables a run wrote to their snapshots before it (Iceberg)', value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'run-results'], run: async (a) => (await import('./commands/iceberg.js')).rollbackCommand(a) },
   maintain: { summary: 'optimize / expire_snapshots / remove_orphan_files per model config (Iceberg)', value: [...PROJECT_FLAGS, ...SELECT_FLAGS], run: async (a) => (await import('./commands/iceberg.js')).maintainCommand(a) },
-  intervals: { summary: 'done and missing intervals of interval models', value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'end', 'output'], run: async (a) => (await import('./commands/intervals.js')).intervalsCommand(a) },
+  intervals: { summary: 'done, missing and late-input intervals of interval models', value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'end', 'output'], run: async (a) => (await import('./commands/intervals.js')).intervalsCommand(a) },
   schedule: { summary: 'project.yml schedules as systemd timers: schedule install|uninstall|status', boolean: ['no-enable'], value: ['project-dir', 'log-format', 'scope', 'unit-dir', 'name'], run: async (a) => (await import('./commands/schedule.js')).scheduleCommand(a) },
   clean: { summary: 'remove target/', value: PROJECT_FLAGS, run: async (a) => (await import('./commands/clean.js')).cleanCommand(a) },
   docs: {

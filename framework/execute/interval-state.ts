@@ -1,13 +1,18 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { Interval } from './intervals.js';
+import { ranges, type Interval } from './intervals.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
 import { StateTable } from './state-table.js';
 
+/** A done interval: when its input was last looked at (interval_input models), else undefined. */
+export type DoneIntervals = Map<number, number | undefined>;
+
 /**
  * Processed intervals of each interval model (a state table of the target, keyed by the model's
- * table). Rows are written after the model's data commits: a crash in between only repeats work,
- * which is idempotent.
+ * table), one row per processed range, so a first build over a year is one row, not 35,000.
+ * Rows are written after the model's data commits: a crash in between only repeats work, which is
+ * idempotent. Intervals about to be processed again are forgotten before their data is touched,
+ * so a crash between an engine's separate delete and insert (Trino) leaves them missing, not done.
  */
 export class IntervalState {
   private readonly state: StateTable;
@@ -18,26 +23,67 @@ export class IntervalState {
       { name: 'interval_end', type: 'timestamp' },
       { name: 'processed_at', type: 'timestamp with time zone' },
       { name: 'invocation_id', type: 'varchar' },
+      // UTC; the input rows loaded up to this instant were seen when the range was processed.
+      { name: 'input_seen_until', type: 'timestamp' },
     ]);
   }
 
-  async done(table: Relation): Promise<Set<number>> {
+  /** Every done interval (by start) of the model, expanded from its ranges. */
+  async done(table: Relation, step: number): Promise<DoneIntervals> {
     const { rows } = await this.adapter.query(
-      `select cast(interval_start as varchar) as s from ${await this.state.relation()} where ${this.state.about(table)}`,
+      `select cast(interval_start as varchar) as s, cast(interval_end as varchar) as e, cast(input_seen_until as varchar) as seen from ${await this.state.relation()} where ${this.state.about(table)}`,
     );
-    return new Set(rows.map((r) => Date.parse(`${String(r.s).replace(' ', 'T')}Z`)));
+    const done: DoneIntervals = new Map();
+    for (const r of rows) {
+      const seen = r.seen === null || r.seen === undefined ? undefined : utcMs(r.seen);
+      for (let t = utcMs(r.s); t < utcMs(r.e); t += step) {
+        const before = done.get(t);
+        done.set(t, before === undefined || seen === undefined ? (before ?? seen) : Math.max(before, seen));
+      }
+    }
+    return done;
   }
 
-  async record(table: Relation, modelId: string, intervals: Interval[], invocationId: string): Promise<void> {
-    const state = await this.state.relation();
+  /** Record intervals as done (one row per contiguous range). */
+  async record(table: Relation, modelId: string, intervals: Interval[], invocationId: string, inputSeenUntil?: number): Promise<void> {
+    if (!intervals.length) return;
     const { dialect, macros } = this.adapter;
     const ts = (ms: number) => utcTimestamp(macros, ms);
-    const starts = intervals.map((i) => ts(i.start)).join(', ');
-    // Re-processing an interval (lookback, restatement) replaces its row rather than adding one.
-    await this.adapter.execute(`delete from ${state} where ${this.state.about(table)} and interval_start in (${starts})`);
     const key = this.state.keyValues(table, modelId).join(', ');
-    const values = intervals.map((i) => `(${key}, ${ts(i.start)}, ${ts(i.end)}, ${macros.now!()}, ${dialect.literal(invocationId)})`).join(', ');
-    const columns = this.state.columns.map((c) => dialect.quote(c.name)).join(', ');
-    await this.adapter.execute(`insert into ${state} (${columns}) values ${values}`);
+    const seen = inputSeenUntil === undefined ? 'CAST(NULL AS TIMESTAMP)' : utcTimestamp(macros, inputSeenUntil, 'ms');
+    const values = ranges(intervals).map((r) => `(${key}, ${ts(r.start)}, ${ts(r.end)}, ${macros.now!()}, ${dialect.literal(invocationId)}, ${seen})`);
+    await this.adapter.execute(`insert into ${await this.state.relation()} (${this.columnList()}) values ${values.join(', ')}`);
   }
+
+  /**
+   * Forget intervals before they are processed again: rows overlapping them are cut to the parts
+   * outside (inserted first, so a crash in between leaves extra coverage, never a gap).
+   */
+  async forget(table: Relation, intervals: Interval[]): Promise<void> {
+    const state = await this.state.relation();
+    const ts = (ms: number) => utcTimestamp(this.adapter.macros, ms);
+    const others = this.state.columns.filter((c) => !['interval_start', 'interval_end'].includes(c.name)).map((c) => this.adapter.dialect.quote(c.name));
+    for (const r of ranges(intervals)) {
+      const [start, end] = [ts(r.start), ts(r.end)];
+      const straddles = (bound: string) => `${this.state.about(table)} and interval_start < ${bound} and interval_end > ${bound}`;
+      const piece = (from: string, to: string, where: string) => `insert into ${state} (interval_start, interval_end, ${others.join(', ')}) select ${from}, ${to}, ${others.join(', ')} from ${state} where ${where}`;
+      await this.adapter.execute(piece('interval_start', start, straddles(start)));
+      await this.adapter.execute(piece(end, 'interval_end', straddles(end)));
+      await this.adapter.execute(`delete from ${state} where ${this.state.about(table)} and interval_start < ${end} and interval_end > ${start}`);
+    }
+  }
+
+  /** Forget every interval of the model (its table is rebuilt from scratch). */
+  async clear(table: Relation): Promise<void> {
+    await this.adapter.execute(`delete from ${await this.state.relation()} where ${this.state.about(table)}`);
+  }
+
+  private columnList(): string {
+    return this.state.columns.map((c) => this.adapter.dialect.quote(c.name)).join(', ');
+  }
+}
+
+/** A naive UTC timestamp as the engine prints it ('2025-09-01 00:15:00[.fff]') → epoch ms. */
+export function utcMs(text: unknown): number {
+  return Date.parse(`${String(text).replace(' ', 'T')}Z`);
 }

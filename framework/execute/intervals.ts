@@ -15,8 +15,24 @@ export function intervalMs(spec: string): number {
   return Number(m[1]) * UNIT_MS[m[2] as 'm' | 'h' | 'd'];
 }
 
+/** An upstream whose rows drive an interval model: which interval each row feeds, and when it arrived. */
+export interface IntervalInput {
+  ref: string;
+  timeColumn: string;
+  loadedAt: string;
+}
+
+export interface IntervalConfig {
+  step: number;
+  start: number;
+  lookback: number;
+  batchSize: number;
+  timeColumn?: string;
+  input?: IntervalInput;
+}
+
 /** The interval settings of a model, validated; undefined for models without `interval`. */
-export function intervalConfig(config: NodeConfig, model: string): { step: number; start: number; lookback: number; batchSize: number; timeColumn?: string } | undefined {
+export function intervalConfig(config: NodeConfig, model: string): IntervalConfig | undefined {
   if (!config.interval) return undefined;
   if (config.materialized !== 'incremental') throw new ConfigError(`model "${model}" has interval: ${config.interval} but is ${config.materialized}; interval models are incremental`);
   if (!config.start) throw new ConfigError(`model "${model}" has interval: ${config.interval} but no start (e.g. start: "2025-06-01T00:00:00+09:00")`);
@@ -25,12 +41,17 @@ export function intervalConfig(config: NodeConfig, model: string): { step: numbe
   if (!config.unique_key?.length && !config.time_column) {
     throw new ConfigError(`model "${model}": an interval model needs time_column (rows of an interval are replaced) or unique_key (rows are merged)`);
   }
+  const input = config.interval_input as { ref?: string; time_column?: string; loaded_at?: string } | undefined;
+  if (input && (!input.ref || !input.time_column || !input.loaded_at)) {
+    throw new ConfigError(`model "${model}": interval_input needs ref, time_column and loaded_at (e.g. {ref: bronze_events, time_column: event_hour, loaded_at: ingestion_timestamp})`);
+  }
   return {
     step: intervalMs(config.interval),
     start,
     lookback: config.lookback ?? 0,
     batchSize: config.batch_size ?? 1,
     ...(config.time_column ? { timeColumn: config.time_column } : {}),
+    ...(input ? { input: { ref: input.ref!, timeColumn: input.time_column!, loadedAt: input.loaded_at! } } : {}),
   };
 }
 
@@ -43,15 +64,15 @@ export function completeIntervals(start: number, step: number, now: number): Int
 
 /**
  * What a run processes: missing intervals, plus the `lookback` intervals before the first missing
- * one (late data lands in intervals already done), oldest first. A restatement range processes
- * its intervals whatever the state says.
+ * one (late data lands in intervals already done), plus done intervals known to be `stale` (their
+ * input received rows after they were processed), oldest first. A restatement range processes its
+ * intervals whatever the state says.
  */
-export function toProcess(all: Interval[], done: Set<number>, lookback: number, restate?: { start: number; end: number }): Interval[] {
+export function toProcess(all: Interval[], done: ReadonlySet<number> | ReadonlyMap<number, unknown>, lookback: number, restate?: { start: number; end: number }, stale: ReadonlySet<number> = new Set()): Interval[] {
   if (restate) return all.filter((i) => i.start >= restate.start && i.end <= restate.end);
   const firstMissing = all.findIndex((i) => !done.has(i.start));
-  if (firstMissing < 0) return [];
-  const from = Math.max(0, firstMissing - lookback);
-  return all.slice(from).filter((i, k) => from + k < firstMissing || !done.has(i.start));
+  const from = firstMissing < 0 ? all.length : Math.max(0, firstMissing - lookback);
+  return all.filter((i, k) => stale.has(i.start) || (k >= from && (k < firstMissing || !done.has(i.start))));
 }
 
 /** Contiguous runs of at most `size` intervals: one statement each. */

@@ -96,7 +96,9 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       const window = request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {};
       return runNewFiles(ctx, model, externalSource(session, model), fileLedger, { invocationId, ...window });
     }
-    if (intervalConfig(model.config, model.name)) {
+    const interval = intervalConfig(model.config, model.name);
+    if (interval) {
+      if (interval.input) upstreamInput(session, model, interval.input.ref);
       const restate = request.intervalStart ? { restate: { start: request.intervalStart.getTime(), end } } : {};
       return runIntervals(ctx, model, intervalState, { now: end, invocationId, ...restate });
     }
@@ -178,6 +180,14 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
     }),
   );
   return [...parents, ...tests];
+}
+
+/** interval_input must name a model upstream of the interval model, so it is built first. */
+function upstreamInput(session: Session, node: CompiledNode, name: string): void {
+  const upstream = session.graph.reach(node.uniqueId, 'up');
+  if (![...upstream].some((id) => id.startsWith('model.') && id.endsWith(`.${name}`))) {
+    throw new ConfigError(`model "${node.name}": interval_input.ref "${name}" is not a model upstream of it`, { file: node.path }, 'name a model it refs (directly or through ephemeral models)');
+  }
 }
 
 /** The one external source a new_files model loads from. */

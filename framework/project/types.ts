@@ -24,6 +24,8 @@ export interface NodeConfig {
   start?: string;
   lookback?: number;
   batch_size?: number;
+  /** Interval models: the upstream that drives completeness and reprocessing (execute/intervals.ts). */
+  interval_input?: { ref: string; time_column: string; loaded_at: string };
   maintenance?: Record<string, unknown>;
   severity?: 'warn' | 'error';
   warn_if?: string;
@@ -131,7 +133,7 @@ export interface UnitTest {
   description?: string;
   given: (UnitRows & { input: string })[];
   expect: UnitRows;
-  overrides: { vars?: Record<string, unknown>; is_incremental?: boolean; env_vars?: Record<string, string> };
+  overrides: { vars?: Record<string, unknown>; is_incremental?: boolean; interval?: { start: string; end: string }; env_vars?: Record<string, string> };
   origin: Origin;
 }
 

@@ -65,6 +65,7 @@ async function runOne(test: UnitTest, nodes: Record<string, CompiledNode>, compi
   try {
     const sql = compiler.render(model, {
       isIncremental: test.overrides.is_incremental ?? false,
+      ...(test.overrides.interval ? { intervalStart: new Date(test.overrides.interval.start), intervalEnd: new Date(test.overrides.interval.end) } : {}),
       relations,
       ...(self ? { self } : {}),
       ...(test.overrides.vars ? { vars: test.overrides.vars } : {}),

@@ -1,19 +1,20 @@
 {{!--
   The event fact: one row per silver event, keyed to the dimensions by hash_key of their natural
   keys (a member missing from its dimension -> key 0, the unknown member).
-  Incremental: the sessions touched by silver events not yet in the fact are recomputed as a
-  whole (all their events, old and new), because a session can span loads: its length
+  An interval model over silver's staging intervals (gold.yml): the sessions touched by the
+  silver rows of the intervals processed are recomputed as a whole (all their events, in any
+  interval), because a session can span intervals: its length
   (session_duration_seconds = last - first event time) and the time from an event to the next
   one (page_view_duration_seconds, NULL for a session's last event) change when later events
   arrive. A session is (user_id, session_id): a session id reused by another user is another
   session. Merged on event_id; created_at survives recomputation, updated_at records it.
 --}}
 with
-{{#if (is_incremental)}}
+{{#if interval_start}}
 touched as (
   select distinct s.session_id
   from {{ref "user_events_silver"}} as s
-  where not exists (select 1 from {{this}} as f where f.event_id = s.event_id)
+  where s.staging_interval_utc >= {{interval_start}} and s.staging_interval_utc < {{interval_end}}
 ),
 {{/if}}
 events as (
@@ -28,7 +29,7 @@ events as (
     s.page_name,
     s.prop_recipe_id
   from {{ref "user_events_silver"}} as s
-  {{#if (is_incremental)}}
+  {{#if interval_start}}
   where s.session_id in (select t.session_id from touched as t)
   {{/if}}
 ),

@@ -10,6 +10,7 @@ with lines as (
   select
     b.raw_event_string,
     b.source_file,
+    b.staging_interval_utc,
     b.ingestion_timestamp,
     -- Only text that parses as a JSON object reaches the JSON functions (DuckDB raises on bad JSON).
     case when {{json_is_object "b.raw_event_string"}} then b.raw_event_string end as doc

@@ -1,21 +1,18 @@
 {{!--
   Silver: valid events, typed, one row per event_id across all runs.
-  - Batch: bronze rows loaded after the newest load already reflected here (watermark on
-    bronze_ingestion_timestamp); a batch that contributed nothing is simply looked at again.
-  - Within the batch, duplicates of an event_id keep one row: the earliest event time, then the
-    first file and line text (deterministic whatever order the engine reads them in).
-  - Across runs, an event_id already in silver is skipped: the first delivery wins and silver
-    rows never change once written; the merge on event_id is the safety net.
+  - An interval model (silver.yml): each run processes the 15-minute staging intervals that are
+    complete and not yet done, or whose bronze lines arrived after they were processed (late
+    files), oldest first; the interval's rows are replaced, so reprocessing is idempotent.
+  - Within the batch, duplicates of an event_id keep one row: the earliest load, then event
+    time, file and line text (deterministic whatever order the engine reads them in).
+  - Across intervals, an event_id already in silver is skipped: the first delivery wins.
 --}}
--- depends_on: {{ref "bronze_events"}} (read through the ephemeral silver_parsed)
 with batch as (
   select p.*
   from {{ref "silver_parsed"}} as p
   where p.reject_reason is null
-  {{#if (is_incremental)}}
-    and p.ingestion_timestamp > (
-      select coalesce(max(s.bronze_ingestion_timestamp), {{parse_ts "'1970-01-01T00:00:00Z'"}}) from {{this}} as s
-    )
+  {{#if interval_start}}
+    and p.staging_interval_utc >= {{interval_start}} and p.staging_interval_utc < {{interval_end}}
   {{/if}}
 ),
 ranked as (
@@ -23,7 +20,7 @@ ranked as (
     b.*,
     row_number() over (
       partition by b.event_id
-      order by b.event_ts, b.source_file, b.raw_event_string
+      order by b.ingestion_timestamp, b.event_ts, b.source_file, b.raw_event_string
     ) as delivery_rank
   from batch as b
 )
@@ -58,6 +55,7 @@ select
   r.prop_ad_position,
   r.prop_rank,
   r.source_file,
+  r.staging_interval_utc,
   r.ingestion_timestamp as bronze_ingestion_timestamp,
   {{now}} as processed_at,
   {{lit (var "data_source")}} as data_source,

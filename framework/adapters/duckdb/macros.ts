@@ -21,6 +21,15 @@ export const duckdbMacros: MacroSet = {
   ms_between: (a, b) => `CAST(trunc(date_diff('microsecond', ${a}, ${b}) / 1000.0) AS BIGINT)`,
   add_seconds: (expr, n) => `(${expr} + to_seconds(${n}))`,
   now: () => `current_timestamp`,
+  /**
+   * The wall-clock time a Hive-style path names (…/year=2025/month=09/day=01/hour=00/minute=15/…,
+   * hour and minute optional) read in `zone`, as a UTC timestamp; NULL when it names no date.
+   * The SQL twin of storage/partition-time.ts.
+   */
+  path_time: (path, zone) => {
+    const part = (key: string, fallback: string) => `coalesce(TRY_CAST(nullif(regexp_extract(${path}, '(^|/)${key}=([0-9]+)', 2), '') AS BIGINT), ${fallback})`;
+    return `timezone('UTC', timezone('${zone}', make_timestamp(${part('year', 'NULL')}, ${part('month', 'NULL')}, ${part('day', 'NULL')}, ${part('hour', '0')}, ${part('minute', '0')}, 0)))`;
+  },
   ts_literal: (text) => `TIMESTAMP '${text}'`,
   /** ISO day of week of a date or timestamp: 1 = Monday .. 7 = Sunday. */
   day_of_week_num: (expr) => `CAST(isodow(${expr}) AS INTEGER)`,

@@ -19,6 +19,11 @@ export const trinoMacros: MacroSet = {
   ms_between: (a, b) => `date_diff('millisecond', ${a}, ${b})`,
   add_seconds: (expr, n) => `date_add('second', ${n}, ${expr})`,
   now: () => `current_timestamp`,
+  path_time: (path, zone) => {
+    const part = (key: string, fallback: string) => `coalesce(nullif(regexp_extract(${path}, '(^|/)${key}=([0-9]+)', 2), ''), ${fallback})`;
+    const wall = `try(date_parse(concat(${part('year', 'NULL')}, '-', ${part('month', 'NULL')}, '-', ${part('day', 'NULL')}, ' ', ${part('hour', "'00'")}, ':', ${part('minute', "'00'")}), '%Y-%m-%d %H:%i'))`;
+    return `CAST(at_timezone(with_timezone(${wall}, '${zone}'), 'UTC') AS timestamp(3))`;
+  },
   ts_literal: (text) => `TIMESTAMP '${text}'`,
   day_of_week_num: (expr) => `CAST(day_of_week(${expr}) AS INTEGER)`,
   regex_match: (expr, pattern) => `coalesce(regexp_like(${expr}, '${pattern.replace(/'/g, "''")}'), false)`,

@@ -1,7 +1,8 @@
 import type { ModelNode } from '../../project/types.js';
 import type { CompiledNode } from '../../template/manifest.js';
 import { IntervalState } from '../../execute/interval-state.js';
-import { completeIntervals, intervalConfig, ranges } from '../../execute/intervals.js';
+import { ranges } from '../../execute/intervals.js';
+import { planIntervals } from '../../execute/run-intervals.js';
 import { flag, type ParsedArgs } from '../args.js';
 import { reporter, selection, session } from '../common.js';
 
@@ -18,17 +19,27 @@ export async function intervalsCommand(args: ParsedArgs): Promise<number> {
   try {
     await s.adapter.connect();
     for (const model of models) {
-      const cfg = intervalConfig(model.config, model.name)!;
-      const all = completeIntervals(cfg.start, cfg.step, now);
-      const done = await state.done(model.relation);
-      const missing = all.filter((i) => !done.has(i.start));
+      const plan = await planIntervals({ adapter: s.adapter, compiler: s.compiler, fullRefresh: false }, model, state, { now });
+      const missing = plan.all.filter((i) => !plan.done.has(i.start));
+      const late = plan.all.filter((i) => plan.stale.has(i.start));
       const span = (rs: ReturnType<typeof ranges>) => rs.map((r) => `${new Date(r.start).toISOString()} → ${new Date(r.end).toISOString()} (${r.count})`);
-      const entry = { model: model.name, interval: model.config.interval, done: all.length - missing.length, missing: missing.length, missing_ranges: span(ranges(missing)) };
+      const complete = plan.all[plan.all.length - 1];
+      const entry = {
+        model: model.name,
+        interval: model.config.interval,
+        done: plan.all.length - missing.length,
+        missing: missing.length,
+        missing_ranges: span(ranges(missing)),
+        ...(plan.arrivals ? { late_input: late.length, late_ranges: span(ranges(late)), complete_until: complete ? new Date(complete.end).toISOString() : null } : {}),
+      };
       report.push(entry);
       if (flag(args, 'output') !== 'json') {
-        out.info(`${model.name} (${model.config.interval}): ${entry.done} done, ${entry.missing} missing`);
-        for (const r of entry.missing_ranges.slice(0, 10)) out.info(`    missing ${r}`);
-        if (entry.missing_ranges.length > 10) out.info(`    ... ${entry.missing_ranges.length - 10} more ranges`);
+        const input = plan.arrivals ? `, ${late.length} with late input; input complete until ${entry.complete_until ?? 'nothing yet'}` : '';
+        out.info(`${model.name} (${model.config.interval}): ${entry.done} done, ${entry.missing} missing${input}`);
+        for (const [label, list] of [['missing', entry.missing_ranges], ['late input', entry.late_ranges ?? []]] as const) {
+          for (const r of list.slice(0, 10)) out.info(`    ${label} ${r}`);
+          if (list.length > 10) out.info(`    ... ${list.length - 10} more ${label} ranges`);
+        }
       }
     }
     if (flag(args, 'output') === 'json') process.stdout.write(JSON.stringify(report) + '\n');

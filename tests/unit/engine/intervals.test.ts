@@ -6,6 +6,8 @@ import { cli, query, tempProject } from '../support/project.js';
 
 const H = 3_600_000;
 
+const cliJson = async (root: string, ...args: string[]): Promise<unknown> => JSON.parse((await cli(root, ...args, '--output', 'json')).stdout);
+
 describe('interval arithmetic', () => {
   const all = completeIntervals(0, H, 5 * H + 10);
   it('lists complete intervals only', () => expect(all.map((i) => i.start / H)).toEqual([0, 1, 2, 3, 4]));
@@ -14,6 +16,11 @@ describe('interval arithmetic', () => {
     expect(toProcess(all, new Set([0, H, 2 * H]), 2).map((i) => i.start / H)).toEqual([1, 2, 3, 4]);
     expect(toProcess(all, new Set([0, 2 * H]), 0).map((i) => i.start / H)).toEqual([1, 3, 4]);
     expect(toProcess(all, new Set(all.map((i) => i.start)), 3)).toEqual([]);
+  });
+  it('stale intervals are processed again wherever they are', () => {
+    const done = new Set(all.map((i) => i.start));
+    expect(toProcess(all, done, 0, undefined, new Set([H])).map((i) => i.start / H)).toEqual([1]);
+    expect(toProcess(all, new Set([0, H, 2 * H]), 0, undefined, new Set([0])).map((i) => i.start / H)).toEqual([0, 3, 4]);
   });
   it('restatement ignores the state', () => expect(toProcess(all, new Set(all.map((i) => i.start)), 0, { start: H, end: 3 * H }).map((i) => i.start / H)).toEqual([1, 2]));
   it('batches are contiguous and bounded', () => expect(batches(toProcess(all, new Set([2 * H]), 0), 2).map((b) => b.map((i) => i.start / H))).toEqual([[0, 1], [3, 4]]));
@@ -65,8 +72,13 @@ group by 1`,
       { h: '02', events: 1, total: 1 },
       { h: '03', events: 1, total: 1 },
     ]);
-    const state = await query(root, "select count(*) as n, count(distinct interval_start) as d from framework_state.intervals where model_id = 'model.t.hourly'");
-    expect(state).toEqual([{ n: 4, d: 4 }]);
+    // One row per processed range: re-processed intervals were cut out of older rows, never doubled.
+    const state = await query(root, "select strftime(interval_start, '%H') as s, strftime(interval_end, '%H') as e from framework_state.intervals where model_id = 'model.t.hourly' order by 1");
+    expect(state).toEqual([
+      { s: '00', e: '01' },
+      { s: '01', e: '03' },
+      { s: '03', e: '04' },
+    ]);
   });
 
   it('--start/--end restates a range; --full-refresh reprocesses everything', async () => {
@@ -87,5 +99,90 @@ group by 1`,
     const root = tempProject({ 'models/m.sql': '{{config materialized="incremental" interval="15m" time_column="t"}}select now() as t' });
     const r = await cli(root, 'run');
     expect(r.stdout + r.stderr).toContain('has interval: 15m but no start');
+  });
+});
+
+describe('interval models driven by their input (interval_input)', () => {
+  // `landed` appends the CSV rows it has not seen, stamping when they arrived: a stand-in for bronze.
+  const csv = (lines: string[]) => `id,ts,v\n${lines.join('\n')}\n`;
+  const project = (lines: string[]) =>
+    tempProject({
+      'data/events.csv': csv(lines),
+      'sources/s.yml': 'sources:\n  - name: s\n    tables:\n      - {name: events, external: {location: data/events.csv, format: csv}}\n',
+      'models/landed.sql': `{{config materialized="incremental"}}
+select s.id, s.ts, date_trunc('hour', s.ts) as hour, s.v, current_timestamp as loaded_at
+from {{source "s" "events"}} as s
+{{#if (is_incremental)}}where s.id not in (select id from {{this}}){{/if}}`,
+      'models/hourly.sql': `select l.hour, count(*) as events, sum(l.v) as total
+from {{ref "landed"}} as l
+{{#if interval_start}}where l.hour >= {{interval_start}} and l.hour < {{interval_end}}{{/if}}
+group by 1`,
+      'models/hourly.yml': `models:
+  - name: hourly
+    config:
+      materialized: incremental
+      interval: 1h
+      time_column: hour
+      start: "2025-09-01T00:00:00Z"
+      batch_size: 24
+      interval_input: {ref: landed, time_column: hour, loaded_at: loaded_at}
+`,
+    });
+  const table = (root: string) => query(root, "select strftime(hour, '%H') as h, events, total from main.hourly order by hour");
+  const rows = ['1,2025-09-01 00:10:00,1', '3,2025-09-01 02:30:00,1'];
+
+  it('is complete up to its input (not the wall clock), skips empty intervals, and reprocesses an interval whose input arrived late', async () => {
+    const root = project(rows);
+    const first = await cli(root, 'run');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    // Wall-clock time is 2026 or later; the input reaches 02:xx, so three intervals are complete.
+    expect(first.stdout).toContain('3 intervals 2025-09-01T00:00:00.000Z → 2025-09-01T03:00:00.000Z');
+    expect(await table(root)).toEqual([
+      { h: '00', events: 1, total: 1 },
+      { h: '02', events: 1, total: 1 },
+    ]);
+    const again = await cli(root, 'run', '--select', 'hourly');
+    expect(again.stdout).toContain('0 intervals');
+
+    // Row 2 arrives late for 01:xx (already done, empty), row 4 opens 03:xx.
+    writeFileSync(join(root, 'data/events.csv'), csv([...rows, '2,2025-09-01 01:20:00,5', '4,2025-09-01 03:40:00,1']));
+    expect((await cli(root, 'run', '--select', 'landed')).code).toBe(0);
+    const listing = await cliJson(root, 'intervals', '--select', 'hourly');
+    expect(listing).toEqual([
+      expect.objectContaining({ done: 3, missing: 1, late_input: 1, late_ranges: ['2025-09-01T01:00:00.000Z → 2025-09-01T02:00:00.000Z (1)'], complete_until: '2025-09-01T04:00:00.000Z' }),
+    ]);
+    const late = await cli(root, 'run', '--select', 'hourly');
+    expect(late.stdout).toContain('2 intervals 2025-09-01T01:00:00.000Z → 2025-09-01T04:00:00.000Z (1 with late input)');
+    expect(await table(root)).toEqual([
+      { h: '00', events: 1, total: 1 },
+      { h: '01', events: 1, total: 5 },
+      { h: '02', events: 1, total: 1 },
+      { h: '03', events: 1, total: 1 },
+    ]);
+    expect(await cliJson(root, 'intervals', '--select', 'hourly')).toEqual([expect.objectContaining({ done: 4, missing: 0, late_input: 0 })]);
+    // The statements of the late run touched 01 and 03 only: 00 and 02 were not rewritten.
+    const executed = readFileSync(join(root, 'target/run/models/hourly.sql'), 'utf8');
+    expect(executed).not.toContain("TIMESTAMP '2025-09-01 00:00:00'");
+  });
+
+  it('input rows that name no interval end the model WARN, with a count', async () => {
+    const root = project([...rows, '9,2025-08-31 23:00:00,1']);
+    const r = await cli(root, 'run');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/WARN.*hourly|hourly.*WARN/);
+    expect(r.stdout).toContain('1 input rows name no interval (hour NULL or before start), NOT processed');
+  });
+
+  it('creates its table even before any interval is complete, and rejects an input that is not upstream', async () => {
+    const root = project(rows);
+    const r0 = await cli(root, 'run', '--end', '2025-09-01T00:30:00Z');
+    expect(r0.code, r0.stdout + r0.stderr).toBe(0);
+    expect(r0.stdout).toContain('0 intervals');
+    expect(await table(root)).toEqual([]);
+    writeFileSync(join(root, 'models/hourly.yml'), readFileSync(join(root, 'models/hourly.yml'), 'utf8').replace('ref: landed', 'ref: other'));
+    writeFileSync(join(root, 'models/other.sql'), 'select 1 as x');
+    const r = await cli(root, 'run', '--select', 'hourly');
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('interval_input.ref "other" is not a model upstream of it');
   });
 });

@@ -14,6 +14,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, type Dirent } fro
 import { hostname } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../support/project.js';
 import {
   build, completes as completesAs, copyProject, eventIdCounts, expectStaleLock as expectStaleLockOf, expectUniqueEvents, finished, generate, killedBuild as killed,
   nodeDone, nodeStart, one, outputChecksums, problems, removeProjects, span, startBuild as startBuildIn, stagingVars, type BuildProcess, type LogEvent, type OnEvent,
@@ -237,14 +238,21 @@ describe('late data', () => {
     expect((await eventIdCounts(p.root))['gold_analytics.fact_user_events']!.rows).toBeLessThan(base.tables['gold_analytics.fact_user_events']!.rows);
 
     stage(p, [LATE]);
+    // Once bronze has the late files, silver's interval for them (done, empty) shows late input.
+    await build(p.root, p.vars, '--select', 'bronze_events');
+    const lateStart = Date.parse(START) + LATE * WINDOW_MS;
+    const listing = await cli(p.root, 'intervals', '--select', 'user_events_silver', '--vars', p.vars, '--output', 'json');
+    expect(JSON.parse(listing.stdout)).toEqual([
+      expect.objectContaining({ missing: 0, late_input: 1, late_ranges: [`${new Date(lateStart).toISOString()} → ${new Date(lateStart + WINDOW_MS).toISOString()} (1)`] }),
+    ]);
     await build(p.root, p.vars);
     expect((await one(p.root, inLateWindow)).n).toBe(expected);
     expect(await eventIdCounts(p.root)).toEqual(await eventIdCounts(base.root));
     await expectUniqueEvents(p.root);
     // The first delivery of an event wins: those that came early with the next window keep that
-    // file. Otherwise the tables are those of one build over all the windows.
+    // file and its staging interval. Otherwise the tables are those of one build over all the windows.
     expect((await one(p.root, fromNextWindow)).n).toBe(before);
-    const sourceFile = { 'recipe_analytics.user_events_silver': ['source_file'] };
+    const sourceFile = { 'recipe_analytics.user_events_silver': ['source_file', 'staging_interval_utc'] };
     expect(await outputChecksums(p.root, p.staging, sourceFile)).toEqual(await outputChecksums(base.root, base.staging, sourceFile));
   });
 });
