@@ -86,6 +86,31 @@ export function batches(intervals: Interval[], size: number): Interval[][] {
   return out;
 }
 
+/**
+ * Batches for a model whose input says which intervals have rows: runs of contiguous intervals
+ * spanning at most `size` intervals that start and end with an interval with input (empty ones in
+ * between ride along at no cost); intervals without input outside any batch need no statement.
+ */
+export function inputBatches(work: Interval[], hasInput: (start: number) => boolean, size: number): { batches: Interval[][]; empty: Interval[] } {
+  const out: Interval[][] = [];
+  const empty: Interval[] = [];
+  let current: Interval[] = [];
+  const close = () => {
+    while (current.length && !hasInput(current[current.length - 1]!.start)) empty.push(current.pop()!);
+    if (current.length) out.push(current);
+    current = [];
+  };
+  for (const i of work) {
+    const first = current[0];
+    const last = current[current.length - 1];
+    if (!(first && last && last.end === i.start && current.length < size)) close();
+    if (current.length || hasInput(i.start)) current.push(i);
+    else empty.push(i);
+  }
+  close();
+  return { batches: out, empty: empty.sort((a, b) => a.start - b.start) };
+}
+
 /** "2025-09-01 00:00 → 2025-09-01 06:00 (24)" lines for `framework intervals`. */
 export function ranges(intervals: Interval[]): { start: number; end: number; count: number }[] {
   const out: { start: number; end: number; count: number }[] = [];

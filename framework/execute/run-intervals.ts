@@ -3,7 +3,7 @@ import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { readArrivals, type Arrivals } from './interval-input.js';
 import type { DoneIntervals, IntervalState } from './interval-state.js';
-import { batches, completeIntervals, intervalConfig, toProcess, type Interval, type IntervalConfig } from './intervals.js';
+import { batches, completeIntervals, inputBatches, intervalConfig, toProcess, type Interval, type IntervalConfig } from './intervals.js';
 
 export interface IntervalRequest {
   /** Intervals ending after this are not complete yet (default: now). */
@@ -48,7 +48,7 @@ export async function planIntervals(ctx: Pick<MaterializeContext, 'adapter' | 'c
 /**
  * An interval model's share of a run: the complete intervals that are missing (plus lookback, plus
  * stale ones), oldest first, `batch_size` per statement; each batch recorded as done once its data
- * committed. Batches whose input is empty cost no statement (except the one that creates the table).
+ * committed. Intervals whose input is empty cost no statement.
  */
 export async function runIntervals(ctx: MaterializeContext, node: CompiledNode & ModelNode, state: IntervalState, request: IntervalRequest): Promise<MaterializeResult> {
   const plan = await planIntervals(ctx, node, state, request);
@@ -57,14 +57,10 @@ export async function runIntervals(ctx: MaterializeContext, node: CompiledNode &
   let rows = 0;
   let created = !plan.rebuild;
   const queryIds: string[] = [];
-  const recordOnly: Interval[] = [];
-  for (const batch of batches(work, cfg.batchSize)) {
-    // A restatement rewrites its range even where the input is empty now.
-    const empty = arrivals && !request.restate && !batch.some((i) => arrivals.newest.has(i.start));
-    if (empty && created) {
-      recordOnly.push(...batch.filter((i) => !done.has(i.start)));
-      continue;
-    }
+  // With an input, intervals without rows cost no statement (a restatement rewrites its whole range).
+  const { batches: list, empty } =
+    arrivals && !request.restate ? inputBatches(work, (s) => arrivals.newest.has(s), cfg.batchSize) : { batches: batches(work, cfg.batchSize), empty: [] };
+  for (const batch of list) {
     const redo = batch.filter((i) => done.has(i.start));
     if (redo.length) await state.forget(node.relation, redo);
     const runtime = { intervalStart: new Date(batch[0]!.start), intervalEnd: new Date(batch[batch.length - 1]!.end) };
@@ -75,6 +71,7 @@ export async function runIntervals(ctx: MaterializeContext, node: CompiledNode &
     rows += result.rowsAffected ?? 0;
     queryIds.push(...result.queryIds);
   }
+  const recordOnly = empty.filter((i) => !done.has(i.start));
   await state.record(node.relation, node.uniqueId, recordOnly, request.invocationId, arrivals?.readAt);
   if (!created) {
     // Nothing complete yet: create the table empty (an empty range) so downstream models can read it.
