@@ -9,6 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          setupFiles: ['tests/unit/support/cleanup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',

@@ -101,9 +101,8 @@ export function inputBatches(work: Interval[], hasInput: (start: number) => bool
     current = [];
   };
   for (const i of work) {
-    const first = current[0];
     const last = current[current.length - 1];
-    if (!(first && last && last.end === i.start && current.length < size)) close();
+    if (!(last && last.end === i.start && current.length < size)) close();
     if (current.length || hasInput(i.start)) current.push(i);
     else empty.push(i);
   }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ describe('systemd schedules', () => {
       'project.yml': 'name: shop\nschedules:\n  - {name: quarter, every: 15m, command: build, select: "silver+ tag:gold", target: dev, environment_file: /etc/framework/shop.env}\n',
       'models/m.sql': 'select 1 as id',
     });
-    const dir = mkdtempSync(join(tmpdir(), 'units-'));
+    const dir = join(root, 'units'); // removed with the project
     const install = await cli(root, 'schedule', 'install', '--unit-dir', dir, '--no-enable');
     expect(install.stderr).toBe('');
     expect(install.code).toBe(0);

@@ -1,13 +1,21 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { plainRows } from '../../../framework/adapters/duckdb/values.js';
 import { main } from '../../../framework/cli/main.js';
 
+// A full unit run makes about 90 of these; cleanup.ts removes them after each test file.
+const made: string[] = [];
+
+export function removeTempProjects(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Write a throw-away project: { 'models/a.sql': '...', ... } plus a DuckDB profile unless given. */
 export function tempProject(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'fw-test-'));
+  made.push(root);
   const all: Record<string, string> = {
     'project.yml': 'name: t\n',
     'profiles.yml': 'default_target: dev\ntargets:\n  dev: {type: duckdb, path: target/dev.duckdb, threads: 2}\n',
