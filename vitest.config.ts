@@ -20,6 +20,7 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/integration/global-setup.ts'],
+          setupFiles: ['tests/unit/support/cleanup.ts'],
           testTimeout: 900_000,
           hookTimeout: 1_800_000,
           pool: 'forks',

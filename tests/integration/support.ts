@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { ensureStack } from './stack.js';
-import { cli, tempProject } from '../unit/support/project.js';
+import { cli, tempDir, tempProject } from '../unit/support/project.js';
 import { TrinoConnection } from '../../framework/adapters/trino/connection.js';
 
 const REPO = join(import.meta.dirname, '../..');
@@ -56,7 +55,7 @@ const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources'
  * `manifestRelations` shows what the compiled copy actually uses, to check that nothing escaped.
  */
 export function copyProject(isolate?: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'reciping-trino-'));
+  const root = tempDir('reciping-trino-');
   for (const path of PROJECT_FILES) if (existsSync(join(REPO, path))) cpSync(join(REPO, path), join(root, path), { recursive: true });
   if (isolate) {
     const rename = (schema: string) => `${isolate}_${schema}`;

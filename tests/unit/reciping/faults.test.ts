@@ -13,11 +13,11 @@
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, type Dirent } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/project.js';
 import {
   build, completes as completesAs, copyProject, eventIdCounts, expectStaleLock as expectStaleLockOf, expectUniqueEvents, finished, generate, killedBuild as killed,
-  nodeDone, nodeStart, one, outputChecksums, problems, removeProjects, span, startBuild as startBuildIn, stagingVars, type BuildProcess, type LogEvent, type OnEvent,
+  nodeDone, nodeStart, one, outputChecksums, problems, span, startBuild as startBuildIn, stagingVars, type BuildProcess, type LogEvent, type OnEvent,
   type TableChecksum,
 } from './support.js';
 
@@ -123,7 +123,6 @@ beforeAll(async () => {
   expect(base.tables['gold_analytics.fact_user_events']!.rows).toBeGreaterThan(0.99 * BASE.length * EVENTS_PER_WINDOW);
 });
 
-afterAll(removeProjects);
 
 // ------------------------------------------------------------------ the scenarios
 

@@ -10,9 +10,9 @@
  */
 import { cpSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, query } from '../support/project.js';
-import { build, copyProject, fingerprint, generate, one, removeProjects, stagingVars, } from './support.js';
+import { build, copyProject, fingerprint, generate, one, stagingVars, } from './support.js';
 import type { GenerateStats } from '../../../framework/datagen/generate.js';
 
 const SILVER_COLUMNS = [
@@ -25,7 +25,6 @@ const FACT_COLUMNS = [
   'page_view_duration_seconds', 'is_conversion', 'conversion_value', 'engagement_score', 'session_id', 'anonymous_id', 'event_date',
 ];
 
-afterAll(removeProjects);
 
 describe('reciping pipeline on a three-week sample around the A/B test', () => {
   let root: string;

@@ -4,27 +4,25 @@
  * leaves behind.
  */
 import type { GenerateStats } from '../../../framework/datagen/generate.js';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { recipeMaster, recipeMasterCsv } from '../../../framework/datagen/index.js';
-import { cli, query } from '../support/project.js';
+import { cli, query, tempDir } from '../support/project.js';
 import { startCli } from '../../integration/ingest-support.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data'];
-const roots: string[] = [];
 
 /**
  * A copy of the project in a temporary directory (with the recipe master, generated if the repo
- * has none yet), so the repository's own target/ and data/ are never touched. removeProjects()
- * deletes every copy.
+ * has none yet), so the repository's own target/ and data/ are never touched; removed when the
+ * test file ends.
  */
 export function copyProject(): string {
-  const root = mkdtempSync(join(tmpdir(), 'reciping-'));
-  roots.push(root);
+  const root = tempDir('reciping-');
   for (const path of PROJECT_FILES) {
     if (existsSync(join(REPO, path))) cpSync(join(REPO, path), join(root, path), { recursive: true });
   }
@@ -34,10 +32,6 @@ export function copyProject(): string {
     writeFileSync(seed, recipeMasterCsv(recipeMaster()));
   }
   return root;
-}
-
-export function removeProjects(): void {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 }
 
 /** `framework generate events ... --out <out>` in the project; the generator's figures. */

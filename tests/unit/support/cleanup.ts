@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { removeTempProjects } from './project.js';
+import { removeTempDirs } from './project.js';
 
-// Setup file of the unit suite: throw-away projects go when their test file ends.
-afterAll(removeTempProjects);
+// Setup file of both suites: throw-away projects go when their test file ends.
+afterAll(removeTempDirs);

@@ -5,17 +5,23 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { plainRows } from '../../../framework/adapters/duckdb/values.js';
 import { main } from '../../../framework/cli/main.js';
 
-// A full unit run makes about 90 of these; cleanup.ts removes them after each test file.
+// A full unit run makes about 100 of these; cleanup.ts removes them after each test file.
 const made: string[] = [];
 
-export function removeTempProjects(): void {
+/** A temporary directory that is removed when the test file ends (see cleanup.ts). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Write a throw-away project: { 'models/a.sql': '...', ... } plus a DuckDB profile unless given. */
 export function tempProject(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'fw-test-'));
-  made.push(root);
+  const root = tempDir('fw-test-');
   const all: Record<string, string> = {
     'project.yml': 'name: t\n',
     'profiles.yml': 'default_target: dev\ntargets:\n  dev: {type: duckdb, path: target/dev.duckdb, threads: 2}\n',
