@@ -123,7 +123,6 @@ beforeAll(async () => {
   expect(base.tables['gold_analytics.fact_user_events']!.rows).toBeGreaterThan(0.99 * BASE.length * EVENTS_PER_WINDOW);
 });
 
-
 // ------------------------------------------------------------------ the scenarios
 
 describe('a build killed with SIGKILL and run again', () => {

@@ -12,7 +12,7 @@ import { cpSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, query } from '../support/project.js';
-import { build, copyProject, fingerprint, generate, one, stagingVars, } from './support.js';
+import { build, copyProject, fingerprint, generate, one, stagingVars } from './support.js';
 import type { GenerateStats } from '../../../framework/datagen/generate.js';
 
 const SILVER_COLUMNS = [
@@ -24,7 +24,6 @@ const FACT_COLUMNS = [
   'event_id', 'user_dim_key', 'time_dim_key', 'recipe_dim_key', 'page_dim_key', 'event_dim_key', 'event_count', 'session_duration_seconds',
   'page_view_duration_seconds', 'is_conversion', 'conversion_value', 'engagement_score', 'session_id', 'anonymous_id', 'event_date',
 ];
-
 
 describe('reciping pipeline on a three-week sample around the A/B test', () => {
   let root: string;
