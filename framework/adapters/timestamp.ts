@@ -8,3 +8,8 @@ export function utcTimestamp(macros: MacroSet, instant: Date | number, precision
   const text = new Date(instant).toISOString().replace('T', ' ').replace('Z', '');
   return macros.ts_literal!(precision === 'ms' ? text : text.replace(/\.\d+$/, ''));
 }
+
+/** The inverse: a naive UTC timestamp as the engine prints it ('2025-09-01 00:15:00[.fff]') → epoch ms. */
+export function utcMs(text: unknown): number {
+  return Date.parse(`${String(text).replace(' ', 'T')}Z`);
+}

@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import { utcTimestamp } from '../adapters/timestamp.js';
+import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
 import type { StoredFile } from '../storage/object-store.js';
 import { StateTable } from './state-table.js';
@@ -32,7 +32,7 @@ export class FileLedger {
           path: String(r.path),
           size: Number(r.size),
           ...(r.etag ? { etag: String(r.etag) } : {}),
-          modifiedAt: new Date(`${String(r.modified_at).replace(' ', 'T')}Z`),
+          modifiedAt: new Date(utcMs(r.modified_at)),
           rows: Number(r.row_count),
         },
       ]),

@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import { utcMs } from './interval-state.js';
+import { utcMs } from '../adapters/timestamp.js';
 import type { IntervalInput } from './intervals.js';
 
 /** What an interval model's input holds: per interval, when its newest row arrived. */

@@ -1,6 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { ranges, type Interval } from './intervals.js';
-import { utcTimestamp } from '../adapters/timestamp.js';
+import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
 import { StateTable } from './state-table.js';
 
@@ -81,9 +81,4 @@ export class IntervalState {
   private columnList(): string {
     return this.state.columns.map((c) => this.adapter.dialect.quote(c.name)).join(', ');
   }
-}
-
-/** A naive UTC timestamp as the engine prints it ('2025-09-01 00:15:00[.fff]') → epoch ms. */
-export function utcMs(text: unknown): number {
-  return Date.parse(`${String(text).replace(' ', 'T')}Z`);
 }

@@ -41,17 +41,15 @@ export function intervalConfig(config: NodeConfig, model: string): IntervalConfi
   if (!config.unique_key?.length && !config.time_column) {
     throw new ConfigError(`model "${model}": an interval model needs time_column (rows of an interval are replaced) or unique_key (rows are merged)`);
   }
-  const input = config.interval_input as { ref?: string; time_column?: string; loaded_at?: string } | undefined;
-  if (input && (!input.ref || !input.time_column || !input.loaded_at)) {
-    throw new ConfigError(`model "${model}": interval_input needs ref, time_column and loaded_at (e.g. {ref: bronze_events, time_column: event_hour, loaded_at: ingestion_timestamp})`);
-  }
+  // Its keys are required by the config schema (file:line errors), so it is complete here.
+  const input = config.interval_input;
   return {
     step: intervalMs(config.interval),
     start,
     lookback: config.lookback ?? 0,
     batchSize: config.batch_size ?? 1,
     ...(config.time_column ? { timeColumn: config.time_column } : {}),
-    ...(input ? { input: { ref: input.ref!, timeColumn: input.time_column!, loadedAt: input.loaded_at! } } : {}),
+    ...(input ? { input: { ref: input.ref, timeColumn: input.time_column, loadedAt: input.loaded_at } } : {}),
   };
 }
 
@@ -75,23 +73,12 @@ export function toProcess(all: Interval[], done: ReadonlySet<number> | ReadonlyM
   return all.filter((i, k) => stale.has(i.start) || (k >= from && (k < firstMissing || !done.has(i.start))));
 }
 
-/** Contiguous runs of at most `size` intervals: one statement each. */
-export function batches(intervals: Interval[], size: number): Interval[][] {
-  const out: Interval[][] = [];
-  for (const i of intervals) {
-    const last = out[out.length - 1];
-    if (last && last.length < size && last[last.length - 1]!.end === i.start) last.push(i);
-    else out.push([i]);
-  }
-  return out;
-}
-
 /**
- * Batches for a model whose input says which intervals have rows: runs of contiguous intervals
- * spanning at most `size` intervals that start and end with an interval with input (empty ones in
- * between ride along at no cost); intervals without input outside any batch need no statement.
+ * The statements of a run: contiguous runs of at most `size` intervals. With `hasInput` (a model
+ * whose input says which intervals have rows) a run starts and ends with an interval with input;
+ * empty ones in between ride along at no cost, the others need no statement (`empty`).
  */
-export function inputBatches(work: Interval[], hasInput: (start: number) => boolean, size: number): { batches: Interval[][]; empty: Interval[] } {
+export function batches(work: Interval[], size: number, hasInput: (start: number) => boolean = () => true): { batches: Interval[][]; empty: Interval[] } {
   const out: Interval[][] = [];
   const empty: Interval[] = [];
   let current: Interval[] = [];

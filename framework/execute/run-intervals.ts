@@ -3,7 +3,7 @@ import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { readArrivals, type Arrivals } from './interval-input.js';
 import type { DoneIntervals, IntervalState } from './interval-state.js';
-import { batches, completeIntervals, inputBatches, intervalConfig, toProcess, type Interval, type IntervalConfig } from './intervals.js';
+import { batches, completeIntervals, intervalConfig, toProcess, type Interval, type IntervalConfig } from './intervals.js';
 
 export interface IntervalRequest {
   /** Intervals ending after this are not complete yet (default: now). */
@@ -58,8 +58,7 @@ export async function runIntervals(ctx: MaterializeContext, node: CompiledNode &
   let created = !plan.rebuild;
   const queryIds: string[] = [];
   // With an input, intervals without rows cost no statement (a restatement rewrites its whole range).
-  const { batches: list, empty } =
-    arrivals && !request.restate ? inputBatches(work, (s) => arrivals.newest.has(s), cfg.batchSize) : { batches: batches(work, cfg.batchSize), empty: [] };
+  const { batches: list, empty } = batches(work, cfg.batchSize, arrivals && !request.restate ? (s) => arrivals.newest.has(s) : undefined);
   for (const batch of list) {
     const redo = batch.filter((i) => done.has(i.start));
     if (redo.length) await state.forget(node.relation, redo);

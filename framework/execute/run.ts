@@ -184,8 +184,8 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
 
 /** interval_input must name a model upstream of the interval model, so it is built first. */
 function upstreamInput(session: Session, node: CompiledNode, name: string): void {
-  const upstream = session.graph.reach(node.uniqueId, 'up');
-  if (![...upstream].some((id) => id.startsWith('model.') && id.endsWith(`.${name}`))) {
+  const id = session.project.byName.get(name);
+  if (!id?.startsWith('model.') || !session.graph.reach(node.uniqueId, 'up').has(id)) {
     throw new ConfigError(`model "${node.name}": interval_input.ref "${name}" is not a model upstream of it`, { file: node.path }, 'name a model it refs (directly or through ephemeral models)');
   }
 }

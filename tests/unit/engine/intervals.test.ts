@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { batches, completeIntervals, inputBatches, toProcess } from '../../../framework/execute/intervals.js';
+import { batches, completeIntervals, toProcess } from '../../../framework/execute/intervals.js';
 import { cli, query, tempProject } from '../support/project.js';
 
 const H = 3_600_000;
@@ -26,15 +26,15 @@ describe('interval arithmetic', () => {
     const ten = completeIntervals(0, H, 10 * H);
     const has = (s: number) => [2, 3, 5, 9].includes(s / H);
     const hours = (b: { start: number }[]) => b.map((i) => i.start / H);
-    const { batches: list, empty } = inputBatches(ten, has, 4);
+    const { batches: list, empty } = batches(ten, 4, has);
     expect(list.map(hours)).toEqual([[2, 3, 4, 5], [9]]);
     expect(hours(empty)).toEqual([0, 1, 6, 7, 8]);
     // A gap in the work (an interval already done) ends a batch.
-    expect(inputBatches(ten.filter((i) => i.start !== 4 * H), has, 10).batches.map(hours)).toEqual([[2, 3], [5, 6, 7, 8, 9]]);
-    expect(inputBatches(ten, () => false, 4)).toEqual({ batches: [], empty: ten });
+    expect(batches(ten.filter((i) => i.start !== 4 * H), 10, has).batches.map(hours)).toEqual([[2, 3], [5, 6, 7, 8, 9]]);
+    expect(batches(ten, 4, () => false)).toEqual({ batches: [], empty: ten });
   });
   it('restatement ignores the state', () => expect(toProcess(all, new Set(all.map((i) => i.start)), 0, { start: H, end: 3 * H }).map((i) => i.start / H)).toEqual([1, 2]));
-  it('batches are contiguous and bounded', () => expect(batches(toProcess(all, new Set([2 * H]), 0), 2).map((b) => b.map((i) => i.start / H))).toEqual([[0, 1], [3, 4]]));
+  it('batches are contiguous and bounded', () => expect(batches(toProcess(all, new Set([2 * H]), 0), 2).batches.map((b) => b.map((i) => i.start / H))).toEqual([[0, 1], [3, 4]]));
 });
 
 describe('interval models on DuckDB', () => {
