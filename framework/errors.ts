@@ -35,6 +35,14 @@ export class ExecutionError extends Error {
   }
 }
 
+/** A warning raised under --warn-error: the command stops with exit 1. */
+export class WarningAsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WarningAsError';
+  }
+}
+
 export function formatPosition(p: SourcePosition): string {
   return [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
 }

@@ -9,9 +9,10 @@ export interface ParsedArgs {
 
 /** Flags that take several values (`--select a b+ tag:x`), as in dbt. */
 const MULTI = new Set(['select', 'exclude', 'models', 'resource-type']);
-const ALIASES: Record<string, string> = { s: 'select', m: 'select', models: 'select', t: 'target' };
+const ALIASES: Record<string, string> = { s: 'select', m: 'models', t: 'target' };
 
-export function parseArgs(argv: string[], known: { boolean: string[]; value: string[] }): ParsedArgs {
+/** `help` names where the full list of flags is, for errors about an unknown flag. */
+export function parseArgs(argv: string[], known: { boolean: string[]; value: string[] }, help = 'framework <command> --help'): ParsedArgs {
   const flags = new Map<string, string[]>();
   const positionals: string[] = [];
   const all = [...known.boolean, ...known.value];
@@ -23,7 +24,10 @@ export function parseArgs(argv: string[], known: { boolean: string[]; value: str
     }
     let [name, inline] = arg.replace(/^--?/, '').split(/=(.*)/s) as [string, string | undefined];
     name = ALIASES[name] ?? name;
-    if (!all.includes(name)) throw new ConfigError(`unknown flag --${name}`, undefined, didYouMean(name, all) ?? `flags: ${all.map((f) => `--${f}`).join(' ')}`);
+    if (!all.includes(name)) {
+      const flags = `flags: ${all.map((f) => `--${f}`).join(' ')} (${help})`;
+      throw new ConfigError(`unknown flag --${name}`, undefined, [didYouMean(name, all), flags].filter(Boolean).join('\n  '));
+    }
     const values = flags.get(name) ?? [];
     if (known.boolean.includes(name)) values.push(inline ?? 'true');
     else if (inline !== undefined) values.push(inline);

@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import { openSession, type Session } from '../execute/session.js';
-import type { SelectionRequest } from '../graph/selector.js';
-import { flag, list, vars, type ParsedArgs } from './args.js';
+import { WarningAsError } from '../errors.js';
+import type { IndirectSelection, SelectionRequest } from '../graph/selector.js';
+import type { ResourceType } from '../project/types.js';
+import { bool, flag, list, vars, type ParsedArgs } from './args.js';
 import { Reporter, type LogFormat } from './output.js';
-
-/** Flags every project command understands. */
-export const PROJECT_FLAGS = ['project-dir', 'target', 'vars', 'log-format', 'state'];
-export const SELECT_FLAGS = ['select', 'exclude', 'selector'];
 
 export function session(args: ParsedArgs): Promise<Session> {
   const stateDir = flag(args, 'state');
@@ -20,11 +18,28 @@ export function session(args: ParsedArgs): Promise<Session> {
   });
 }
 
-export function selection(args: ParsedArgs): SelectionRequest {
-  const select = list(args, 'select');
+/**
+ * The selection flags as dbt reads them (`-m/--models` is --select; `ls` also keeps only models).
+ * Warnings (a term that matches nothing, an empty selection) go to stderr, or stop the command
+ * with exit 1 under --warn-error.
+ */
+export function selection(args: ParsedArgs, resourceTypes?: ResourceType[]): SelectionRequest {
+  const terms = [...(list(args, 'select') ?? []), ...(list(args, 'models') ?? [])];
   const exclude = list(args, 'exclude');
   const selector = flag(args, 'selector');
-  return { ...(select ? { select } : {}), ...(exclude ? { exclude } : {}), ...(selector ? { selector } : {}) };
+  const indirect = flag(args, 'indirect-selection') as IndirectSelection | undefined;
+  const out = reporter(args);
+  return {
+    ...(terms.length ? { select: terms } : {}),
+    ...(exclude ? { exclude } : {}),
+    ...(selector ? { selector } : {}),
+    ...(indirect ? { indirectSelection: indirect } : {}),
+    ...(resourceTypes ? { resourceTypes } : {}),
+    onWarning: (message) => {
+      if (bool(args, 'warn-error')) throw new WarningAsError(message);
+      out.warn(message);
+    },
+  };
 }
 
 export function reporter(args: ParsedArgs): Reporter {

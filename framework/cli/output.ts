@@ -15,6 +15,12 @@ export class Reporter {
     else process.stdout.write(`${time()}  ${redact(message)}\n`);
   }
 
+  /** Warnings go to stderr so that `ls` output stays a clean list. */
+  warn(message: string): void {
+    if (this.format === 'json') this.json({ level: 'warn', msg: message });
+    else process.stderr.write(`${time()}  warning: ${redact(message)}\n`);
+  }
+
   error(message: string): void {
     if (this.format === 'json') this.json({ level: 'error', msg: message });
     else process.stderr.write(`${redact(message)}\n`);

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { ConfigError, ExecutionError } from '../errors.js';
 import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
 import type { SelectionRequest } from '../graph/selector.js';
-import type { ModelNode, SourceNode } from '../project/types.js';
-import type { CompiledNode } from '../template/manifest.js';
+import type { ModelNode, ResourceType, SourceNode } from '../project/types.js';
+import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
 import { runTest } from '../testing/run-test.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import type { NodeResult } from './results.js';
@@ -38,23 +38,19 @@ export interface RunEvents {
   onDone?(node: CompiledNode, result: NodeResult, index: number): void;
 }
 
-const RUNS: Record<RunCommand, (n: CompiledNode) => boolean> = {
-  run: (n) => n.resourceType === 'model',
-  seed: (n) => n.resourceType === 'seed',
-  test: (n) => n.resourceType === 'test',
-  build: (n) => n.resourceType !== 'source',
+/** What each command executes, as dbt's resource-type filter. */
+const RUNS: Record<RunCommand, ResourceType[]> = {
+  run: ['model'],
+  seed: ['seed'],
+  test: ['test'],
+  build: ['model', 'seed', 'test'],
 };
 
 /** Select, order and execute nodes; write manifest.json and run_results.json. */
 export async function executeRun(session: Session, request: RunRequest, events: RunEvents = {}): Promise<RunResults> {
   const { graph, manifest, adapter, compiler, project, targetDir } = session;
-  const selected = session.selector.select({ ...request, withTests: request.command === 'test' || request.command === 'build' });
-  const ids = request.skipDag
-    ? []
-    : graph.order(selected).filter((id) => {
-        const node = manifest.nodes[id]!;
-        return RUNS[request.command](node) && node.config.materialized !== 'ephemeral';
-      });
+  const types = RUNS[request.command].filter((t) => !request.resourceTypes || request.resourceTypes.includes(t));
+  const ids = request.skipDag ? [] : graph.order(session.selector.select({ ...request, resourceTypes: types })).filter((id) => manifest.nodes[id]!.config.materialized !== 'ephemeral');
   writeManifest(targetDir, manifest);
   const nodes = ids.map((id) => manifest.nodes[id]!);
   events.onPlan?.(nodes);
@@ -110,7 +106,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     const statements: string[] = [];
     const record = (sql: string) => statements.push(sql);
     const startedAt = new Date();
-    const compiledPath = join(project.file.paths.target, 'run', node.path.replace(/\.(yml|yaml)$/, `/${node.name}.sql`));
+    const compiledPath = join(project.file.paths.target, 'run', sqlFilePath(node));
     const base = { unique_id: id, started_at: startedAt.toISOString(), compiled_path: compiledPath };
     const finish = (fields: Partial<NodeResult> & Pick<NodeResult, 'status' | 'message'>): NodeResult => {
       if (statements.length) writeText(join(project.file.root, compiledPath), statements.join(';\n\n') + ';\n');

@@ -53,7 +53,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     modules,
     manifest,
     graph,
-    selector: new Selector(graph, project.selectors, previous),
+    selector: new Selector(graph, project.selectors, previous, { project: project.file.name, root: project.file.root }),
     targetDir,
   };
 }

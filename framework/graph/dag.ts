@@ -20,11 +20,11 @@ export class Graph {
     }
   }
 
-  /** Nodes reachable through `edges` from `start`, up to `depth` steps (undefined = unlimited). */
-  reach(start: string, direction: 'up' | 'down', depth?: number): Set<string> {
+  /** Nodes reachable from any of `starts` (not the starts themselves, unless reached), up to `depth` steps (undefined = unlimited). */
+  reach(starts: string | Iterable<string>, direction: 'up' | 'down', depth?: number): Set<string> {
     const edges = direction === 'up' ? this.parents : this.children;
     const out = new Set<string>();
-    let frontier = [start];
+    let frontier = typeof starts === 'string' ? [starts] : [...starts];
     for (let d = 0; frontier.length && (depth === undefined || d < depth); d++) {
       const next: string[] = [];
       for (const id of frontier) {

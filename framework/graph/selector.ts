@@ -1,168 +1,148 @@
 import { ConfigError } from '../errors.js';
 import { didYouMean } from '../project/suggest.js';
-import type { NamedSelector } from '../project/types.js';
-import type { CompiledNode, Manifest } from '../template/manifest.js';
+import type { NamedSelector, ResourceType } from '../project/types.js';
 import type { Graph } from './dag.js';
+import { namedSelectorSpec } from './selector-definition.js';
+import { matchCriteria, type MethodContext, type PreviousState } from './selector-methods.js';
+import { ALL, INDIRECT_MODES, parseDifference, type Criteria, type IndirectSelection, type Spec } from './selector-spec.js';
 
-/** Previous artifacts for state: and result: methods (`--state <dir>`). */
-export interface PreviousState {
-  manifest?: Manifest;
-  results?: Map<string, string>;
-}
+export type { PreviousState } from './selector-methods.js';
+export type { IndirectSelection } from './selector-spec.js';
 
 export interface SelectionRequest {
   select?: string[];
   exclude?: string[];
   selector?: string;
-  /** Add tests whose parents are selected (test and build). */
-  withTests?: boolean;
+  indirectSelection?: IndirectSelection;
+  /** Keep only these resource types (the command's own, `ls --resource-type`, `-m`). */
+  resourceTypes?: ResourceType[];
+  /** Told once per term that matched nothing, and when the whole selection is empty. */
+  onWarning?: (message: string) => void;
 }
 
-interface Atom {
-  parents?: number | 'all';
-  children?: number | 'all';
-  at: boolean;
-  method: string;
-  value: string;
+interface Selected {
+  direct: Set<string>;
+  indirect: Set<string>;
 }
 
-const METHODS = ['fqn', 'tag', 'path', 'source', 'resource_type', 'state', 'result', 'test_type', 'test_name', 'config'];
-
-/** dbt's selection grammar: space = union, comma = intersection, graph operators, methods, --exclude. */
+/**
+ * dbt-core's node selection: each term selects nodes (then graph operators); tests whose parents
+ * were selected join by the indirect-selection mode; union, intersection and difference combine
+ * both the direct and the indirect sets; the command's resource types filter the result.
+ */
 export class Selector {
+  private readonly context: MethodContext;
+
   constructor(
     private readonly graph: Graph,
     private readonly selectors: NamedSelector[] = [],
-    private readonly previous: PreviousState = {},
-  ) {}
+    previous: PreviousState = {},
+    where: { project: string; root: string } = { project: '', root: '.' },
+  ) {
+    this.context = { nodes: Object.values(graph.nodes), previous, ...where };
+  }
 
   select(request: SelectionRequest): Set<string> {
-    let { select, exclude } = request;
-    const named = request.selector ?? (!select?.length ? this.selectors.find((s) => s.default)?.name : undefined);
-    if (named) {
-      const def = this.selectors.find((s) => s.name === named);
-      if (!def) throw new ConfigError(`selector "${named}" is not defined in selectors.yml`, undefined, didYouMean(named, this.selectors.map((s) => s.name)));
-      select = [...(select ?? []), def.select];
-      if (def.exclude) exclude = [...(exclude ?? []), def.exclude];
-    }
-    const all = Object.keys(this.graph.nodes);
-    let chosen = select?.length ? this.union(select) : new Set(all.filter((id) => this.graph.nodes[id]!.resourceType !== 'test' || request.withTests));
-    if (request.withTests) chosen = this.addTests(chosen);
-    if (exclude?.length) for (const id of this.union(exclude)) chosen.delete(id);
-    return chosen;
+    const indirect = request.indirectSelection ?? 'eager';
+    if (!INDIRECT_MODES.includes(indirect)) throw new ConfigError(`--indirect-selection must be one of ${INDIRECT_MODES.join(', ')}, got "${indirect}"`);
+    const warn = request.onWarning ?? (() => {});
+    const { direct } = this.evaluate(this.spec(request, indirect, warn), warn);
+    const types = request.resourceTypes;
+    const out = new Set([...direct].filter((id) => !types || types.includes(this.graph.nodes[id]!.resourceType)));
+    if (!out.size) warn(`nothing selected${types ? ` (of ${types.join(', ')})` : ''}: no node matches this selection`);
+    return out;
   }
 
-  private union(expressions: string[]): Set<string> {
+  /** dbt: --selector alone; else --select/--exclude; else the `default: true` selector; else everything. */
+  private spec(request: SelectionRequest, indirect: IndirectSelection, warn: (m: string) => void): Spec {
+    const named = request.selector ?? (!request.select?.length && !request.exclude?.length ? this.selectors.find((s) => s.default)?.name : undefined);
+    if (!named) return parseDifference(request.select, request.exclude, indirect);
+    if (request.selector && (request.select?.length || request.exclude?.length)) warn(`--selector ${request.selector} is used alone: --select and --exclude are ignored (as in dbt)`);
+    return namedSelectorSpec(this.named(named), this.selectors, indirect);
+  }
+
+  private named(name: string): NamedSelector {
+    const found = this.selectors.find((s) => s.name === name);
+    if (!found) throw new ConfigError(`selector "${name}" is not defined in selectors.yml`, undefined, didYouMean(name, this.selectors.map((s) => s.name)));
+    return found;
+  }
+
+  private evaluate(spec: Spec, warn: (m: string) => void): Selected {
+    if (spec.kind === 'criteria') return this.criteria(spec);
+    const parts = spec.components.map((c) => this.evaluate(c, warn));
+    const indirect = combineSets(spec.kind, parts.map((p) => new Set([...p.direct, ...p.indirect])));
+    const direct = this.incorporate(combineSets(spec.kind, parts.map((p) => p.direct)), indirect, spec.indirect);
+    if (spec.expectExists && !direct.size) warn(`the selection criterion "${spec.raw}" does not match any enabled node`);
+    return { direct, indirect };
+  }
+
+  private criteria(criteria: Criteria): Selected {
+    if (criteria.method === 'selector') return this.evaluate(namedSelectorSpec(this.named(criteria.value), this.selectors, criteria.indirect), () => {});
+    const matched = matchCriteria(criteria, this.context);
+    const selected = new Set([...matched, ...this.neighbours(matched, criteria)]);
+    if (criteria.indirect === 'empty') return { direct: selected, indirect: new Set() };
+    return this.expand(selected, criteria.indirect);
+  }
+
+  /** Graph operators: `n+` parents, `+n` children, `@` children and all their parents. */
+  private neighbours(ids: Set<string>, c: Criteria): Set<string> {
     const out = new Set<string>();
-    for (const term of expressions.flatMap((e) => e.trim().split(/\s+/)).filter(Boolean)) {
-      const parts = term.split(',').map((a) => this.atom(parseAtom(a)));
-      for (const id of parts[0]!) if (parts.every((p) => p.has(id))) out.add(id);
+    const add = (more: Iterable<string>) => {
+      for (const n of more) out.add(n);
+    };
+    if (c.childrensParents) {
+      const down = this.graph.reach(ids, 'down');
+      add(down);
+      add(this.graph.reach([...ids, ...down], 'up'));
     }
+    if (c.parents !== undefined) add(this.graph.reach(ids, 'up', depth(c.parents)));
+    if (c.children !== undefined) add(this.graph.reach(ids, 'down', depth(c.children)));
     return out;
   }
 
-  private atom(atom: Atom): Set<string> {
-    const glob = globRegex(atom.value);
-    const base = new Set(Object.keys(this.graph.nodes).filter((id) => this.matches(this.graph.nodes[id]!, atom, glob)));
-    const out = new Set(base);
-    for (const id of base) {
-      if (atom.at) {
-        for (const d of this.graph.reach(id, 'down')) {
-          out.add(d);
-          for (const a of this.graph.reach(d, 'up')) out.add(a);
-        }
-        for (const a of this.graph.reach(id, 'up')) out.add(a);
-      }
-      if (atom.parents !== undefined) for (const a of this.graph.reach(id, 'up', depth(atom.parents))) out.add(a);
-      if (atom.children !== undefined) for (const d of this.graph.reach(id, 'down', depth(atom.children))) out.add(d);
-    }
-    return out;
-  }
-
-  private matches(node: CompiledNode, { method, value }: Atom, glob: RegExp): boolean {
-    switch (method) {
-      case 'fqn':
-        return glob.test(node.name) || glob.test(node.fqn.join('.')) || glob.test(node.fqn.slice(1).join('.')) || (node.resourceType !== 'source' && glob.test(node.path));
-      case 'tag':
-        return node.config.tags.some((t) => glob.test(t));
-      case 'path':
-        return node.path === value || node.path.startsWith(value.replace(/\/?$/, '/')) || glob.test(node.path);
-      case 'source':
-        return node.resourceType === 'source' && (glob.test(node.sourceName) || glob.test(`${node.sourceName}.${node.tableName}`));
-      case 'resource_type':
-        return node.resourceType === value;
-      case 'test_type':
-        return node.resourceType === 'test' && node.kind === value;
-      case 'test_name':
-        return node.resourceType === 'test' && glob.test(node.testName ?? node.name);
-      case 'state':
-        return this.stateMatches(node, value);
-      case 'result':
-        if (!this.previous.results) throw new ConfigError('result: selection needs --state <dir> with a previous run_results.json');
-        return this.previous.results.get(node.uniqueId) === value;
-      default: {
-        const key = method.slice('config.'.length);
-        const actual = node.config[key];
-        return Array.isArray(actual) ? actual.some((v) => glob.test(String(v))) : actual !== undefined && glob.test(String(actual));
+  /** Tests directly downstream of the selection: eager takes any, cautious those whose parents are all selected, buildable also counts ancestors. */
+  private expand(selected: Set<string>, mode: IndirectSelection): Selected {
+    const direct = new Set(selected);
+    const indirect = new Set<string>();
+    const buildable = mode === 'buildable' ? this.withAncestors(selected) : undefined;
+    for (const id of selected) {
+      for (const child of this.graph.children.get(id) ?? []) {
+        if (this.graph.nodes[child]!.resourceType !== 'test') continue;
+        const parents = this.graph.parents.get(child) ?? [];
+        if (mode === 'eager' || parents.every((p) => selected.has(p)) || (buildable && parents.every((p) => buildable.has(p)))) direct.add(child);
+        else indirect.add(child);
       }
     }
+    return { direct, indirect };
   }
 
-  private stateMatches(node: CompiledNode, value: string): boolean {
-    const previous = this.previous.manifest;
-    if (!previous) throw new ConfigError('state: selection needs --state <dir> with a previous manifest.json');
-    const before = previous.nodes[node.uniqueId];
-    switch (value) {
-      case 'new':
-        return !before;
-      case 'modified':
-        return !before || before.checksum !== node.checksum;
-      case 'modified.body':
-        return !before || ('rawSql' in before && 'rawSql' in node && before.rawSql !== node.rawSql);
-      case 'modified.configs':
-        return !before || JSON.stringify(before.config) !== JSON.stringify(node.config);
-      case 'unmodified':
-        return !!before && before.checksum === node.checksum;
-      default:
-        throw new ConfigError(`unknown state selector "state:${value}"`, undefined, didYouMean(value, ['new', 'modified', 'modified.body', 'modified.configs', 'unmodified']));
+  /** After combining: a test held back (cautious/buildable) joins when its parents are now all there. */
+  private incorporate(direct: Set<string>, indirect: Set<string>, mode: IndirectSelection): Set<string> {
+    if (mode !== 'cautious' && mode !== 'buildable') return direct;
+    const out = new Set(direct);
+    const allowed = mode === 'buildable' ? this.withAncestors(direct) : direct;
+    for (const id of indirect) {
+      if (out.has(id) || this.graph.nodes[id]!.resourceType !== 'test') continue;
+      if ((this.graph.parents.get(id) ?? []).every((p) => allowed.has(p))) out.add(id);
     }
+    return out;
   }
 
-  /** Eager indirect selection: a test comes along when any of the nodes it tests is selected. */
-  private addTests(chosen: Set<string>): Set<string> {
-    const out = new Set(chosen);
-    for (const [id, node] of Object.entries(this.graph.nodes)) {
-      if (node.resourceType === 'test' && (this.graph.parents.get(id) ?? []).some((p) => chosen.has(p))) out.add(id);
-    }
+  private withAncestors(ids: Set<string>): Set<string> {
+    const out = new Set([...ids, ...this.graph.reach(ids, 'up')]);
+    for (const node of this.context.nodes) if (node.resourceType === 'source') out.add(node.uniqueId);
     return out;
   }
 }
 
-function parseAtom(text: string): Atom {
-  const m = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/.exec(text);
-  if (!m || !m[3]) throw new ConfigError(`invalid selector "${text}"`);
-  const [, at, up, body, down] = m;
-  const colon = body.indexOf(':');
-  const method = colon > 0 ? body.slice(0, colon) : 'fqn';
-  const value = colon > 0 ? body.slice(colon + 1) : body;
-  if (!METHODS.includes(method) && !method.startsWith('config.')) {
-    throw new ConfigError(`unknown selector method "${method}:"`, undefined, didYouMean(method, METHODS) ?? `methods: ${METHODS.join(', ')}, config.<key>`);
-  }
-  if (at && up !== undefined) throw new ConfigError(`"@" and "+" cannot both prefix "${text}"`);
-  return {
-    at: !!at,
-    method,
-    value,
-    ...(text.match(/^@?\d*\+/) ? { parents: up ? Number(up) : 'all' } : {}),
-    ...(text.match(/\+\d*$/) ? { children: down ? Number(down) : 'all' } : {}),
-  } as Atom;
+function combineSets(kind: 'union' | 'intersection' | 'difference', sets: Set<string>[]): Set<string> {
+  if (!sets.length) return new Set();
+  const [first, ...rest] = sets as [Set<string>, ...Set<string>[]];
+  if (kind === 'union') return new Set(sets.flatMap((s) => [...s]));
+  if (kind === 'intersection') return new Set([...first].filter((id) => rest.every((s) => s.has(id))));
+  return new Set([...first].filter((id) => !rest.some((s) => s.has(id))));
 }
 
-function depth(d: number | 'all'): number | undefined {
-  return d === 'all' ? undefined : d;
-}
-
-function globRegex(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
+function depth(d: number): number | undefined {
+  return d === ALL ? undefined : d;
 }

@@ -34,12 +34,21 @@ export function mergeConfig(base: NodeConfig, over: Partial<NodeConfig>): NodeCo
 
 /**
  * Per-folder defaults from project.yml (`models:`, `seeds:`, `tests:` trees): keys starting with `+`
- * are config, other keys are subfolders. Returns the config that applies to a file in `folders`.
+ * are config, other keys are subfolders. dbt's form nests the folders under the project's name
+ * (`models: {reciping: {silver: ...}}`); both forms apply. Returns the config for a file in `folders`.
  */
-export function folderDefaults(file: YamlFile, treeKey: string, folders: string[]): Partial<NodeConfig>[] {
+export function folderDefaults(file: YamlFile, treeKey: string, folders: string[], project?: string): Partial<NodeConfig>[] {
+  const tree = (file.data as Record<string, unknown>)[treeKey] as Record<string, unknown> | undefined;
+  const layers = walk(file, tree, [treeKey], folders);
+  const scoped = project && tree && typeof tree === 'object' ? tree[project] : undefined;
+  if (scoped && typeof scoped === 'object') layers.push(...walk(file, scoped as Record<string, unknown>, [treeKey, project!], folders));
+  return layers;
+}
+
+function walk(file: YamlFile, start: Record<string, unknown> | undefined, path: (string | number)[], folders: string[]): Partial<NodeConfig>[] {
   const layers: Partial<NodeConfig>[] = [];
-  let node = (file.data as Record<string, unknown>)[treeKey] as Record<string, unknown> | undefined;
-  const at: (string | number)[] = [treeKey];
+  let node = start;
+  const at = [...path];
   for (let depth = 0; node && typeof node === 'object'; depth++) {
     layers.push(configOf(node, file, at));
     const next = folders[depth];

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { defaultConfig, folderDefaults, mergeConfig, normalizeConfig } from './config.js';
 import { baseName, foldersOf, listFiles } from './discover.js';
-import { genericTest } from './generic-tests.js';
+import { genericTest, testDefaults } from './generic-tests.js';
 import { loadTarget } from './profiles.js';
 import { didYouMean } from './suggest.js';
 import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SourceNode, TestNode, UnitTest } from './types.js';
@@ -141,7 +141,7 @@ class NodeLoader {
         fqn: [this.file.name, ...folders, name],
         description: '',
         columns: [],
-        config: this.layered('tests', folders, 'view'),
+        config: this.testConfig([this.file.name, ...folders, name]).reduce(mergeConfig, testDefaults()),
         origin: { file: path },
         kind: 'singular',
         args: {},
@@ -152,7 +152,20 @@ class NodeLoader {
   }
 
   private layered(tree: string, folders: string[], materialized: NodeConfig['materialized']): NodeConfig {
-    return folderDefaults(this.projectYaml, tree, folders).reduce(mergeConfig, defaultConfig(materialized));
+    return folderDefaults(this.projectYaml, tree, folders, this.file.name).reduce(mergeConfig, defaultConfig(materialized));
+  }
+
+  /** project.yml config for a test of this fqn: the `tests:` tree, then dbt's newer `data_tests:` name. */
+  private testConfig(fqn: string[]): Partial<NodeConfig>[] {
+    const folders = fqn.slice(1, -1);
+    return ['tests', 'data_tests'].flatMap((tree) => folderDefaults(this.projectYaml, tree, folders, this.file.name));
+  }
+
+  /** Folders of a properties file under the resource folder that holds it (dbt's fqn of what it declares). */
+  private yamlFolders(path: string): string[] {
+    const { models, sources, seeds } = this.file.paths;
+    const dir = [models, sources, seeds].find((d) => path.startsWith(d.replace(/\/$/, '') + '/'));
+    return dir ? foldersOf(path, dir) : [];
   }
 
   private add(node: Node): void {
@@ -181,7 +194,7 @@ class NodeLoader {
     }
     node.patchPath = yaml.path;
     node.description = entry.description ?? '';
-    node.columns = (entry.columns ?? []).map(({ tests: _t, ...c }: Record<string, unknown>) => c);
+    node.columns = (entry.columns ?? []).map(({ tests: _t, data_tests: _d, ...c }: Record<string, unknown>) => c);
     this.tests(yaml, node, entry, at);
   }
 
@@ -203,9 +216,9 @@ class NodeLoader {
         resourceType: 'source',
         name: `${entry.name}.${table.name}`,
         path: yaml.path,
-        fqn: [this.file.name, entry.name, table.name],
+        fqn: [this.file.name, ...this.yamlFolders(yaml.path), entry.name, table.name],
         description: table.description ?? entry.description ?? '',
-        columns: (table.columns ?? []).map(({ tests: _t, ...c }: Record<string, unknown>) => c),
+        columns: (table.columns ?? []).map(({ tests: _t, data_tests: _d, ...c }: Record<string, unknown>) => c),
         config: mergeConfig(defaultConfig('view'), { tags: [...(entry.tags ?? []), ...(table.tags ?? [])], meta: { ...entry.meta, ...table.meta } }),
         origin: yaml.locate(at),
         sourceName: entry.name,
@@ -221,13 +234,14 @@ class NodeLoader {
   }
 
   private tests(yaml: YamlFile, owner: ModelNode | SeedNode | SourceNode, entry: Record<string, any>, at: (string | number)[]): void {
-    const defaults = folderDefaults(this.projectYaml, 'tests', []);
-    (entry.tests ?? []).forEach((t: unknown, k: number) => {
-      this.add(genericTest(this.file.name, owner, t, undefined, yaml, [...at, 'tests', k], defaults));
+    const site = { project: this.file.name, owner, file: yaml, folders: this.yamlFolders(yaml.path), folderConfig: (fqn: string[]) => this.testConfig(fqn) };
+    const key = (e: Record<string, any>) => (e.data_tests ? 'data_tests' : 'tests');
+    (entry[key(entry)] ?? []).forEach((t: unknown, k: number) => {
+      this.add(genericTest({ ...site, at: [...at, key(entry), k] }, t));
     });
     (entry.columns ?? []).forEach((column: Record<string, any>, c: number) => {
-      (column.tests ?? []).forEach((t: unknown, k: number) => {
-        this.add(genericTest(this.file.name, owner, t, column.name, yaml, [...at, 'columns', c, 'tests', k], defaults));
+      (column[key(column)] ?? []).forEach((t: unknown, k: number) => {
+        this.add(genericTest({ ...site, column: { name: column.name, tags: column.tags }, at: [...at, 'columns', c, key(column), k] }, t));
       });
     });
   }

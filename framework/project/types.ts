@@ -1,6 +1,6 @@
 /** The plain objects every later layer consumes: what the project declares, before any SQL is rendered. */
 export type ResourceType = 'model' | 'seed' | 'source' | 'test';
-export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'seed';
+export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'seed' | 'test';
 
 export interface NodeConfig {
   enabled: boolean;
@@ -180,7 +180,9 @@ export interface MacroFile {
 
 export interface NamedSelector {
   name: string;
-  select: string;
+  /** dbt's form (graph/selector-definition.ts); `select`/`exclude` strings are the shorthand. */
+  definition?: unknown;
+  select?: string;
   exclude?: string;
   default?: boolean;
   description?: string;

@@ -8,6 +8,15 @@ export type CompiledNode = Node & {
   checksum: string;
 };
 
+/**
+ * Where a node's SQL is written under target/compiled and target/run: its own file, or for a
+ * generic test `<properties file>/<name>.sql`, under the short name (alias) dbt gives long ones.
+ */
+export function sqlFilePath(node: CompiledNode): string {
+  if (node.resourceType !== 'test' || node.kind !== 'generic') return node.path;
+  return `${node.path.replace(/\.(yml|yaml)$/, '')}/${node.config.alias ?? node.name}.sql`;
+}
+
 /** The plain graph object `compile` produces and `run`, `ls`, `docs` and `test` consume. */
 export interface Manifest {
   metadata: { project: string; target: { name: string; type: string }; generatedAt: string; frameworkVersion: string };

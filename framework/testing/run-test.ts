@@ -33,7 +33,7 @@ export async function runTest(adapter: Adapter, compiler: Compiler, node: Compil
   let message = status === 'pass' ? 'pass' : `${failures} failing row${failures === 1 ? '' : 's'}`;
   if (node.config.store_failures) {
     // Failing rows kept for inspection, replaced on every run, in the target's audit schema.
-    const audit = { schema: auditSchema, name: node.name.slice(0, 120) };
+    const audit = { schema: auditSchema, name: node.config.alias ?? node.name };
     await adapter.ensureSchema(audit.schema);
     const statement = adapter.dialect.replaceTable(audit, sql, {});
     record(statement);

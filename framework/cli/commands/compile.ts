@@ -2,17 +2,17 @@ import { join } from 'node:path';
 import { writeManifest, writeTexts } from '../../execute/artifacts.js';
 import type { ParsedArgs } from '../args.js';
 import { reporter, selection, session } from '../common.js';
+import { sqlFilePath } from '../../template/manifest.js';
 
 /** Render every selected model and test to target/compiled/ and write manifest.json; no warehouse access. */
 export async function compileCommand(args: ParsedArgs): Promise<number> {
   const s = await session(args);
-  const ids = s.selector.select({ ...selection(args), withTests: true });
+  const ids = s.selector.select(selection(args));
   const files = new Map<string, string>();
   for (const id of ids) {
     const node = s.manifest.nodes[id]!;
     if (node.compiledSql === undefined) continue;
-    const path = node.resourceType === 'test' && node.kind === 'generic' ? `${node.path.replace(/\.(yml|yaml)$/, '')}/${node.name}.sql` : node.path;
-    files.set(join(s.targetDir, 'compiled', path), node.compiledSql + '\n');
+    files.set(join(s.targetDir, 'compiled', sqlFilePath(node)), node.compiledSql + '\n');
   }
   await writeTexts(files);
   const written = files.size;

@@ -54,7 +54,7 @@ export async function maintainCommand(args: ParsedArgs): Promise<number> {
   const out = reporter(args);
   const s = await session(args);
   const history = snapshotsOf(s);
-  const ids = s.selector.select(selection(args));
+  const ids = s.selector.select(selection(args, ['model']));
   const models = [...ids].map((id) => s.manifest.nodes[id]!).filter((n) => n.resourceType === 'model' && n.config.maintenance && ['table', 'incremental'].includes(n.config.materialized));
   try {
     await s.adapter.connect();

@@ -12,7 +12,7 @@ export async function intervalsCommand(args: ParsedArgs): Promise<number> {
   const s = await session(args);
   const end = flag(args, 'end');
   const now = end ? Date.parse(end) : Date.now();
-  const ids = s.selector.select(selection(args));
+  const ids = s.selector.select(selection(args, ['model']));
   const models = [...ids].map((id) => s.manifest.nodes[id]!).filter((n): n is CompiledNode & ModelNode => n.resourceType === 'model' && !!n.config.interval);
   const state = new IntervalState(s.adapter);
   const report = [];

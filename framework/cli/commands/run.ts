@@ -2,7 +2,8 @@ import { executeRun, type RunCommand } from '../../execute/run.js';
 import { isFailure } from '../../execute/results.js';
 import { join } from 'node:path';
 import { acquireLock } from '../../execute/lock.js';
-import { bool, flag, int, type ParsedArgs } from '../args.js';
+import { bool, flag, int, list, type ParsedArgs } from '../args.js';
+import type { ResourceType } from '../../project/types.js';
 import { ConfigError } from '../../errors.js';
 import type { Session } from '../../execute/session.js';
 import type { NodeResult } from '../../execute/results.js';
@@ -43,7 +44,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     const prelude = command === 'test' && !bool(args, 'data') ? await unitTests(s, args, out) : [];
     const results = await executeRun(
       s,
-      { ...selection(args), command, prelude, skipDag: bool(args, 'unit'), failFast: bool(args, 'fail-fast'), fullRefresh: bool(args, 'full-refresh'), ...(threads ? { threads } : {}), ...intervalBounds(args) },
+      { ...selection(args, resourceTypes(args)), command, prelude, skipDag: bool(args, 'unit'), failFast: bool(args, 'fail-fast'), fullRefresh: bool(args, 'full-refresh'), ...(threads ? { threads } : {}), ...intervalBounds(args) },
       { onPlan: (n) => out.plan(n), onStart: (n, i) => out.start(n, i), onDone: (n, r, i) => out.done(n, r, i) },
     );
     out.summary(results.results, results.elapsed_time);
@@ -60,13 +61,18 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
 
 /** Unit tests of the selected models, on an in-memory DuckDB; printed as they finish. */
 async function unitTests(s: Session, args: ParsedArgs, out: Reporter): Promise<NodeResult[]> {
-  const selected = s.selector.select(selection(args));
+  const selected = s.selector.select({ ...selection(args), resourceTypes: ['model'], onWarning: () => {} });
   const tests = s.project.unitTests.filter((t) => selected.has(`model.${s.project.file.name}.${t.model}`));
   if (!tests.length) return [];
   out.info(`Running ${tests.length} unit test${tests.length === 1 ? '' : 's'} on an in-memory DuckDB`);
   const outcomes = await runUnitTests(s, tests);
   outcomes.forEach((o, i) => out.unit(o, i + 1, outcomes.length));
   return outcomes;
+}
+
+/** `build --resource-type model seed`: build only those. */
+function resourceTypes(args: ParsedArgs): ResourceType[] | undefined {
+  return list(args, 'resource-type') as ResourceType[] | undefined;
 }
 
 /** --start/--end for interval models: ISO-8601 instants. */

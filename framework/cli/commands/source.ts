@@ -11,7 +11,7 @@ export async function sourceCommand(args: ParsedArgs): Promise<number> {
   if (args.positionals[0] !== 'freshness') throw new ConfigError(`unknown source subcommand "${args.positionals[0] ?? ''}"`, undefined, 'usage: framework source freshness [--select source:name]');
   const out = reporter(args);
   const s = await session(args);
-  const ids = s.selector.select(selection(args));
+  const ids = s.selector.select(selection(args, ['source']));
   const sources = [...ids].map((id) => s.manifest.nodes[id]!).filter((n): n is typeof n & SourceNode => n.resourceType === 'source' && !!n.freshness && !!n.loadedAtField);
   try {
     await s.adapter.connect();

@@ -86,3 +86,65 @@ describe('selection grammar (framework ls --output name)', () => {
     expect(downstream.stdout.trim().split('\n')).toEqual(['b', 'c', 'd', 'g']);
   });
 });
+
+describe('selection never fails silently', () => {
+  let root: string;
+  beforeAll(() => {
+    root = tempProject(files);
+  });
+
+  it('warns on stderr, naming a term that matches nothing, and says when nothing is selected', async () => {
+    const result = await cli(root, 'ls', '-s', 'a', 'nosuch+');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual(['a']);
+    expect(result.stderr).toContain('the selection criterion "nosuch+" does not match any enabled node');
+    const empty = await cli(root, 'ls', '-s', 'nosuch');
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toContain('nothing selected');
+  });
+
+  it('--warn-error turns those warnings into exit 1', async () => {
+    const result = await cli(root, 'ls', '-s', 'a', 'nosuch', '--warn-error');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('"nosuch" does not match any enabled node');
+    expect(result.stdout).toBe('');
+    expect((await cli(root, 'ls', '-s', 'a', '--warn-error')).code).toBe(0);
+  });
+
+  it('run warns when its selection holds no model, and --warn-error fails it', async () => {
+    const run = await cli(root, 'run', '-s', 'z');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('nothing selected (of model)');
+    expect((await cli(root, 'run', '-s', 'z', '--warn-error')).code).toBe(1);
+  });
+
+  it('rejects "@x+" with exit 2 and one line saying why', async () => {
+    const result = await cli(root, 'ls', '-s', '@a+');
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')[0]).toBe('error: invalid selector "@a+": the "@" prefix and a "+" suffix cannot be combined');
+  });
+
+  it('--selector is used alone, as in dbt (and says so)', async () => {
+    const result = await cli(root, 'ls', '--selector', 'nightly', '-s', 'a', '--resource-type', 'model');
+    expect(result.stdout.trim()).toBe('c');
+    expect(result.stderr).toContain('--select and --exclude are ignored');
+  });
+
+  it('a default selector applies only without --select and --exclude', async () => {
+    const project = tempProject({ ...files, 'selectors.yml': 'selectors:\n  - name: only_f\n    default: true\n    definition: f\n' });
+    expect((await cli(project, 'ls', '--resource-type', 'model')).stdout.trim()).toBe('f');
+    expect((await cli(project, 'ls', '-s', 'a', '--resource-type', 'model')).stdout.trim()).toBe('a');
+    expect((await cli(project, 'ls', '--exclude', 'a', '--resource-type', 'model')).stdout.trim().split('\n')).toEqual(['b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('-m lists models only in ls; elsewhere it is --select', async () => {
+    expect((await cli(root, 'ls', '-m', 'c')).stdout.trim()).toBe('c');
+    expect((await cli(root, 'ls', '-s', 'c')).stdout.trim().split('\n')).toEqual(['c', 'not_null_c_id']);
+  });
+
+  it('--indirect-selection must be one of dbt\'s modes', async () => {
+    const result = await cli(root, 'ls', '-s', 'c', '--indirect-selection', 'lazy');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('eager, cautious, buildable, empty');
+  });
+});
