@@ -31,13 +31,19 @@ export interface Dialect {
   /** Atomic create-or-replace: readers see the old table or the new one, never neither. */
   replaceTable(rel: Relation, select: string, properties: Record<string, unknown>): string;
   createTable(rel: Relation, select: string, properties: Record<string, unknown>): string;
-  /** CREATE TABLE IF NOT EXISTS with explicit columns (the framework's own state tables). */
-  createTableColumns(rel: Relation, columns: Column[]): string;
+  /**
+   * CREATE TABLE IF NOT EXISTS with explicit columns (the framework's own state tables), identity
+   * partitioned by `partitionBy` where the engine partitions tables (Iceberg).
+   */
+  createTableColumns(rel: Relation, columns: Column[], partitionBy?: string[]): string;
   insert(rel: Relation, columns: string[], select: string): string;
   merge(rel: Relation, select: string, uniqueKey: string[], columns: string[]): string;
   deleteMatching(rel: Relation, select: string, uniqueKey: string[]): string;
-  /** Delete rows with `from <= column < to` (SQL expressions): replacing one processing interval. */
-  deleteRange(rel: Relation, column: string, from: string, to: string): string;
+  /**
+   * Replace the rows with `from <= column < to` (SQL expressions) by the rows of `select`: the
+   * intervals an interval model processes. Run through `atomically`: all or nothing.
+   */
+  replaceRange(rel: Relation, column: string, from: string, to: string, columns: string[], select: string): string[];
   drop(rel: Relation, kind: 'table' | 'view'): string;
   addColumn(rel: Relation, column: Column): string;
   dropColumn(rel: Relation, column: string): string;
@@ -84,6 +90,16 @@ export interface Adapter {
   query(sql: string): Promise<QueryResult>;
   /** Run statements so that either all take effect or none (a transaction where the engine has one). */
   atomically(statements: string[]): Promise<ExecResult[]>;
+  /**
+   * Whether `error` is a commit the engine refused because a concurrent commit to the same table won
+   * (Iceberg's commit conflicts). Engines without such conflicts leave it out.
+   */
+  isCommitConflict?(error: unknown): boolean;
+  /**
+   * Make an existing table identity-partitioned by `columns` and move its rows into those
+   * partitions (a table created before it was partitioned). Engines without partitions leave it out.
+   */
+  partitionBy?(rel: Relation, columns: string[]): Promise<void>;
   loadSeed(rel: Relation, csvPath: string, columnTypes: Record<string, string>): Promise<number>;
   /** Table versions (Iceberg); absent on engines without snapshots. */
   readonly snapshots?: Snapshots;

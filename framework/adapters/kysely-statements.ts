@@ -32,6 +32,12 @@ export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' 
   const table = (rel: Relation) => `${rel.schema}.${rel.name}`;
   const ident = (name: string) => sql.ref(name);
   const compileRaw = (expr: ReturnType<typeof sql>) => expr.compile(db).sql;
+  const insert = (rel: Relation, columns: string[], select: string) =>
+    db
+      .insertInto(table(rel))
+      .columns(columns)
+      .expression(sql.raw(`select ${columns.map((c) => compileRaw(sql`${sql.id(c)}`)).join(', ')} from (${select}) as __source`) as never)
+      .compile().sql;
   return {
     quote: (identifier) => compileRaw(sql`${sql.id(identifier)}`),
     relation: (rel) => compileRaw(sql`${sql.id(...(rel.database ? [rel.database] : []), rel.schema, rel.name)}`),
@@ -41,12 +47,7 @@ export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' 
       return location ? `${create} with (location = ${compileRaw(sql`${sql.lit(location)}`)})` : create;
     },
     createView: (rel, select) => db.schema.withSchema(rel.schema).createView(rel.name).orReplace().as(sql.raw(select) as never).compile().sql,
-    insert: (rel, columns, select) =>
-      db
-        .insertInto(table(rel))
-        .columns(columns)
-        .expression(sql.raw(`select ${columns.map((c) => compileRaw(sql`${sql.id(c)}`)).join(', ')} from (${select}) as __source`) as never)
-        .compile().sql,
+    insert,
     merge: (rel, select, uniqueKey, columns) => {
       const updates = columns.filter((c) => !uniqueKey.includes(c));
       let q: any = db
@@ -67,8 +68,8 @@ export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' 
         .where(sql`(${keys})`, 'in', sql`(select distinct ${keys} from (${sql.raw(select)}) as __source)` as never)
         .compile().sql;
     },
-    deleteRange: (rel, column, from, to) =>
-      db.deleteFrom(table(rel)).where(sql.ref(column), '>=', sql.raw(from)).where(sql.ref(column), '<', sql.raw(to)).compile().sql,
+    // A DELETE and an INSERT: atomic where the engine has transactions (DuckDB); Trino overrides it.
+    replaceRange: (rel, column, from, to, columns, select) => [db.deleteFrom(table(rel)).where(sql.ref(column), '>=', sql.raw(from)).where(sql.ref(column), '<', sql.raw(to)).compile().sql, insert(rel, columns, select)],
     drop: (rel, kind) => (kind === 'view' ? db.schema.withSchema(rel.schema).dropView(rel.name).ifExists() : db.schema.withSchema(rel.schema).dropTable(rel.name).ifExists()).compile().sql,
     createTableColumns: (rel, columns) =>
       columns.reduce((q, c) => q.addColumn(c.name, sql.raw(c.type)), db.schema.createTable(table(rel)).ifNotExists()).compile().sql,

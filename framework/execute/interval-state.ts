@@ -12,7 +12,7 @@ export type DoneIntervals = Map<number, number | undefined>;
  * table), one row per processed range, so a first build over a year is one row, not 35,000.
  * Rows are written after the model's data commits: a crash in between only repeats work, which is
  * idempotent. Intervals about to be processed again are forgotten before their data is touched,
- * so a crash between an engine's separate delete and insert (Trino) leaves them missing, not done.
+ * so a crash while they are rewritten leaves them missing, not done.
  */
 export class IntervalState {
   private readonly state: StateTable;

@@ -8,6 +8,17 @@ const KEY_COLUMNS: Column[] = [
 ];
 
 /**
+ * State tables are partitioned by the model's table (Iceberg identity partitioning). Models write
+ * their state concurrently (threads), and Iceberg checks a commit that deletes rows against the
+ * files other commits added meanwhile that its predicate could match. Unpartitioned, a delete file
+ * carries no value of model_table, so one model's delete (cutting or clearing its intervals)
+ * conflicted with another's ("Found new conflicting delete files"). Partitioned, every statement
+ * names its model_table, the check is scoped to that partition, and models never conflict; state
+ * needs no retries, and stays one table per kind that `framework intervals` and users can query.
+ */
+const PARTITION_BY = ['model_table'];
+
+/**
  * A table of the framework's own bookkeeping in the target (schema framework_state), created on
  * first use, so every machine that runs the project against the target agrees on its state.
  * Rows are keyed by the model's table, not its name: two copies of a project writing other
@@ -42,11 +53,12 @@ export class StateTable {
     this.ready ??= (async () => {
       const { dialect, introspector } = this.adapter;
       await this.adapter.ensureSchema(this.table.schema);
-      await this.adapter.execute(dialect.createTableColumns(this.table, this.columns));
+      await this.adapter.execute(dialect.createTableColumns(this.table, this.columns, PARTITION_BY));
       // A table left by an older version gains the columns it lacks; its rows read as NULL there,
       // i.e. as state of no table, which only repeats idempotent work.
       const present = new Set((await introspector.columns(this.table)).map((c) => c.name.toLowerCase()));
       for (const column of this.columns.filter((c) => !present.has(c.name))) await this.adapter.execute(dialect.addColumn(this.table, column));
+      await this.adapter.partitionBy?.(this.table, PARTITION_BY);
     })();
     await this.ready;
     return this.adapter.dialect.relation(this.table);

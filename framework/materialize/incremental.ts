@@ -18,10 +18,12 @@ export async function incremental(ctx: MaterializeContext, node: CompiledNode & 
   if (existing !== 'table' || fullRefresh) {
     return replace(ctx, node, render(ctx, node, { ...runtime, isIncremental: false }));
   }
-  const sql = render(ctx, node, { ...runtime, isIncremental: true });
+  const range = strategyOf(node) === 'interval' ? replacedRange(ctx, node, runtime) : undefined;
+  const sql = render(ctx, node, { ...runtime, isIncremental: true, ...(range ? { self: range.outside } : {}) });
   const columns = await reconcileSchema(ctx, node, await introspector.queryColumns(sql), await introspector.columns(node.relation));
-  const statements = strategyStatements(ctx, node, sql, columns, runtime);
-  const results = await apply(ctx, statements);
+  const statements = strategyStatements(ctx, node, sql, columns, range);
+  // Every strategy but append replaces what it writes, so repeating it is harmless.
+  const results = await apply(ctx, node, statements, strategyOf(node) !== 'append');
   const rows = results[results.length - 1]!.rowsAffected;
   return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `${strategyOf(node)}${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
 }
@@ -35,14 +37,24 @@ function strategyOf(node: ModelNode): 'merge' | 'append' | 'delete+insert' | 'in
   return node.config.interval ? 'interval' : 'append';
 }
 
-function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string, columns: string[], runtime: Omit<Runtime, 'isIncremental'>): string[] {
+/**
+ * The rows an interval model replaces (time_column in [from, to)), and its `{{this}}` while it
+ * does: the table without them, as the insert of a delete-then-insert sees it, whereas a single
+ * MERGE (Trino) reads the table before its delete.
+ */
+function replacedRange(ctx: MaterializeContext, node: CompiledNode & ModelNode, runtime: Omit<Runtime, 'isIncremental'>) {
+  const { dialect, macros } = ctx.adapter;
+  const column = node.config.time_column!;
+  const [from, to] = [utcTimestamp(macros, runtime.intervalStart!), utcTimestamp(macros, runtime.intervalEnd!)];
+  const c = dialect.quote(column);
+  return { column, from, to, outside: `(select * from ${dialect.relation(node.relation)} where ${c} < ${from} or ${c} >= ${to} or ${c} is null)` };
+}
+
+function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string, columns: string[], range?: ReturnType<typeof replacedRange>): string[] {
   const { dialect } = ctx.adapter;
   const key = node.config.unique_key ?? [];
   const strategy = strategyOf(node);
-  if (strategy === 'interval') {
-    const { macros } = ctx.adapter;
-    return [dialect.deleteRange(node.relation, node.config.time_column!, utcTimestamp(macros, runtime.intervalStart!), utcTimestamp(macros, runtime.intervalEnd!)), dialect.insert(node.relation, columns, sql)];
-  }
+  if (strategy === 'interval') return dialect.replaceRange(node.relation, range!.column, range!.from, range!.to, columns, sql);
   if (strategy !== 'append' && !key.length) {
     throw new ExecutionError(`incremental_strategy "${strategy}" needs unique_key (model "${node.name}")`);
   }
@@ -76,10 +88,10 @@ async function reconcileSchema(ctx: MaterializeContext, node: CompiledNode & Mod
         `schema of "${node.name}" changed (on_schema_change: fail): added [${added.map((c) => c.name).join(', ')}], removed [${removed.map((c) => c.name).join(', ')}]; run with --full-refresh or change the policy`,
       );
     case 'append_new_columns':
-      if (added.length) await apply(ctx, added.map((c) => dialect.addColumn(node.relation, c)));
+      if (added.length) await apply(ctx, node, added.map((c) => dialect.addColumn(node.relation, c)), false);
       return incoming.map((c) => c.name);
     case 'sync_all_columns':
-      await apply(ctx, [...added.map((c) => dialect.addColumn(node.relation, c)), ...removed.map((c) => dialect.dropColumn(node.relation, c.name))]);
+      await apply(ctx, node, [...added.map((c) => dialect.addColumn(node.relation, c)), ...removed.map((c) => dialect.dropColumn(node.relation, c.name))], false);
       return incoming.map((c) => c.name);
   }
 }

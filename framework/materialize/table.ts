@@ -16,7 +16,7 @@ export async function replace(ctx: MaterializeContext, node: CompiledNode & Mode
   const { dialect, introspector } = ctx.adapter;
   const existing = await introspector.relationType(node.relation);
   const statements = [...(existing === 'view' ? [dialect.drop(node.relation, 'view')] : []), dialect.replaceTable(node.relation, sql, node.config.properties)];
-  const results = await apply(ctx, statements);
+  const results = await apply(ctx, node, statements, true);
   const rows = results[results.length - 1]!.rowsAffected;
   return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `table built${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
 }

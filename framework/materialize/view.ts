@@ -7,6 +7,6 @@ export async function view(ctx: MaterializeContext, node: CompiledNode & ModelNo
   const sql = render(ctx, node, { isIncremental: false });
   const existing = await introspector.relationType(node.relation);
   const statements = [...(existing === 'table' ? [dialect.drop(node.relation, 'table')] : []), dialect.createView(node.relation, sql)];
-  const results = await apply(ctx, statements);
+  const results = await apply(ctx, node, statements, true);
   return { message: 'view created', queryIds: ids(results) };
 }

@@ -8,6 +8,7 @@ import { TrinoConnection, type TrinoSettings } from './connection.js';
 import { trinoDialect, trinoKysely } from './dialect.js';
 import { trinoMacros } from './macros.js';
 import { icebergSnapshots } from './snapshots.js';
+import { retryCommitConflicts } from '../commit-conflicts.js';
 import type { StoredFile } from '../../storage/object-store.js';
 import { listFiles } from '../../storage/list.js';
 
@@ -71,6 +72,26 @@ export class TrinoAdapter implements Adapter {
     const results: ExecResult[] = [];
     for (const sql of statements) results.push(await this.execute(sql));
     return results;
+  }
+
+  /** Iceberg refused the commit: a concurrent commit to the table won (a conflicting change, or a moved metadata pointer after its own retries). */
+  isCommitConflict(error: unknown): boolean {
+    return error instanceof ExecutionError && error.message.endsWith('[ICEBERG_COMMIT_ERROR]');
+  }
+
+  /**
+   * A table created before it was partitioned gets the partitioning, then one UPDATE rewrites its
+   * rows into the new partitions: rows left in the unpartitioned files would make every delete
+   * there conflict with every other, whatever its partition.
+   */
+  async partitionBy(rel: Relation, columns: string[]): Promise<void> {
+    const table = this.dialect.relation(rel);
+    const partitioning = `partitioning = ARRAY[${columns.map((c) => this.dialect.literal(c)).join(', ')}]`;
+    const ddl = String((await this.query(`show create table ${table}`)).rows[0]?.['Create Table'] ?? '');
+    if (ddl.includes(partitioning)) return;
+    await this.execute(`alter table ${table} set properties ${partitioning}`);
+    const same = columns.map((c) => `${this.dialect.quote(c)} = ${this.dialect.quote(c)}`).join(', ');
+    await retryCommitConflicts(this, () => this.execute(`update ${table} set ${same}`));
   }
 
   externalRelation(source: Relation, external: ExternalLocation, files?: string[]): string {

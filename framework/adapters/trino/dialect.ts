@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Dialect } from '../adapter.js';
+import type { Column, Dialect } from '../adapter.js';
 import type { Relation } from '../../project/types.js';
 import { compileOnlyKysely, kyselyStatements } from '../kysely-statements.js';
 
@@ -15,6 +15,27 @@ export const trinoDialect: Dialect = {
   },
   createTable(rel: Relation, select: string, properties: Record<string, unknown>): string {
     return withProperties(db.schema.createTable(name(rel)), properties).as(sql.raw(select)).compile().sql;
+  },
+  createTableColumns(rel: Relation, columns: Column[], partitionBy?: string[]): string {
+    const table = columns.reduce((q, c) => q.addColumn(c.name, sql.raw(c.type)), db.schema.createTable(name(rel)).ifNotExists());
+    return withProperties(table, partitionBy?.length ? { partitioning: partitionBy } : {}).compile().sql;
+  },
+  /**
+   * One MERGE, so one Iceberg commit: a reader sees the range's old rows or its new ones, never
+   * neither or both. The source is the new rows (__fw_drop NULL, never matched, inserted) plus one
+   * marker row (__fw_drop true) matching every row of the range, which is deleted. The marker
+   * matches by equality with the range test so the engine hash-joins it; the range test again on
+   * its own prunes the table's scan to the range. Its row count is the rows deleted plus inserted.
+   */
+  replaceRange(rel: Relation, column: string, from: string, to: string, columns: string[], select: string): string[] {
+    const q = (identifier: string) => trinoDialect.quote(identifier);
+    const cols = columns.map(q);
+    const inRange = `"__target".${q(column)} >= ${from} and "__target".${q(column)} < ${to}`;
+    const source = `select ${cols.map((c) => `"__new".${c}`).join(', ')}, cast(null as boolean) as "__fw_drop" from (${select}) as "__new" union all select ${cols.map(() => 'null').join(', ')}, true`;
+    return [
+      `merge into ${trinoDialect.relation(rel)} as "__target" using (${source}) as "__source" on "__source"."__fw_drop" = (${inRange}) and ${inRange} ` +
+        `when matched then delete when not matched and "__source"."__fw_drop" is null then insert (${cols.join(', ')}) values (${cols.map((c) => `"__source".${c}`).join(', ')})`,
+    ];
   },
 };
 
