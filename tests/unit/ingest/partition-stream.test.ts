@@ -189,6 +189,33 @@ describe('partition stream', () => {
   });
 });
 
+/**
+ * The io of one consumer process that dies after `writes` object writes: what it wrote stays
+ * (`stored`), commits land in `committed`, and `died` resolves when it is gone.
+ */
+function mortalIo(writes: number, committed: { offset: number }, stored: (file: StagedFile) => void): { io: StreamIo; died: Promise<void> } {
+  let budget = writes;
+  const died = deferred();
+  const io: StreamIo = {
+    async write(_partition, file) {
+      if (budget-- <= 0) {
+        died.resolve();
+        return new Promise(() => {}); // the process is gone
+      }
+      stored(file);
+    },
+    async commit(_partition, offset) {
+      committed.offset = offset;
+      return true;
+    },
+    rewind() {},
+    failed(error) {
+      throw error;
+    },
+  };
+  return { io, died: died.promise };
+}
+
 describe('crash and replay', () => {
   const FLUSH = { flushSize: 8, rotateIntervalMs: 0, maxWindowBytes: Infinity };
 
@@ -207,32 +234,14 @@ describe('crash and replay', () => {
    * wrote stays, what it did not commit is read again by the next process.
    */
   async function runProcess(rng: Rng, buckets: number[], store: Map<string, string[]>, committed: { offset: number }, writes: number): Promise<void> {
-    let budget = writes;
-    const died = deferred();
-    const io: StreamIo = {
-      async write(_partition, file) {
-        if (budget-- <= 0) {
-          died.resolve();
-          return new Promise(() => {}); // the process is gone
-        }
-        store.set(`${file.bucket}/${file.startOffset}`, file.lines.map(String));
-      },
-      async commit(_partition, offset) {
-        committed.offset = offset;
-        return true;
-      },
-      rewind() {},
-      failed(error) {
-        throw error;
-      },
-    };
+    const { io, died } = mortalIo(writes, committed, (file) => store.set(`${file.bucket}/${file.startOffset}`, file.lines.map(String)));
     const stream = new PartitionStream(0, io);
     for (let offset = committed.offset; offset < buckets.length; offset++) {
       take(stream, offset, buckets[offset]!, `r${offset}`);
       if (rotationBySize(stream.open, FLUSH) || rng.chance(0.03)) stream.cut();
     }
     stream.cut();
-    await Promise.race([stream.drained(), died.promise]);
+    await Promise.race([stream.drained(), died]);
   }
 
   it('leaves every record in exactly one object, named by its first record, whatever the crash points', async () => {
@@ -277,31 +286,15 @@ describe('replay writes the same bytes', () => {
    * clock must not matter), dying after `writes` object writes. Every write is kept in `writes`.
    */
   async function runProcess(rng: Rng, records: (ReadRecord | undefined)[], store: Map<string, Buffer>, history: Map<string, Set<string>>, committed: { offset: number }, writes: number): Promise<void> {
-    let budget = writes;
-    const died = deferred();
-    const io: StreamIo = {
-      async write(_partition, file) {
-        if (budget-- <= 0) {
-          died.resolve();
-          return new Promise(() => {});
-        }
-        const key = `${file.bucket}/${file.startOffset}`;
-        const body = fileBody(file.lines);
-        store.set(key, body);
-        history.set(key, (history.get(key) ?? new Set()).add(body.toString()));
-      },
-      async commit(_partition, offset) {
-        committed.offset = offset;
-        return true;
-      },
-      rewind() {},
-      failed(error) {
-        throw error;
-      },
-    };
+    const { io, died } = mortalIo(writes, committed, (file) => {
+      const key = `${file.bucket}/${file.startOffset}`;
+      const body = fileBody(file.lines);
+      store.set(key, body);
+      history.set(key, (history.get(key) ?? new Set()).add(body.toString()));
+    });
     const stream = new PartitionStream(0, io);
     for (let offset = committed.offset; offset < records.length; offset++) stream.take(offset, records[offset], LIMITS, rng.int(0, 10 ** 9));
-    await Promise.race([stream.drained(), died.promise]);
+    await Promise.race([stream.drained(), died]);
   }
 
   it('crashes at random points and replays from the committed offset: every object written only ever with the bytes of an uninterrupted run', async () => {
