@@ -9,12 +9,13 @@
 import { join } from 'node:path';
 import { Rng } from '../../framework/datagen/random.js';
 import { userIdOf } from '../../framework/datagen/sinks/kafka.js';
-import { copyProject, generate } from '../unit/reciping/support.js';
+import { copyProject } from '../unit/reciping/project-copy.js';
 import { cli, query, tempDir } from '../unit/support/project.js';
 import { createTopic, deleteTopics, kafka, localObjects, startCli, uniqueName, waitFor, withAdmin, type Cli } from './ingest-support.js';
 
 export interface KillReplayOptions {
-  events: number;
+  /** Events per 15-minute window of the sample (4 windows). */
+  eventsPerWindow: number;
   /** How long the producer trickles. */
   seconds: number;
   seed: number;
@@ -146,7 +147,8 @@ export async function killReplay(options: KillReplayOptions): Promise<KillReplay
 /** The lines of a generated sample (valid events with re-deliveries), oldest bucket first. */
 async function generatedLines(root: string, options: KillReplayOptions): Promise<string[]> {
   const out = tempDir('kill-replay-gen-');
-  await generate(root, out, ['--mode', 'window', '--start', '2025-09-01T00:00:00+09:00', '--events', String(options.events), '--windows', '4', '--malformed-rate', '0', '--seed', String(options.seed)]);
+  const generated = await cli(root, 'generate', 'events', '--mode', 'window', '--start', '2025-09-01T00:00:00+09:00', '--events', String(options.eventsPerWindow), '--windows', '4', '--malformed-rate', '0', '--seed', String(options.seed), '--out', out);
+  if (generated.code !== 0) throw new Error(`generate failed:\n${generated.stderr}`);
   const files = [...(await localObjects(out)).entries()].sort(([a], [b]) => a.localeCompare(b));
   return files.flatMap(([, body]) => body.split('\n').filter(Boolean));
 }

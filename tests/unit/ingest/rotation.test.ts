@@ -1,6 +1,7 @@
 /** When a partition's open window is cut. */
 import { describe, expect, it } from 'vitest';
 import { PartitionWindow, fileBody } from '../../../framework/ingest/partition-window.js';
+import { FLUSH_MARKER_HEADER, isFlushMarker } from '../../../framework/ingest/flush-marker.js';
 import { quietTooLong, rotationByRecordTime, rotationBySize, type RotationLimits } from '../../../framework/ingest/rotation.js';
 
 const LIMITS: RotationLimits = { flushSize: 3, rotateIntervalMs: 60_000, maxWindowBytes: 1_000 };
@@ -58,5 +59,11 @@ describe('rotation', () => {
   it('writes a file as its lines, each ended by a newline', () => {
     expect(fileBody([Buffer.from('{"a":1}'), Buffer.from('{"b":"치킨"}')]).toString()).toBe('{"a":1}\n{"b":"치킨"}\n');
     expect(fileBody([])).toHaveLength(0);
+  });
+
+  it('knows a flush marker by its header alone, whatever the value', () => {
+    expect(isFlushMarker({ [FLUSH_MARKER_HEADER]: Buffer.from('1') })).toBe(true);
+    expect(isFlushMarker({ other: Buffer.from('1') })).toBe(false);
+    expect(isFlushMarker(undefined)).toBe(false);
   });
 });
