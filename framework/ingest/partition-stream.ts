@@ -1,10 +1,11 @@
 /**
  * One topic-partition's way from records to committed offsets. Records fill the open
- * window, cut where the records say (rotation.ts); a cut hands the window to a strictly ordered chain that writes its files and
- * then commits the offset after its last record. A window is written only after every
- * earlier window of the partition is committed, so every file starts at an offset that
- * was committed before it was written: a consumer restarted from the committed offset
- * rebuilds the same windows, hence the same objects (docs/ingestion.md).
+ * window, which is cut where the records say (rotation.ts); a cut hands the window to a
+ * strictly ordered chain that writes its files and then commits the offset after its last
+ * record. A window is written only after every earlier window of the partition is
+ * committed, so every file starts at an offset that was committed before it was written: a
+ * consumer restarted from the committed offset rebuilds the same windows, hence the same
+ * objects byte for byte (docs/ingestion.md).
  */
 import { forEachLimited } from './for-each-limited.js';
 import { PartitionWindow, type StagedFile } from './partition-window.js';
