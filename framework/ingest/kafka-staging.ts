@@ -9,7 +9,7 @@
  * to kafkajs: batches in, commits out, flush markers for quiet partitions, rebalances,
  * --until-idle, signals and progress. docs/ingestion.md has the argument.
  */
-import type { Admin, Batch, Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Batch, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import { ExecutionError } from '../errors.js';
 import { KAFKA_RETRY, kafkaClient } from './kafka-client.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -114,7 +114,8 @@ class KafkaStaging {
   ) {
     const kafka = kafkaClient(settings.brokers, 'framework-ingest');
     this.admin = kafka.admin();
-    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+    // Markers name their partition: the partitioner is never asked (given only to silence kafkajs's warning about its default).
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.consumer = kafka.consumer({
       groupId: settings.groupId,
       sessionTimeout: settings.sessionTimeoutMs,

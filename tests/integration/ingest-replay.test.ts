@@ -16,7 +16,7 @@ beforeAll(() => {
 
 describe('consumer SIGKILLed at random points, ingest staging in between', () => {
   it('replays write the same objects byte for byte, and every event reaches bronze and silver exactly once', async () => {
-    const figures = await killReplay({ eventsPerWindow: 5_000, seconds: 70, seed: 18 });
+    const figures = await killReplay({ eventsPerWindow: 5_000, seconds: 90, seed: 18 });
     console.log(`[kill-replay] ${JSON.stringify({ ...figures, differing: figures.differing.length, bronzeMismatches: figures.bronzeMismatches.length })}`);
     expect(figures.kills, 'kills performed').toBeGreaterThanOrEqual(5);
     expect(figures.stagingRuns, 'ingest staging runs during the kills').toBeGreaterThanOrEqual(3);
