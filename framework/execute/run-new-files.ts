@@ -23,6 +23,8 @@ const PATH_SHARE = 0.25;
  * A new_files model's share of a run (incremental_strategy: new_files): list the files of its
  * external source, load those the ledger does not know — each exactly once, in slices of
  * statements — and report files that changed after they were loaded instead of loading them again.
+ * The ledger also records the rows each file holds, counted from the file itself (a changed
+ * file's gain included), so the project's books can see a staged row the table never got.
  */
 export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & ModelNode, source: SourceNode, ledger: FileLedger, request: FileRequest): Promise<MaterializeResult> {
   const column = node.config.file_column;
@@ -42,7 +44,7 @@ export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & 
   if (fresh.length && !rebuild) {
     const present = await rowsPerFile(ctx, node, column, fresh);
     repaired = fresh.filter((f) => present.has(f.path)).map((f) => ({ ...f, rows: present.get(f.path)! }));
-    if (repaired.length) await ledger.record(node.relation, node.uniqueId, repaired, request.invocationId);
+    if (repaired.length) await ledger.record(node.relation, node.uniqueId, await withStagedRows(ctx, source, repaired), request.invocationId);
     fresh = fresh.filter((f) => !present.has(f.path));
   }
   if (!fresh.length && !exists) {
@@ -56,9 +58,14 @@ export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & 
     // Only the first slice of a rebuild creates the table; later slices append to it.
     const result = await materialize({ ...ctx, fullRefresh: rebuild && index === 0 }, node, runtime);
     const counts = await rowsPerFile(ctx, node, column, slice);
-    await ledger.record(node.relation, node.uniqueId, slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 })), request.invocationId);
+    await ledger.record(node.relation, node.uniqueId, await withStagedRows(ctx, source, slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 }))), request.invocationId);
     rows += [...counts.values()].reduce((a, b) => a + b, 0);
     queryIds.push(...result.queryIds);
+  }
+  // Not loaded again (its first rows are in the table): recorded as it is now, with the staged rows it gained and none loaded.
+  if (changed.length) {
+    const now = await withStagedRows(ctx, source, changed.map((f) => ({ ...f, rows: 0 })));
+    await ledger.record(node.relation, node.uniqueId, now.map((f) => ({ ...f, stagedRows: f.stagedRows === undefined ? undefined : f.stagedRows - loaded.get(f.path)!.stagedRows! })), request.invocationId);
   }
   const parts = [`${fresh.length} new file${fresh.length === 1 ? '' : 's'} (${rows} rows)`];
   if (repaired.length) parts.push(`${repaired.length} found loaded by an interrupted run, recorded`);
@@ -111,4 +118,17 @@ async function rowsPerFile(ctx: MaterializeContext, node: CompiledNode & ModelNo
     for (const r of (await ctx.adapter.query(sql)).rows) counts.set(String(r.path), Number(r.n));
   }
   return counts;
+}
+
+/** The files with the rows each holds, counted from the file itself (format lines: its lines). */
+async function withStagedRows(ctx: MaterializeContext, source: SourceNode, files: LoadedFile[]): Promise<LoadedFile[]> {
+  const external = source.external!;
+  if (external.format !== 'lines') return files;
+  const counts = new Map<string, number>();
+  for (const slice of slices(files, ctx.adapter.dialect.maxStatementLength * PATH_SHARE)) {
+    const sql = `select file_name as path, count(*) as n from ${ctx.adapter.externalRelation(source.relation, external, slice.map((f) => f.path))} as s group by file_name`;
+    ctx.record(sql);
+    for (const r of (await ctx.adapter.query(sql)).rows) counts.set(String(r.path), Number(r.n));
+  }
+  return files.map((f) => ({ ...f, stagedRows: counts.get(f.path) ?? 0 }));
 }

@@ -65,6 +65,7 @@ export class StateTable {
   }
 }
 
-function tableKey(table: Relation): string {
+/** How state rows name a table: `[database.]schema.name`. */
+export function tableKey(table: Relation): string {
   return [table.database, table.schema, table.name].filter(Boolean).join('.');
 }

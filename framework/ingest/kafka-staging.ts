@@ -4,18 +4,20 @@
  * wrote), committing offsets only after the files holding the records are stored.
  *
  * Per partition, a PartitionStream collects records into one file per 15-minute bucket
- * and cuts the window on flush-size, memory or age; each cut writes and then commits
- * (partition-stream.ts). This module wires that to kafkajs: batches in, commits out,
- * rebalances, --until-idle, signals and progress. docs/ingestion.md has the argument.
+ * and cuts the window where the records say (flush-size, memory, record time, a flush
+ * marker); each cut writes and then commits (partition-stream.ts). This module wires that
+ * to kafkajs: batches in, commits out, flush markers for quiet partitions, rebalances,
+ * --until-idle, signals and progress. docs/ingestion.md has the argument.
  */
-import type { Admin, Batch, Consumer, EachBatchPayload } from 'kafkajs';
+import { Partitioners, type Admin, type Batch, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import { ExecutionError } from '../errors.js';
 import { KAFKA_RETRY, kafkaClient } from './kafka-client.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { appendFlushMarkers, isFlushMarker } from './flush-marker.js';
 import { parseOffset, totalLag, type PartitionOffsets } from './offsets.js';
 import { PartitionStream, type StreamIo } from './partition-stream.js';
-import { fileBody } from './partition-window.js';
-import { rotationBySize, rotationByTime, type RotationLimits } from './rotation.js';
+import { fileBody, type PartitionWindow } from './partition-window.js';
+import { quietTooLong, type RotationLimits } from './rotation.js';
 import { recordBucket, stagedLine } from './staged-record.js';
 import { stagingKey } from './staging-key.js';
 
@@ -47,6 +49,8 @@ type StopReason = 'idle' | 'signal' | 'fatal';
 /** Windows per partition queued for writing before reading waits (each ≤ flush-size records per file). */
 const MAX_PENDING_WINDOWS = 2;
 const TICK_MS = 1_000;
+/** How long a stop waits for its flush markers to come back; past it, the open windows are simply read again next time. */
+const MARKER_WAIT_MS = 30_000;
 /** Crashes kafkajs may restart from (each after its own retries) before a join succeeds again. */
 const MAX_RESTARTS_WITHOUT_JOIN = 3;
 /** Errors meaning "this member's generation is gone": the commit is refused, the partition read again. */
@@ -69,6 +73,11 @@ function commitNotNow(error: unknown): boolean {
 class KafkaStaging {
   private readonly consumer: Consumer;
   private readonly admin: Admin;
+  /** Appends flush markers (flush-marker.ts). */
+  private readonly producer: Producer;
+  private producerConnected: Promise<void> | undefined;
+  /** Open windows a flush marker was asked for: asked once per window. */
+  private readonly markerAsked = new WeakSet<PartitionWindow>();
   private readonly streams = new Map<number, PartitionStream>();
   /** Streams replaced after a halt or a lost partition, still finishing a write. */
   private readonly retired = new Set<PartitionStream>();
@@ -90,6 +99,9 @@ class KafkaStaging {
   /** A progress line is being made (its admin calls can take long while the broker is down). */
   private progressing = false;
   private lastProgress = { at: Date.now(), records: 0 };
+  /** A stop was asked (idle, signal): no more idle checks or markers for quiet partitions. */
+  private closing = false;
+  /** Reading stopped. */
   private stopping = false;
   private fatal: unknown;
   private requestStop!: (reason: StopReason) => void;
@@ -102,6 +114,8 @@ class KafkaStaging {
   ) {
     const kafka = kafkaClient(settings.brokers, 'framework-ingest');
     this.admin = kafka.admin();
+    // Markers name their partition: the partitioner is never asked (given only to silence kafkajs's warning about its default).
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.consumer = kafka.consumer({
       groupId: settings.groupId,
       sessionTimeout: settings.sessionTimeoutMs,
@@ -148,6 +162,7 @@ class KafkaStaging {
       timers.forEach(clearInterval);
       removeSignalHandlers();
       await consumer.disconnect().catch(() => {});
+      await this.producer.disconnect().catch(() => {});
       await this.admin.disconnect().catch(() => {});
       this.store.close();
     }
@@ -212,17 +227,20 @@ class KafkaStaging {
     for (const message of batch.messages) {
       const offset = Number(message.offset);
       if (!stream.accepts(offset)) continue;
+      if (isFlushMarker(message.headers)) {
+        stream.take(offset, undefined, limits, now);
+        continue;
+      }
       const line = stagedLine(message.value);
-      stream.add(offset, recordBucket(line, Number(message.timestamp)), line, now);
+      const timestamp = Number(message.timestamp);
+      stream.take(offset, { line, bucket: recordBucket(line, timestamp), timestamp }, limits, now);
       taken++;
-      if (rotationBySize(stream.open, limits)) stream.cut();
     }
     if (taken > 0) {
       this.stats.records += taken;
       this.firstRecordAt ??= now;
       this.lastRecordAt = now;
     }
-    if (rotationByTime(stream.open, now, limits)) stream.cut();
     await stream.room(MAX_PENDING_WINDOWS);
   }
 
@@ -259,9 +277,10 @@ class KafkaStaging {
   }
 
   private tick(): void {
-    if (this.stopping) return;
+    if (this.stopping || this.closing) return;
     const now = Date.now();
-    for (const stream of this.streams.values()) if (rotationByTime(stream.open, now, this.settings.limits)) stream.cut();
+    const quiet = [...this.streams.values()].filter((stream) => quietTooLong(stream.open, now, this.settings.limits));
+    if (quiet.length) void this.askMarkers(quiet).catch(() => {});
     const idleMs = this.settings.untilIdleMs;
     if (idleMs === undefined || this.checkingIdle || !this.joinedOnce || now - (this.lastRecordAt ?? this.startedAt) < idleMs) return;
     this.checkingIdle = true;
@@ -271,24 +290,44 @@ class KafkaStaging {
   }
 
   /**
-   * --until-idle: when this consumer has read up to every high watermark, pause, flush
-   * and commit everything, and stop if the group's committed offsets then reach the high
-   * watermarks (lag 0); otherwise (records arrived meanwhile) resume.
+   * --until-idle: when this consumer has read up to every high watermark, close the open
+   * windows with flush markers (read back by later checks, which then see no open window);
+   * with none open, wait for the writes and stop if the group's committed offsets reach the
+   * high watermarks (lag 0). Records arriving meanwhile just make a later check try again.
    */
   private async checkIdle(): Promise<void> {
     if (totalLag(await this.partitionOffsets(), this.positions()) > 0) return;
-    this.pause(true);
-    try {
-      await this.batch;
+    const open = [...this.streams.values()].filter((stream) => stream.open.records > 0);
+    if (open.length) {
       this.finalFlushAt = Date.now();
-      for (const stream of this.streams.values()) stream.cut();
-      await this.drain();
-      if (!this.stopping && totalLag(await this.partitionOffsets()) === 0) {
-        this.stopping = true;
-        this.requestStop('idle');
-      }
-    } finally {
-      if (!this.stopping) this.pause(false);
+      await this.askMarkers(open);
+      return;
+    }
+    await this.drain();
+    if (!this.closing && totalLag(await this.partitionOffsets()) === 0) {
+      this.closing = true;
+      this.requestStop('idle');
+    }
+  }
+
+  /**
+   * Appends a flush marker to the partition of each open window not asked for yet; resolves
+   * with the markers' offsets. A failure is reported and the windows asked again later.
+   */
+  private async askMarkers(streams: PartitionStream[]): Promise<Map<number, number>> {
+    const asking = streams.filter((stream) => !this.markerAsked.has(stream.open));
+    if (!asking.length) return new Map();
+    const windows = asking.map((stream) => stream.open);
+    windows.forEach((window) => this.markerAsked.add(window));
+    try {
+      this.producerConnected ??= this.producer.connect();
+      await this.producerConnected;
+      return await appendFlushMarkers(this.producer, this.settings.topic, asking.map((stream) => stream.partition));
+    } catch (error) {
+      this.producerConnected = undefined;
+      windows.forEach((window) => this.markerAsked.delete(window));
+      this.report(`appending flush markers to ${this.settings.topic} failed (will retry): ${(error as Error).message}`, { event: 'flush_marker_failed' });
+      throw error;
     }
   }
 
@@ -332,7 +371,7 @@ class KafkaStaging {
       // A second signal quits at once: what is not committed yet is simply read again next time.
       if (++received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
       this.report(`${signal}: flushing open files and committing`, { event: 'signal', signal });
-      this.stopping = true;
+      this.closing = true;
       this.requestStop('signal');
     };
     process.on('SIGTERM', onSignal);
@@ -346,21 +385,30 @@ class KafkaStaging {
   private fail(error: unknown): void {
     if (this.fatal) return;
     this.fatal = error;
-    this.stopping = true;
+    this.stopping = this.closing = true;
     for (const stream of this.streams.values()) stream.halt();
     this.requestStop('fatal');
   }
 
-  /** Stop reading, let the batch in hand finish, then (unless failing) write and commit every open window. */
+  /** Unless failing, close every open window with a flush marker; then stop reading, let the batch in hand finish, and write and commit every closed window. */
   private async shutdown(flush: boolean): Promise<void> {
+    if (flush) await this.closeOpenWindows();
     this.stopping = true;
     this.pause(true);
     await this.batch;
-    if (flush) {
-      this.finalFlushAt = Date.now();
-      for (const stream of this.streams.values()) stream.cut();
-    }
     await this.drain();
+  }
+
+  /** A flush marker into every partition with an open window, reading on until each of those windows is cut. */
+  private async closeOpenWindows(): Promise<void> {
+    const open = [...this.streams.values()].filter((stream) => stream.open.records > 0);
+    if (!open.length) return;
+    this.finalFlushAt = Date.now();
+    await this.askMarkers(open).catch(() => {});
+    const windows = new Map(open.map((stream) => [stream, stream.open]));
+    const allCut = () => [...windows].every(([stream, window]) => stream.halted || stream.open !== window);
+    const deadline = Date.now() + MARKER_WAIT_MS;
+    while (!allCut() && !this.fatal && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
 
   /** kafkajs refuses pause/resume while it restarts its consumer; a restarted consumer reads nothing once stopping anyway. */

@@ -1,13 +1,22 @@
 /**
  * One topic-partition's way from records to committed offsets. Records fill the open
- * window; a cut hands the window to a strictly ordered chain that writes its files and
- * then commits the offset after its last record. A window is written only after every
- * earlier window of the partition is committed, so every file starts at an offset that
- * was committed before it was written: a consumer restarted from the committed offset
- * rebuilds the same first records, hence the same file names (docs/ingestion.md).
+ * window, which is cut where the records say (rotation.ts); a cut hands the window to a
+ * strictly ordered chain that writes its files and then commits the offset after its last
+ * record. A window is written only after every earlier window of the partition is
+ * committed, so every file starts at an offset that was committed before it was written: a
+ * consumer restarted from the committed offset rebuilds the same windows, hence the same
+ * objects byte for byte (docs/ingestion.md).
  */
 import { forEachLimited } from './for-each-limited.js';
 import { PartitionWindow, type StagedFile } from './partition-window.js';
+import { rotationByRecordTime, rotationBySize, type RotationLimits } from './rotation.js';
+
+/** A record read from the partition: its staged line, its bucket and its Kafka timestamp. */
+export interface ReadRecord {
+  line: Buffer;
+  bucket: number;
+  timestamp: number;
+}
 
 export interface StreamIo {
   /** Writes one file durably (resolves only once it is stored). */
@@ -52,15 +61,27 @@ export class PartitionStream {
     return !this.halted && (this.next === undefined || offset >= this.next);
   }
 
-  add(offset: number, bucket: number, line: Buffer, now: number): void {
+  /**
+   * Takes the record at `offset` (undefined: a flush marker, which closes the window): cuts
+   * before a record past the window's record time and after one that fills a file or the
+   * window. `now` only tells a quiet window's age, for asking a marker.
+   */
+  take(offset: number, record: ReadRecord | undefined, limits: RotationLimits, now: number): void {
     this.firstOffset ??= offset;
-    this.window.add(offset, bucket, line, now);
     this.next = offset + 1;
+    if (!record) {
+      this.window.skip(offset);
+      this.cut();
+      return;
+    }
+    if (rotationByRecordTime(this.window, record.timestamp, limits)) this.cut();
+    this.window.add(offset, record.bucket, record.line, record.timestamp, now);
+    if (rotationBySize(this.window, limits)) this.cut();
   }
 
-  /** Closes the open window (if it holds anything) and queues it behind the earlier ones. */
+  /** Closes the open window (if it took anything) and queues it behind the earlier ones. */
   cut(): void {
-    if (this.window.records === 0) return;
+    if (!this.window.taken) return;
     const window = this.window;
     this.window = new PartitionWindow();
     const previous = this.chain.at(-1) ?? Promise.resolve();

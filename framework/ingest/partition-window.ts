@@ -30,22 +30,37 @@ export class PartitionWindow {
   bytes = 0;
   /** Records in the fullest file (count rotation looks at this). */
   fullest = 0;
-  /** Wall-clock time of the first record (time rotation looks at this). */
+  /** Kafka timestamp of the first record (time rotation looks at this). */
+  firstTimestamp = 0;
+  /** Wall-clock time the first record was read (only asks for a flush marker, never cuts). */
   openedAt = 0;
-  /** Offset after the last record: committed once the window's files are written. */
+  /** Offset after the last record or flush marker taken: committed once the window's files are written. */
   endOffset = 0;
 
-  add(offset: number, bucket: number, line: Buffer, now: number): void {
+  /** Whether anything was taken, a flush marker included (its offset is committed too). */
+  get taken(): boolean {
+    return this.endOffset > 0;
+  }
+
+  add(offset: number, bucket: number, line: Buffer, timestamp: number, now: number): void {
     let file = this.byBucket.get(bucket);
     if (!file) {
       file = { bucket, startOffset: offset, lines: [] };
       this.byBucket.set(bucket, file);
     }
     file.lines.push(line);
-    if (this.records === 0) this.openedAt = now;
+    if (this.records === 0) {
+      this.firstTimestamp = timestamp;
+      this.openedAt = now;
+    }
     this.records++;
     this.bytes += line.length + 1;
     if (file.lines.length > this.fullest) this.fullest = file.lines.length;
+    this.endOffset = offset + 1;
+  }
+
+  /** A flush marker: staged nowhere, but committed with the window it closes. */
+  skip(offset: number): void {
     this.endOffset = offset + 1;
   }
 

@@ -1,14 +1,19 @@
 /**
- * When the open window of a partition is cut. Every cut closes all of the partition's
- * files and commits, so the next window starts at a committed offset; see
- * docs/ingestion.md for why that keeps file names stable on replay.
+ * Where a partition's open window is cut. Every cut is decided by the records read (their
+ * offsets, sizes and Kafka timestamps, and flush markers), never by the clock of the process
+ * reading them, so a replay from any committed offset cuts at the same places and writes the
+ * same objects byte for byte (docs/ingestion.md).
  */
 import type { PartitionWindow } from './partition-window.js';
 
 export interface RotationLimits {
   /** Records per file (per topic-partition and bucket). */
   flushSize: number;
-  /** Wall-clock age of the window's first record. */
+  /**
+   * Record time a window spans: a record whose Kafka timestamp is this much past the window's
+   * first record starts a new window. A quiet partition's window is closed by a flush marker
+   * once it has been open this long by the clock (flush-marker.ts).
+   */
   rotateIntervalMs: number;
   /** Bytes held by the window: bounds memory when many buckets are open at once. */
   maxWindowBytes: number;
@@ -23,7 +28,12 @@ export function rotationBySize(window: PartitionWindow, limits: RotationLimits):
   return undefined;
 }
 
-/** Checked after every batch and on a timer, so a quiet partition still gets flushed. */
-export function rotationByTime(window: PartitionWindow, now: number, limits: RotationLimits): RotationReason | undefined {
-  return window.records > 0 && now - window.openedAt >= limits.rotateIntervalMs ? 'time' : undefined;
+/** Checked before every record, with its Kafka timestamp: a window spans less than rotate-interval of record time. */
+export function rotationByRecordTime(window: PartitionWindow, timestamp: number, limits: RotationLimits): RotationReason | undefined {
+  return window.records > 0 && timestamp - window.firstTimestamp >= limits.rotateIntervalMs ? 'time' : undefined;
+}
+
+/** Checked on a timer: the window has waited rotate-interval by the clock for a record to close it. */
+export function quietTooLong(window: PartitionWindow, now: number, limits: RotationLimits): boolean {
+  return window.records > 0 && now - window.openedAt >= limits.rotateIntervalMs;
 }

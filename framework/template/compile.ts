@@ -115,6 +115,7 @@ export class Compiler {
       dependsOn: new Set(),
       ephemerals: new Set(),
       relationOf,
+      nodeOf: (id) => this.nodes.get(id),
     };
   }
 

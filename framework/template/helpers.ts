@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors.js';
+import { ledgerRows } from '../execute/file-ledger.js';
+import type { ModelNode } from '../project/types.js';
 import { envVar } from '../project/env-var.js';
 import { didYouMean } from '../project/suggest.js';
 import type { RenderState } from './state.js';
@@ -38,6 +40,17 @@ export const coreHelpers: Record<string, Helper> = {
     }
     state.dependsOn.add(id);
     return state.relationOf(id);
+  },
+  /** The file ledger of a new_files model's table (path, row_count, staged_rows); depends on the model like ref. */
+  loaded_files(...args) {
+    const { values, options } = userArgs(args);
+    const state = stateOf(options);
+    coreHelpers.ref!(values[0], options);
+    const node = state.nodeOf(state.project.byName.get(String(values[0]))!) as ModelNode;
+    if (node.config.incremental_strategy !== 'new_files') {
+      throw new ConfigError(`loaded_files "${node.name}": the model is not incremental_strategy new_files, so it has no file ledger`, positionOf(state, 'loaded_files', node.name));
+    }
+    return ledgerRows(state.adapter.dialect, node.relation);
   },
   var(...args) {
     const { values, options } = userArgs(args);

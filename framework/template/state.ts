@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { Project } from '../project/types.js';
+import type { Node, Project } from '../project/types.js';
 
 /** Runtime facts a render depends on; absent at compile time (full-build form). */
 export interface Runtime {
@@ -31,4 +31,6 @@ export interface RenderState {
   ephemerals: Set<string>;
   /** Resolves a node to the relation text (or CTE name for ephemerals); set by the compiler. */
   relationOf(uniqueId: string): string;
+  /** A node with its final config and relation; set by the compiler. */
+  nodeOf(uniqueId: string): Node | undefined;
 }

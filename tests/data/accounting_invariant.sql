@@ -1,7 +1,8 @@
 {{!--
   Every bronze line is accounted for exactly once: each run's books balance (bronze = silver +
   quarantine + duplicates, duplicates recomputed from bronze itself), and the books summed over
-  all runs equal the row counts of bronze, silver and quarantine. Returns the offending rows.
+  all runs equal the row counts of bronze, silver and quarantine, and bronze holds every line of
+  the staged files it loaded (counted from the files). Returns the offending rows.
 --}}
 select 'run' as scope, r.accounted_through, r.bronze_rows, r.silver_rows, r.quarantined_rows, r.duplicates_dropped, r.new_events
 from {{ref "pipeline_accounting_runs"}} as r

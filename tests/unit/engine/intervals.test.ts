@@ -92,6 +92,33 @@ group by 1`,
     ]);
   });
 
+  it('takes 5-minute and 1-minute intervals: one row per interval, each processed once', async () => {
+    const root = tempProject({
+      'data/events.csv': events(['1,2025-09-01 00:01:00,1', '2,2025-09-01 00:04:59,2', '3,2025-09-01 00:05:00,4', '4,2025-09-01 00:17:30,8', '5,2025-09-01 00:29:59,16']),
+      'sources/s.yml': 'sources:\n  - name: s\n    tables:\n      - {name: events, external: {location: data/events.csv, format: csv}}\n',
+      'models/five.sql': `{{config materialized="incremental" interval="5m" time_column="t" start="2025-09-01T00:00:00Z"}}
+select {{interval_start}} as t, count(*) as events, coalesce(sum(v), 0) as total from {{source "s" "events"}} where ts >= {{interval_start}} and ts < {{interval_end}}`,
+      'models/minute.sql': `{{config materialized="incremental" interval="1m" time_column="t" start="2025-09-01T00:00:00Z" batch_size=10}}
+select date_trunc('minute', ts) as t, count(*) as events from {{source "s" "events"}} where ts >= {{interval_start}} and ts < {{interval_end}} group by 1`,
+    });
+    const run = await cli(root, 'run', '--end', '2025-09-01T00:30:00Z');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('6 intervals 2025-09-01T00:00:00.000Z → 2025-09-01T00:30:00.000Z');
+    expect(run.stdout).toContain('30 intervals 2025-09-01T00:00:00.000Z → 2025-09-01T00:30:00.000Z');
+    expect((await query(root, "select strftime(t, '%M') as m, events, total from main.five order by t")).map((r) => [r.m, Number(r.events), Number(r.total)])).toEqual([
+      ['00', 2, 3], ['05', 1, 4], ['10', 0, 0], ['15', 1, 8], ['20', 0, 0], ['25', 1, 16],
+    ]);
+    expect((await query(root, "select strftime(t, '%M') as m, events from main.minute order by t")).map((r) => [r.m, Number(r.events)])).toEqual([
+      ['01', 1], ['04', 1], ['05', 1], ['17', 1], ['29', 1],
+    ]);
+    expect(await cliJson(root, 'intervals', '--end', '2025-09-01T00:30:00Z')).toEqual([
+      { model: 'five', interval: '5m', done: 6, missing: 0, missing_ranges: [] },
+      { model: 'minute', interval: '1m', done: 30, missing: 0, missing_ranges: [] },
+    ]);
+    const again = await cli(root, 'run', '--end', '2025-09-01T00:30:00Z');
+    expect(again.stdout.match(/ 0 intervals \(0 rows\)/g), 'nothing done twice').toHaveLength(2);
+  });
+
   it('--start/--end restates a range; --full-refresh reprocesses everything', async () => {
     const root = project();
     await cli(root, 'run', '--end', '2025-09-01T04:00:00Z');

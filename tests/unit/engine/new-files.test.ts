@@ -87,6 +87,24 @@ select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
     expect(await lines(root)).toEqual(['a1', 'a2', 'b1']);
   });
 
+  it('records the lines each file holds, counted from the file; a file that grew is recorded with its gain, reported once', async () => {
+    const root = project();
+    // The model keeps fewer lines than the file holds: the ledger still counts the file's own lines.
+    writeFile(root, 'models/raw.sql', `{{config materialized="incremental" incremental_strategy="new_files" file_column="source_file"}}
+select s.line, s.file_name as source_file from {{source "s" "lines"}} as s where s.line <> 'a2'`);
+    expect((await cli(root, 'run')).code).toBe(0);
+    const staged = async () => (await query(root, 'select row_count, staged_rows from framework_state.loaded_files order by path, loaded_at')).map((r) => [Number(r.row_count), Number(r.staged_rows)]);
+    expect(await staged()).toEqual([[1, 2], [1, 1]]);
+
+    appendFileSync(join(root, file('01', 'a')), 'a3\na4\n');
+    const run = await cli(root, 'run');
+    expect(run.stdout).toContain('1 changed since loaded, NOT reloaded');
+    expect(await staged()).toEqual([[1, 2], [0, 2], [1, 1]]);
+    const quiet = await cli(root, 'run');
+    expect(quiet.stdout).not.toContain('changed since loaded');
+    expect(await staged()).toEqual([[1, 2], [0, 2], [1, 1]]);
+  });
+
   it('repairs a run that died between loading a file and recording it: recorded, not loaded twice', async () => {
     const root = project();
     expect((await cli(root, 'run')).code).toBe(0);

@@ -17,6 +17,22 @@ describe('systemd schedules', () => {
     expect(check.stdout).toMatch(/Next elapse: .+:(00|15|30|45):00/);
   });
 
+  it('accepts 1-minute and 5-minute schedules, firing on the minute grid', () => {
+    expect(onCalendar('1m')).toBe('*-*-* *:00/1:00');
+    expect(onCalendar('5m')).toBe('*-*-* *:00/5:00');
+    const elapses = (every: string) => {
+      const check = spawnSync('systemd-analyze', ['calendar', '--iterations=3', onCalendar(every)], { encoding: 'utf8' });
+      expect(check.status, check.stderr).toBe(0);
+      return [...check.stdout.matchAll(/(?:Next elapse|Iter\. #\d+): \w+ \S+ (\d\d):(\d\d):(\d\d)/g)].map((m) => Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) / 60);
+    };
+    const gaps = (minutes: number[]) => minutes.slice(1).map((m, i) => (m - minutes[i]! + 1440) % 1440);
+    const five = elapses('5m');
+    expect(five).toHaveLength(3);
+    expect(five.every((m) => m % 5 === 0)).toBe(true);
+    expect(gaps(five)).toEqual([5, 5]);
+    expect(gaps(elapses('1m'))).toEqual([1, 1]);
+  });
+
   it('install writes a service and a timer that systemd-analyze verify accepts; status and uninstall', async () => {
     const root = tempProject({
       'project.yml': 'name: shop\nschedules:\n  - {name: quarter, every: 15m, command: build, select: "silver+ tag:gold", target: dev, environment_file: /etc/framework/shop.env}\n',

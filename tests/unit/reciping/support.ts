@@ -4,35 +4,15 @@
  * leaves behind.
  */
 import type { GenerateStats } from '../../../framework/datagen/generate.js';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect } from 'vitest';
-import { recipeMaster, recipeMasterCsv } from '../../../framework/datagen/index.js';
-import { cli, query, tempDir } from '../support/project.js';
+import { cli, query } from '../support/project.js';
 import { startCli } from '../../integration/ingest-support.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data'];
+export { copyProject } from './project-copy.js';
 
-/**
- * A copy of the project in a temporary directory (with the recipe master, generated if the repo
- * has none yet), so the repository's own target/ and data/ are never touched; removed when the
- * test file ends.
- */
-export function copyProject(): string {
-  const root = tempDir('reciping-');
-  for (const path of PROJECT_FILES) {
-    if (existsSync(join(REPO, path))) cpSync(join(REPO, path), join(root, path), { recursive: true });
-  }
-  const seed = join(root, 'seeds', 'recipe_master.csv');
-  if (!existsSync(seed)) {
-    mkdirSync(dirname(seed), { recursive: true });
-    writeFileSync(seed, recipeMasterCsv(recipeMaster()));
-  }
-  return root;
-}
 
 /** `framework generate events ... --out <out>` in the project; the generator's figures. */
 export async function generate(root: string, out: string, args: string[]): Promise<GenerateStats> {

@@ -1,0 +1,176 @@
+/**
+ * The kill-and-replay scenario of issue 18, for its integration test and its benchmark: events
+ * trickle in small batches into a fresh topic of the real broker while `framework ingest kafka`
+ * (the real CLI, a child process) is SIGKILLed at random points and restarted, and `framework
+ * ingest staging` loads whatever is staged at the same time. Then a final drain (--until-idle),
+ * a last load and `framework build` on DuckDB; afterwards the same offsets are consumed again
+ * from scratch, by a fresh group into a second directory, and every object is compared.
+ */
+import { join } from 'node:path';
+import { Rng } from '../../framework/datagen/random.js';
+import { userIdOf } from '../../framework/datagen/sinks/kafka.js';
+import { copyProject } from '../unit/reciping/project-copy.js';
+import { cli, query, tempDir } from '../unit/support/project.js';
+import { createTopic, deleteTopics, kafka, localObjects, startCli, uniqueName, waitFor, withAdmin, type Cli } from './ingest-support.js';
+
+export interface KillReplayOptions {
+  /** Events per 15-minute window of the sample (4 windows). */
+  eventsPerWindow: number;
+  /** How long the producer trickles. */
+  seconds: number;
+  seed: number;
+}
+
+export interface KillReplayFigures {
+  kills: number;
+  stagingRuns: number;
+  /** `ingest staging` runs that reported a staged file changed after it was loaded. */
+  changedWarnings: number;
+  producedLines: number;
+  producedEvents: number;
+  /** Records in the topic (the flush markers included). */
+  topicRecords: number;
+  objects: number;
+  replayObjects: number;
+  /** Objects of either directory missing from the other or with other bytes. */
+  differing: string[];
+  stagedLines: number;
+  bronzeRows: number;
+  /** Staged files whose lines are not each in bronze exactly once. */
+  bronzeMismatches: string[];
+  silverRows: number;
+  missingFromSilver: number;
+  unexpectedInSilver: number;
+  buildCode: number;
+  buildProblems: string[];
+  seconds: number;
+}
+
+const CONSUMER = ['--rotate-interval-ms', '300', '--flush-size', '200', '--session-timeout-ms', '6000', '--progress-ms', '200'];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function killReplay(options: KillReplayOptions): Promise<KillReplayFigures> {
+  const started = Date.now();
+  const rng = new Rng(options.seed);
+  const root = copyProject();
+  const topic = uniqueName('kill-replay');
+  const group = `${topic}-sink`;
+  const [staged, replayed] = [tempDir('kill-replay-a-'), tempDir('kill-replay-b-')];
+  const vars = JSON.stringify({ staging_location: `${staged}/${topic}/**/*.json` });
+  const children: Cli[] = [];
+  const consumer = (out: string, groupId: string, flags: string[] = []) => {
+    const child = startCli(['ingest', 'kafka', '--topic', topic, '--group', groupId, '--out', out, ...CONSUMER, ...flags]);
+    children.push(child);
+    return child;
+  };
+  await createTopic(topic);
+  try {
+    const lines = await generatedLines(root, options);
+    let producing = true;
+    const produced = trickle(topic, lines, options.seconds * 1000, rng).finally(() => (producing = false));
+
+    // The consumer, killed at random points (most while it reads and writes) until the producer is done.
+    let kills = 0;
+    const killing = (async () => {
+      while (producing) {
+        const child = consumer(staged, group);
+        const reading = waitFor(() => /\n[1-9]\d* records/.test(`\n${child.output()}`), 15_000, 'the consumer reading').catch(() => {});
+        await Promise.race([reading, child.exit]);
+        await sleep(rng.int(300, 3_000));
+        child.child.kill('SIGKILL');
+        if ((await child.exit) !== 'SIGKILL') throw new Error(`consumer exited by itself:\n${child.output()}`);
+        kills++;
+      }
+    })();
+
+    // `ingest staging` in a loop meanwhile, once there is something staged.
+    let stagingRuns = 0;
+    let changedWarnings = 0;
+    const load = async () => {
+      const r = await cli(root, 'ingest', 'staging', '--vars', vars);
+      if (r.code !== 0) throw new Error(`ingest staging failed:\n${r.stdout}\n${r.stderr}`);
+      stagingRuns++;
+      if (/changed since loaded/.test(r.stdout)) changedWarnings++;
+    };
+    const loading = (async () => {
+      await waitFor(async () => !producing || [...(await localObjects(staged)).keys()].some((k) => k.endsWith('.json')), 60_000, 'a first staged file');
+      while (producing) await load();
+    })();
+
+    await Promise.all([produced, killing, loading]);
+    const drain = consumer(staged, group, ['--until-idle=2000']);
+    if ((await drain.exit) !== 0) throw new Error(`final drain failed:\n${drain.output()}`);
+    await load();
+    const built = await cli(root, 'build', '--vars', vars);
+    const buildProblems = built.stdout.split('\n').filter((l) => /\b(ERROR|FAIL|WARN)\b/.test(l));
+
+    const replay = consumer(replayed, `${group}-replay`, ['--until-idle=2000']);
+    if ((await replay.exit) !== 0) throw new Error(`replay failed:\n${replay.output()}`);
+    const [objects, replayObjects] = [await jsonObjects(staged), await jsonObjects(replayed)];
+    const differing = [...new Set([...objects.keys(), ...replayObjects.keys()])].filter((key) => objects.get(key) !== replayObjects.get(key));
+
+    const bronze = new Map((await query(root, 'select source_file, count(*) as n from recipe_analytics.bronze_events group by source_file')).map((r) => [String(r.source_file), Number(r.n)]));
+    const lineCount = (body: string) => body.split('\n').length - 1;
+    const bronzeMismatches = [...objects].filter(([key, body]) => bronze.get(join(staged, key)) !== lineCount(body)).map(([key]) => key);
+    const silver = (await query(root, 'select event_id from recipe_analytics.user_events_silver')).map((r) => String(r.event_id));
+    const expected = new Set(lines.map((line) => (JSON.parse(line) as { event_id: string }).event_id));
+    const inSilver = new Set(silver);
+    const highWatermarks = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+
+    return {
+      kills,
+      stagingRuns,
+      changedWarnings,
+      producedLines: lines.length,
+      producedEvents: expected.size,
+      topicRecords: highWatermarks.reduce((sum, p) => sum + Number(p.high), 0),
+      objects: objects.size,
+      replayObjects: replayObjects.size,
+      differing,
+      stagedLines: [...objects.values()].reduce((sum, body) => sum + lineCount(body), 0),
+      bronzeRows: [...bronze.values()].reduce((a, b) => a + b, 0),
+      bronzeMismatches: [...bronzeMismatches, ...[...bronze.keys()].filter((path) => !objects.has(path.slice(staged.length + 1)))],
+      silverRows: silver.length,
+      missingFromSilver: [...expected].filter((id) => !inSilver.has(id)).length,
+      unexpectedInSilver: [...inSilver].filter((id) => !expected.has(id)).length,
+      buildCode: built.code,
+      buildProblems,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+  } finally {
+    for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+    await deleteTopics([topic]).catch(() => {});
+    await withAdmin((admin) => admin.deleteGroups([group, `${group}-replay`])).catch(() => {});
+  }
+}
+
+/** The lines of a generated sample (valid events with re-deliveries), oldest bucket first. */
+async function generatedLines(root: string, options: KillReplayOptions): Promise<string[]> {
+  const out = tempDir('kill-replay-gen-');
+  const generated = await cli(root, 'generate', 'events', '--mode', 'window', '--start', '2025-09-01T00:00:00+09:00', '--events', String(options.eventsPerWindow), '--windows', '4', '--malformed-rate', '0', '--seed', String(options.seed), '--out', out);
+  if (generated.code !== 0) throw new Error(`generate failed:\n${generated.stderr}`);
+  const files = [...(await localObjects(out)).entries()].sort(([a], [b]) => a.localeCompare(b));
+  return files.flatMap(([, body]) => body.split('\n').filter(Boolean));
+}
+
+/** Produces `lines` in batches of 1–60, spread evenly over `ms`, keyed by user as the generator's sink does. */
+async function trickle(topic: string, lines: string[], ms: number, rng: Rng): Promise<void> {
+  const producer = kafka().producer();
+  await producer.connect();
+  try {
+    const started = Date.now();
+    for (let at = 0; at < lines.length; ) {
+      const batch = lines.slice(at, (at += rng.int(1, 60)));
+      await producer.send({ topic, acks: -1, messages: batch.map((value) => ({ key: userIdOf(value), value })) });
+      const due = started + (ms * at) / lines.length;
+      if (due > Date.now()) await sleep(due - Date.now());
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Staged objects of a directory (a killed consumer's temporary files left out). */
+async function jsonObjects(dir: string): Promise<Map<string, string>> {
+  return new Map([...(await localObjects(dir))].filter(([key]) => key.endsWith('.json')));
+}
