@@ -1,5 +1,6 @@
 // Engine benchmarks (issue targets): `framework compile` of 1,000 models ≤ 1.0 s wall including Node
-// start-up; `framework ls --select` over 10,000 models ≤ 1.5 s. Run: node --import tsx bench/engine.ts
+// start-up; `framework ls --select` over 10,000 models ≤ 1.0 s with the compile cache, ≤ 1.5 s cold.
+// Run: node --import tsx bench/engine.ts
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generateProject } from './gen-project.js';
@@ -28,13 +29,13 @@ const ls10kWarm = measure('ls --select, 10,000 models, warm', ls, p10k, false);
 const compile10k = measure('compile, 10,000 models, cold', ['compile'], p10k, true);
 
 const path = writeResult('engine', {
-  targets: { compile1kSeconds: 1.0, ls10kSeconds: 1.5 },
+  targets: { compile1kSeconds: 1.0, ls10kColdSeconds: 1.5, ls10kWarmSeconds: 1.0 },
   load: loadavg(),
   compile1k,
   compile1kWarm,
   ls10k,
   ls10kWarm,
   compile10k,
-  met: { compile1k: compile1k.median <= 1.0, ls10kCold: ls10k.median <= 1.5, ls10kWarm: ls10kWarm.median <= 1.5 },
+  met: { compile1k: compile1k.median <= 1.0, ls10kCold: ls10k.median <= 1.5, ls10kWarm: ls10kWarm.median <= 1.0 },
 });
 console.log(`results: ${path}`);

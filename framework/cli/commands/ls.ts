@@ -15,7 +15,7 @@ export async function lsCommand(args: ParsedArgs): Promise<number> {
   const lines = nodes.map((n) => {
     switch (output) {
       case 'json':
-        return JSON.stringify({ name: n.name, resource_type: n.resourceType, unique_id: n.uniqueId, path: n.path, depends_on: n.dependsOn, config: { materialized: n.config.materialized, tags: n.config.tags, schema: n.config.schema } });
+        return JSON.stringify({ name: n.name, alias: n.config.alias ?? n.name, resource_type: n.resourceType, unique_id: n.uniqueId, path: n.path, depends_on: n.dependsOn, config: { materialized: n.config.materialized, tags: n.config.tags, schema: n.config.schema } });
       case 'path':
         return n.path;
       case 'selector':
