@@ -1,6 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { Relation } from '../project/types.js';
 import type { CompiledNode, Manifest } from '../template/manifest.js';
+import { forEachLimited } from '../for-each-limited.js';
 
 /** target/catalog.json: what the warehouse holds for each model, seed and source of the manifest. */
 export interface Catalog {
@@ -88,14 +89,6 @@ async function readSchemas(adapter: Adapter, database: string | undefined, schem
 /** Engines compare unquoted names case-insensitively; so does the lookup. */
 function key(database: string | undefined, schema: string, name: string): string {
   return [database ?? '', schema, name].join('\u0000').toLowerCase();
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

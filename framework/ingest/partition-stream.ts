@@ -7,7 +7,7 @@
  * consumer restarted from the committed offset rebuilds the same windows, hence the same
  * objects byte for byte (docs/ingestion.md).
  */
-import { forEachLimited } from './for-each-limited.js';
+import { forEachLimited } from '../for-each-limited.js';
 import { PartitionWindow, type StagedFile } from './partition-window.js';
 import { rotationByRecordTime, rotationBySize, type RotationLimits } from './rotation.js';
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Adapter } from '../adapters/adapter.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
 import { ConfigError } from '../errors.js';
@@ -17,7 +18,8 @@ import type { ModuleMacro } from './macros.js';
 import type { Template } from './interpreter.js';
 
 const FULL_BUILD: Runtime = { isIncremental: false };
-export const FRAMEWORK_VERSION = '0.1.0';
+/** The version in package.json (two folders up from both framework/template and dist/template). */
+export const FRAMEWORK_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 /**
  * Renders the project: captures in-file config and dependencies, computes relations, produces the
