@@ -21,27 +21,36 @@ export function storageLock(object: ConditionalObject, settings: LeaseSettings):
       const token = randomBytes(8).toString('hex');
       const deadline = Date.now() + (options.timeoutMs ?? Infinity);
       const local = { host: hostname(), alive };
+      // The holder this run judged dead when it wrote, still to be settled if that write landed.
+      let replaced: LeaseRecord | undefined;
+      let why: string | undefined;
+      let sentAt = Date.now();
       for (;;) {
         const seen = await object.read();
         const record = seen && parseLease(seen.text);
-        // A write of ours that the SDK retried after it had already landed.
-        if (seen && record?.token === token) return hold(object, settings, record, seen.etag, options);
-        const state = seen ? judgeLease(record, seen, local) : { kind: 'free' as const };
-        if (state.kind === 'held') {
-          if (!options.wait || Date.now() > deadline) {
-            throw new ExecutionError(`another run holds the lock ${object.location}: ${describeHolder(state.holder)}` + (options.wait ? ' (gave up waiting)' : '; use --wait to queue behind it'));
+        let release: Release;
+        if (seen && record?.token === token) {
+          // A write of ours that the SDK retried after it had already landed.
+          release = hold(object, settings, record, seen.etag, options, sentAt);
+        } else {
+          const state = seen ? judgeLease(record, seen, local) : { kind: 'free' as const };
+          if (state.kind === 'held') {
+            if (!options.wait || Date.now() > deadline) {
+              throw new ExecutionError(`another run holds the lock ${object.location}: ${describeHolder(state.holder)}` + (options.wait ? ' (gave up waiting)' : '; use --wait to queue behind it'));
+            }
+            await sleep(options.pollMs ?? Math.min(1000, settings.heartbeatMs));
+            continue;
           }
-          await sleep(options.pollMs ?? Math.min(1000, settings.heartbeatMs));
-          continue;
+          [replaced, why] = state.kind === 'expired' ? [state.holder, state.why] : [undefined, undefined];
+          const mine = leaseRecord(me, token, settings.leaseMs, new Date());
+          sentAt = Date.now();
+          const etag = seen ? await object.replace(formatLease(mine), seen.etag) : await object.create(formatLease(mine));
+          if (!etag) continue; // another taker wrote first, or ours landed and was retried: look again
+          release = hold(object, settings, mine, etag, options, sentAt);
         }
-        const mine = leaseRecord(me, token, settings.leaseMs, new Date());
-        const sentAt = Date.now();
-        const etag = seen ? await object.replace(formatLease(mine), seen.etag) : await object.create(formatLease(mine));
-        if (!etag) continue; // another taker wrote first: look again
-        const release = hold(object, settings, mine, etag, options, sentAt);
-        if (state.kind === 'expired' && options.onTakeover) {
+        if (replaced && options.onTakeover) {
           try {
-            await options.onTakeover(state.holder, state.why);
+            await options.onTakeover(replaced, why);
           } catch (error) {
             await release();
             throw error;
@@ -54,7 +63,7 @@ export function storageLock(object: ConditionalObject, settings: LeaseSettings):
 }
 
 /** Renews the lease every heartbeat until released; reports a lock it can no longer claim. */
-function hold(object: ConditionalObject, settings: LeaseSettings, record: LeaseRecord, etag: string, options: RunLockOptions, sentAt = Date.now()): Release {
+function hold(object: ConditionalObject, settings: LeaseSettings, record: LeaseRecord, etag: string, options: RunLockOptions, sentAt: number): Release {
   let current = etag;
   let confirmed = sentAt;
   let stopped = false;

@@ -119,6 +119,26 @@ describe('the storage lock', () => {
     await release();
   });
 
+  it('a takeover write that landed but was answered 412 (the SDK retried it) is recognised as ours, and the dead holder still settled', async () => {
+    const { object, clock, record } = memoryObject();
+    await object.create(formatLease(leaseRecord({ ...holder, host: 'other-host' }, 'theirs', 60_000, new Date())));
+    clock.now += 61_001;
+    const replace = object.replace;
+    let answered412 = false;
+    object.replace = async (text, etag) => {
+      const written = await replace(text, etag);
+      if (answered412) return written;
+      answered412 = true;
+      return undefined;
+    };
+    const seen: string[] = [];
+    const release = await storageLock(object, settings).acquire(me('framework run'), { wait: false, onTakeover: async (dead) => void seen.push(dead.tag!) });
+    expect(seen).toEqual(['dead-tag']);
+    expect(record()).toMatchObject({ command: 'framework run' });
+    await release();
+    expect(record()?.released).toBeDefined();
+  });
+
   it('a failing takeover releases the lock', async () => {
     const { object, clock, record } = memoryObject();
     await object.create(formatLease(leaseRecord({ ...holder, host: 'other-host' }, 'theirs', 60_000, new Date())));
