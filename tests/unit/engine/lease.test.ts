@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DuckDbAdapter } from '../../../framework/adapters/duckdb/adapter.js';
 import { TrinoAdapter } from '../../../framework/adapters/trino/adapter.js';
 import { formatLease, judgeLease, leaseLost, leaseRecord, leaseSettings, parseLease, type LeaseRecord } from '../../../framework/execute/lease.js';
@@ -157,6 +157,40 @@ describe('the storage lock', () => {
     expect(record()).toMatchObject({ command: 'next' });
     expect(record()?.released).toBeUndefined();
     await next();
+  });
+});
+
+describe('the heartbeat (fake timers)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('renews the lease every heartbeat, and reports the lock lost when another run took it over', async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-01T10:00:00Z'), toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const { object, record } = memoryObject();
+    const lost: string[] = [];
+    const release = await storageLock(object, settings).acquire(me('framework run'), { wait: false, onLost: (m) => lost.push(m) });
+    expect(record()?.renewed).toBe('2026-12-01T10:00:00.000Z');
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(record()?.renewed).toBe('2026-12-01T10:00:15.000Z');
+    expect(record()?.expires).toBe('2026-12-01T10:01:15.000Z');
+
+    const current = await object.read();
+    await object.replace(formatLease(leaseRecord({ ...holder, host: 'other-host' }, 'theirs', 60_000, new Date())), current!.etag);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(lost).toEqual(['lost the run lock s3://bucket/lock.json: another run took it over']);
+    await release();
+    expect(record()).toMatchObject({ token: 'theirs' });
+  });
+
+  it('reports the lock lost once no renewal got through for a whole lease', async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-01T10:00:00Z'), toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const { object } = memoryObject();
+    const lost: string[] = [];
+    await storageLock(object, settings).acquire(me('framework run'), { wait: false, onLost: (m) => lost.push(m) });
+    object.replace = () => Promise.reject(new Error('connect ECONNREFUSED'));
+    await vi.advanceTimersByTimeAsync(45_000);
+    expect(lost).toEqual([]);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(lost).toEqual(['lost the run lock s3://bucket/lock.json: not renewed for a whole lease (60 s)']);
   });
 });
 
