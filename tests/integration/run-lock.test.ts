@@ -33,21 +33,10 @@ const SLOW = '{{config materialized="table"}}select count(*) as n from unnest(se
 let copyA: string;
 let copyB: string;
 
-const profiles = `targets:
-  prod:
-    type: trino
-    host: '{{ env_var "TRINO_URL" }}'
-    catalog: iceberg
-    schema: ${schema}
-    user: framework
-    location_root: s3://warehouse
-    threads: 1
-    run_lock: {location: "${lockUri}", lease_seconds: 10, heartbeat_seconds: 2}
-`;
-
 beforeAll(() => {
   // trinoProject loads the stack's environment; the second copy is the first one's files.
-  copyA = trinoProject({ 'profiles.yml': profiles, 'models/slow.sql': SLOW, 'models/fast.sql': 'select 1 as id' }, schema).root;
+  const lock = `    run_lock: {location: "${lockUri}", lease_seconds: 10, heartbeat_seconds: 2}\n`;
+  copyA = trinoProject({ 'models/slow.sql': SLOW, 'models/fast.sql': 'select 1 as id' }, schema, lock).root;
   copyB = tempDir('runlock-b-');
   cpSync(copyA, copyB, { recursive: true });
 });
