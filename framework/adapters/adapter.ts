@@ -1,5 +1,6 @@
 import type { ExternalLocation, Relation } from '../project/types.js';
 import type { StoredFile } from '../storage/object-store.js';
+import type { LeaseSettings } from '../execute/lease.js';
 
 /** The engine-neutral contract: materializations, tests and commands talk to engines only through this. */
 export interface Column {
@@ -112,5 +113,11 @@ export interface Adapter {
    */
   readonly sessionTag?: string;
   settle?(tag: string): Promise<string[]>;
+  /**
+   * Engines whose storage every host shares (Trino's S3 warehouse): the s3:// object where the run
+   * lock of the target lives, and its lease, so that runs from any host exclude each other.
+   * Engines left without it are locked by a file of one host (execute/run-lock.ts).
+   */
+  readonly sharedLock?: { location: string } & LeaseSettings;
   close(): Promise<void>;
 }

@@ -18,8 +18,8 @@ export interface LockOptions {
   pollMs?: number;
   timeoutMs?: number;
   tag?: string | undefined;
-  /** Called holding the lock, after taking it over from a dead holder; if it throws, the lock is released. */
-  onTakeover?(dead: LockHolder): Promise<void>;
+  /** Called holding the lock, after taking it over from a dead holder (`why` it was judged dead); if it throws, the lock is released. */
+  onTakeover?(dead: LockHolder, why?: string): Promise<void>;
 }
 
 /**

@@ -34,7 +34,7 @@ export function s3Settings(env: NodeJS.ProcessEnv, flags: { bucket?: string | un
   };
 }
 
-function s3Client(settings: S3Settings, env: NodeJS.ProcessEnv): S3Client {
+export function s3Client(settings: S3Settings, env: NodeJS.ProcessEnv): S3Client {
   const accessKeyId = env.S3_ACCESS_KEY_ID;
   const secretAccessKey = env.S3_SECRET_ACCESS_KEY;
   if (secretAccessKey) registerSecret(secretAccessKey);
@@ -48,7 +48,7 @@ function s3Client(settings: S3Settings, env: NodeJS.ProcessEnv): S3Client {
 }
 
 /** The reason of an SDK or socket error; connection errors can carry an empty message. */
-function reason(error: unknown): string {
+export function reason(error: unknown): string {
   const e = error as { message?: string; code?: string; name?: string; errors?: unknown[] };
   if (e.message) return e.message;
   if (e.errors?.length) return e.errors.map(reason).join('; ');

@@ -27,10 +27,13 @@ export interface Cli {
   exit: Promise<number | string>;
 }
 
-/** `compiled`: a directory tsc built framework/ into (bench), run without the TypeScript loader. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, compiled?: string): Cli {
-  const loader = compiled ? ['-e', entry(join(compiled, 'cli/main.js'))] : ['--import', 'tsx', '-e', entry('./framework/cli/main.ts')];
-  const child = spawn(process.execPath, ['--input-type=module', ...loader, ...args], {
+/**
+ * `compiled`: a directory tsc built framework/ into (bench), run without the TypeScript loader.
+ * `command`: a program that runs the node command line in turn (e.g. `unshare`).
+ */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, compiled?: string, command: string[] = []): Cli {
+  const [program, ...argv] = [...command, ...cliArgv(args, compiled)];
+  const child = spawn(program!, argv, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,6 +43,12 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, compiled?:
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exit = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return { child, output: () => output, exit };
+}
+
+/** The command line running the CLI with `args` (node and its flags first), from ROOT. */
+export function cliArgv(args: string[], compiled?: string): string[] {
+  const loader = compiled ? ['-e', entry(join(compiled, 'cli/main.js'))] : ['--import', 'tsx', '-e', entry('./framework/cli/main.ts')];
+  return [process.execPath, '--input-type=module', ...loader, ...args];
 }
 
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | string; output: string }> {

@@ -6,8 +6,8 @@ import { ensureStack } from './stack.js';
 import { cli, tempProject } from '../unit/support/project.js';
 import { TrinoConnection } from '../../framework/adapters/trino/connection.js';
 
-/** A throw-away project whose `prod` target is the local Trino, in a schema of its own. */
-export function trinoProject(files: Record<string, string>, schema = `it_${randomBytes(4).toString('hex')}`): { root: string; schema: string } {
+/** A throw-away project whose `prod` target is the local Trino, in a schema of its own; `settings`: more YAML lines of the target. */
+export function trinoProject(files: Record<string, string>, schema = `it_${randomBytes(4).toString('hex')}`, settings = ''): { root: string; schema: string } {
   ensureStackEnv();
   const profiles = `default_target: prod
 targets:
@@ -19,7 +19,7 @@ targets:
     user: framework
     location_root: s3://warehouse
     threads: 4
-`;
+${settings}`;
   return { root: tempProject({ 'profiles.yml': profiles, ...files }), schema };
 }
 

@@ -11,11 +11,32 @@ import { icebergSnapshots } from './snapshots.js';
 import { retryCommitConflicts } from '../commit-conflicts.js';
 import type { StoredFile } from '../../storage/object-store.js';
 import { listFiles } from '../../storage/list.js';
+import { leaseSettings, type LeaseSettings } from '../../execute/lease.js';
 
 /** An external source's S3 prefix, with the trailing slash the Hive connector and listings expect. */
 function prefix(external: ExternalLocation, what = 'an external source'): string {
   if (!/^s3a?:\/\//.test(external.location)) throw new ConfigError(`${what}: on Trino the location must be an s3:// prefix, got "${external.location}"`);
   return external.location.endsWith('/') ? external.location : `${external.location}/`;
+}
+
+interface RunLockSettings {
+  location?: string;
+  lease_seconds?: number;
+  heartbeat_seconds?: number;
+}
+
+/**
+ * The run lock lives in the warehouse every host writes to: run_lock.location, else
+ * <location_root>/_framework/locks/<catalog>/<schema>.json (one lock per catalog and schema of
+ * the target). Without either, no S3 location is known and the run lock stays a local file.
+ */
+function runLockLocation(s: { catalog: string; location_root?: string; run_lock?: RunLockSettings }, schema: string): string | undefined {
+  if (s.run_lock?.location) {
+    if (!/^s3a?:\/\/[^/]+\/.+/.test(s.run_lock.location)) throw new ConfigError(`run_lock.location must be an s3://bucket/key URI, got "${s.run_lock.location}"`, { file: 'profiles.yml' });
+    return s.run_lock.location;
+  }
+  if (!s.location_root || !/^s3a?:\/\//.test(s.location_root)) return undefined;
+  return `${s.location_root.replace(/\/$/, '')}/_framework/locks/${s.catalog}/${schema}.json`;
 }
 
 /** How long a run waits for the statements a dead run left on Trino to end. */
@@ -38,14 +59,21 @@ export class TrinoAdapter implements Adapter {
   private readonly catalog: string;
   private readonly locationRoot?: string;
   private readonly hiveCatalog: string;
+  readonly sharedLock?: { location: string } & LeaseSettings;
 
   constructor(target: Target, _root: string) {
-    const s = target.settings as unknown as TrinoSettings & { location_root?: string; staging?: { catalog?: string } };
+    const s = target.settings as unknown as TrinoSettings & { location_root?: string; staging?: { catalog?: string }; run_lock?: RunLockSettings };
     if (!/^https?:\/\//.test(s.host)) throw new ConfigError(`trino target "${target.name}": host must be http(s)://host:port, got "${s.host}"`, { file: 'profiles.yml' });
     this.catalog = s.catalog;
     this.locationRoot = s.location_root?.replace(/\/$/, '');
     this.hiveCatalog = s.staging?.catalog ?? 'hive';
     this.connection = new TrinoConnection({ ...s, schema: target.schema });
+    const lock = runLockLocation(s, target.schema);
+    if (lock) {
+      const lease = leaseSettings(s.run_lock);
+      if (typeof lease === 'string') throw new ConfigError(`trino target "${target.name}": ${lease}`, { file: 'profiles.yml' });
+      this.sharedLock = { location: lock, ...lease };
+    }
     this.introspector = informationSchemaIntrospector(trinoKysely, (sql) => this.query(sql), trinoDialect, this.catalog);
     this.snapshots = icebergSnapshots(trinoDialect, (sql) => this.query(sql), (sql) => this.execute(sql));
   }

@@ -1,7 +1,7 @@
 import { executeRun, type RunCommand } from '../../execute/run.js';
 import { isFailure } from '../../execute/results.js';
-import { join } from 'node:path';
-import { acquireLock } from '../../execute/lock.js';
+import { acquireRunLocks, runLocks } from '../../execute/run-lock.js';
+import { describeHolder } from '../../execute/lease.js';
 import { bool, flag, int, list, type ParsedArgs } from '../args.js';
 import type { ResourceType } from '../../project/types.js';
 import { ConfigError } from '../../errors.js';
@@ -16,28 +16,33 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
   const out = reporter(args);
   const s = await session(args);
   const threads = int(args, 'threads');
-  // One command on the warehouse at a time per project and target: DuckDB admits a single process,
-  // and tests must not read a half-run. Unit tests alone (in-memory DuckDB) need no lock.
+  // One command on the warehouse at a time per target: DuckDB admits a single process, tests must
+  // not read a half-run, and on shared storage no two hosts may run it at once (run-lock.ts).
+  // Unit tests alone (in-memory DuckDB) need no lock.
+  const stop = (message: string, code: number) => {
+    out.error(message);
+    void s.adapter
+      .cancel()
+      .catch(() => undefined)
+      .then(() => release?.())
+      .finally(() => process.exit(code));
+  };
   const release =
     command === 'test' && bool(args, 'unit')
       ? undefined
-      : await acquireLock(join(s.targetDir, 'locks', `${s.project.target.name}.lock`), `framework ${command}`, {
+      : await acquireRunLocks(runLocks(s.targetDir, s.project.target.name, s.adapter), `framework ${command}`, s.adapter.sessionTag, {
           wait: bool(args, 'wait'),
-          tag: s.adapter.sessionTag,
           // Trino keeps running what a killed run sent: let it end before this run looks at the tables.
-          onTakeover: async (dead) => {
+          onTakeover: async (dead, why) => {
+            if (why) out.info(`taking the run lock over from ${describeHolder(dead)}: ${why}`);
             if (!dead.tag || !s.adapter.settle) return;
             const left = await s.adapter.settle(dead.tag);
             if (left.length) out.info(`run ${dead.pid} ("${dead.command}", ${dead.started}) died leaving ${left.length} statement(s) on the engine: stopped or waited for (${left.join(', ')})`);
           },
+          // Another run may hold the lock now: stop writing at once.
+          onLost: (message) => stop(`${message}; stopping`, 1),
         });
-  const onSignal = () => {
-    out.error('interrupted: cancelling running queries');
-    void s.adapter.cancel().finally(() => {
-      release?.();
-      process.exit(130);
-    });
-  };
+  const onSignal = () => stop('interrupted: cancelling running queries', 130);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -55,7 +60,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     process.off('SIGTERM', onSignal);
     // Close before releasing: a run queued with --wait must find the database free when it gets the lock.
     await s.adapter.close();
-    release?.();
+    await release?.();
   }
 }
 
