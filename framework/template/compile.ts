@@ -174,6 +174,15 @@ export class Compiler {
   }
 
   private relationText(id: string, state: RenderState): string {
+    const text = this.inputRelation(id, state);
+    const node = this.nodes.get(id);
+    // An ephemeral's CTE renders with the same runtime, so its own inputs are the empty ones.
+    if (!state.runtime.empty || (node?.resourceType === 'model' && node.config.materialized === 'ephemeral')) return text;
+    // No alias: the model's own alias (`from {{ref 'x'}} as e`) must still follow it.
+    return `(select * from ${text} limit 0)`;
+  }
+
+  private inputRelation(id: string, state: RenderState): string {
     const standIn = state.runtime.relations?.get(id);
     if (standIn !== undefined) return standIn;
     const node = this.nodes.get(id);

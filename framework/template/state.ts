@@ -11,6 +11,8 @@ export interface Runtime {
   /** Unit tests: SQL standing in for refs/sources (by unique id) and for {{this}}. */
   relations?: Map<string, string>;
   self?: string;
+  /** --empty: refs and sources read as zero-row subqueries ({{this}} stays the table). */
+  empty?: boolean;
   /** Unit tests: vars over the project's. */
   vars?: Record<string, unknown>;
 }
