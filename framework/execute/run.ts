@@ -124,7 +124,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     try {
       await prepare(node);
       if (node.resourceType === 'test') {
-        const outcome = await runTest(adapter, compiler, node, record, `${project.target.schema}_audit`);
+        const outcome = await runTest(adapter, compiler, node, record, `${project.target.schema}_audit`, !!request.empty);
         return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) });
       }
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.

@@ -133,6 +133,8 @@ export class Compiler {
       // `{{this}}` prints the context itself: make that the node's own relation, as in dbt.
       toString: () => self,
       target: { name: this.project.target.name, type: this.project.target.type, schema: this.project.target.schema },
+      // dbt's flags.EMPTY: lets a test that asserts rows exist (row_count min) hold off on an empty build.
+      flags: { empty: !!state.runtime.empty },
       interval_start: intervalStart ? utcTimestamp(this.adapter.macros, intervalStart) : undefined,
       interval_end: intervalEnd ? utcTimestamp(this.adapter.macros, intervalEnd) : undefined,
     };
@@ -177,7 +179,8 @@ export class Compiler {
     const text = this.inputRelation(id, state);
     const node = this.nodes.get(id);
     // An ephemeral's CTE renders with the same runtime, so its own inputs are the empty ones.
-    if (!state.runtime.empty || (node?.resourceType === 'model' && node.config.materialized === 'ephemeral')) return text;
+    const ephemeral = node?.resourceType === 'model' && node.config.materialized === 'ephemeral';
+    if (!state.runtime.empty || ephemeral || this.nodes.get(state.nodeId)?.resourceType === 'test') return text;
     // No alias: the model's own alias (`from {{ref 'x'}} as e`) must still follow it.
     return `(select * from ${text} limit 0)`;
   }

@@ -19,7 +19,7 @@ describe('--empty', () => {
 select date_trunc('hour', ts) as hour, count(*) as events from {{ref "stg"}}
 where ts >= {{interval_start}} and ts < {{interval_end}}
 group by 1`,
-      'models/schema.yml': 'models:\n  - name: stg\n    columns:\n      - name: id\n        tests: [not_null, unique]\n',
+      'models/schema.yml': 'models:\n  - name: stg\n    tests:\n      - row_count: {min: 1}\n    columns:\n      - name: id\n        tests: [not_null, unique]\n',
     });
   const counts = (root: string) =>
     query(root, "select (select count(*) from stg) as stg, (select count(*) from stg_view) as stg_view, (select count(*) from inc) as inc, (select count(*) from hourly) as hourly");
@@ -32,6 +32,8 @@ group by 1`,
     expect(await counts(root)).toEqual([{ stg: 0, stg_view: 0, inc: 0, hourly: 0 }]);
     // Tests ran on the empty tables, and passed.
     expect(empty.stdout).toMatch(/PASS.*not_null_stg_id/);
+    // row_count's min asserts rows exist: it holds off under --empty (dbt's flags.EMPTY), max would not.
+    expect(empty.stdout).toMatch(/PASS.*row_count_stg/);
     expect(await query(root, 'select count(*) as n from kinds')).toEqual([{ n: 3 }]);
     // Nothing was processed: every interval is still to do.
     expect(await intervals(root)).toEqual([expect.objectContaining({ done: 0, missing: 3 })]);
