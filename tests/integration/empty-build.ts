@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../unit/support/project.js';
 import { copyProject } from './project-copy.js';
-import { dropSchemas, manifestRelations, rows, runResults } from './support.js';
+import { dropSchemas, manifestRelations, rows, runResults } from './stack-queries.js';
 
 export interface EmptyBuild {
   code: number;
