@@ -27,7 +27,13 @@ const COMMANDS: Record<string, Command> = {
     value: [...PROJECT_FLAGS, ...SELECT_FLAGS],
     run: async (a) => (await import('./commands/compile.js')).compileCommand(a),
   },
-  run: { summary: 'build the selected models', examples: ['framework run --select silver+', 'framework run --select +fact_user_events --target prod --threads 4'], ...RUN_FLAGS, run: run('run') },
+  run: {
+    summary: 'build the selected models',
+    examples: ['framework run --select silver+', 'framework run --select +fact_user_events --target prod --threads 4', 'framework run --empty --target prod'],
+    ...RUN_FLAGS,
+    boolean: [...RUN_FLAGS.boolean, 'empty'],
+    run: run('run'),
+  },
   seed: { summary: 'load CSV seeds', examples: ['framework seed', 'framework seed --select dim_event'], ...RUN_FLAGS, run: run('seed') },
   test: {
     summary: 'run unit tests and data tests of the selection (--unit / --data for one kind)',
@@ -46,10 +52,18 @@ const COMMANDS: Record<string, Command> = {
   },
   build: {
     summary: 'seeds, models and their tests in DAG order',
-    examples: ['framework build', 'framework build --select silver+ --target prod', 'framework build --exclude tag:analytics'],
+    examples: ['framework build', 'framework build --select silver+ --target prod', 'framework build --exclude tag:analytics', 'framework build --empty --target prod'],
     ...RUN_FLAGS,
+    boolean: [...RUN_FLAGS.boolean, 'empty'],
     value: [...RUN_FLAGS.value, 'resource-type'],
     run: run('build'),
+  },
+  retry: {
+    summary: 'run the previous run/build/seed/test again (same flags and selection) for the nodes that errored, failed or were skipped',
+    examples: ['framework retry', 'framework retry --threads 1'],
+    boolean: ['wait'],
+    value: ['project-dir', 'log-format', 'threads'],
+    run: async (a) => (await import('./commands/retry.js')).retryCommand(a),
   },
   ls: {
     summary: 'list selected nodes',

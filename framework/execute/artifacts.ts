@@ -8,7 +8,8 @@ import type { Manifest } from '../template/manifest.js';
 import type { NodeResult } from './results.js';
 
 export interface RunResults {
-  metadata: { generatedAt: string; command: string; target: string; invocationId: string };
+  /** `args`: the command's flags as given (not --project-dir), so `retry` can repeat the invocation. */
+  metadata: { generatedAt: string; command: string; target: string; invocationId: string; args?: Record<string, string[]> };
   elapsed_time: number;
   results: NodeResult[];
 }

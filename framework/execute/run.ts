@@ -30,6 +30,12 @@ export interface RunRequest extends SelectionRequest {
   threads?: number;
   failFast?: boolean;
   fullRefresh?: boolean;
+  /** `retry`: only these nodes of the selection (what errored, failed or was skipped before). */
+  only?: Set<string>;
+  /** --empty: models read every ref and source with zero rows; no interval or file state is recorded. */
+  empty?: boolean;
+  /** The command's flags, recorded in run_results.json for `retry`. */
+  args?: Record<string, string[]>;
 }
 
 export interface RunEvents {
@@ -50,7 +56,9 @@ const RUNS: Record<RunCommand, ResourceType[]> = {
 export async function executeRun(session: Session, request: RunRequest, events: RunEvents = {}): Promise<RunResults> {
   const { graph, manifest, adapter, compiler, project, targetDir } = session;
   const types = RUNS[request.command].filter((t) => !request.resourceTypes || request.resourceTypes.includes(t));
-  const ids = request.skipDag ? [] : graph.order(session.selector.select({ ...request, resourceTypes: types })).filter((id) => manifest.nodes[id]!.config.materialized !== 'ephemeral');
+  const ids = request.skipDag
+    ? []
+    : graph.order(session.selector.select({ ...request, resourceTypes: types })).filter((id) => manifest.nodes[id]!.config.materialized !== 'ephemeral' && (!request.only || request.only.has(id)));
   writeManifest(targetDir, manifest);
   const nodes = ids.map((id) => manifest.nodes[id]!);
   events.onPlan?.(nodes);
@@ -87,6 +95,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult> => {
     if (node.resourceType !== 'model') return materialize(ctx, node);
     const model = node as CompiledNode & ModelNode;
+    if (request.empty) return emptyBuild(ctx, model);
     const end = (request.intervalEnd ?? new Date()).getTime();
     if (model.config.incremental_strategy === 'new_files') {
       const window = request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {};
@@ -115,14 +124,14 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     try {
       await prepare(node);
       if (node.resourceType === 'test') {
-        const outcome = await runTest(adapter, compiler, node, record, `${project.target.schema}_audit`);
+        const outcome = await runTest(adapter, compiler, node, record, `${project.target.schema}_audit`, !!request.empty);
         return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) });
       }
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
       const isTable = node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized));
       const history = isTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
-      const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record };
+      const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, ...(request.empty ? { empty: true } : {}) };
       const result = await build(ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;
       return finish({
@@ -151,12 +160,23 @@ export async function executeRun(session: Session, request: RunRequest, events: 
 
   if (touchWarehouse) for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));
   const runResults: RunResults = {
-    metadata: { generatedAt: new Date().toISOString(), command: request.command, target: project.target.name, invocationId },
+    metadata: { generatedAt: new Date().toISOString(), command: request.command, target: project.target.name, invocationId, ...(request.args ? { args: request.args } : {}) },
     elapsed_time: (Date.now() - started) / 1000,
     results: [...(request.prelude ?? []), ...results],
   };
   writeJson(join(targetDir, 'run_results.json'), runResults);
   return runResults;
+}
+
+/**
+ * --empty: one materialization with zero-row inputs. Interval models get an empty range (so an
+ * existing table loses no rows) and new_files models no files; neither records state, since
+ * nothing was processed and the next real run must still do it all.
+ */
+function emptyBuild(ctx: MaterializeContext, model: CompiledNode & ModelNode): Promise<MaterializeResult> {
+  const interval = intervalConfig(model.config, model.name);
+  const at = interval ? new Date(interval.start) : undefined;
+  return materialize(ctx, model, at ? { intervalStart: at, intervalEnd: at } : {});
 }
 
 /**

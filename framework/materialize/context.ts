@@ -10,6 +10,8 @@ export interface MaterializeContext {
   adapter: Adapter;
   compiler: Compiler;
   fullRefresh: boolean;
+  /** --empty: every ref and source is read with zero rows. */
+  empty?: boolean;
   /** Called with every SQL the node executes (for target/run/ and logs). */
   record(sql: string): void;
 }
@@ -23,7 +25,7 @@ export interface MaterializeResult {
 }
 
 export function render(ctx: MaterializeContext, node: CompiledNode, runtime: Runtime): string {
-  return ctx.compiler.render(node, runtime);
+  return ctx.compiler.render(node, ctx.empty ? { ...runtime, empty: true } : runtime);
 }
 
 /**

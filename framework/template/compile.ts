@@ -135,6 +135,8 @@ export class Compiler {
       // `{{this}}` prints the context itself: make that the node's own relation, as in dbt.
       toString: () => self,
       target: { name: this.project.target.name, type: this.project.target.type, schema: this.project.target.schema },
+      // dbt's flags.EMPTY: lets a test that asserts rows exist (row_count min) hold off on an empty build.
+      flags: { empty: !!state.runtime.empty },
       interval_start: intervalStart ? utcTimestamp(this.adapter.macros, intervalStart) : undefined,
       interval_end: intervalEnd ? utcTimestamp(this.adapter.macros, intervalEnd) : undefined,
     };
@@ -176,6 +178,16 @@ export class Compiler {
   }
 
   private relationText(id: string, state: RenderState): string {
+    const text = this.inputRelation(id, state);
+    const node = this.nodes.get(id);
+    // An ephemeral's CTE renders with the same runtime, so its own inputs are the empty ones.
+    const ephemeral = node?.resourceType === 'model' && node.config.materialized === 'ephemeral';
+    if (!state.runtime.empty || ephemeral || this.nodes.get(state.nodeId)?.resourceType === 'test') return text;
+    // No alias: the model's own alias (`from {{ref 'x'}} as e`) must still follow it.
+    return `(select * from ${text} limit 0)`;
+  }
+
+  private inputRelation(id: string, state: RenderState): string {
     const standIn = state.runtime.relations?.get(id);
     if (standIn !== undefined) return standIn;
     const node = this.nodes.get(id);

@@ -11,6 +11,11 @@ export interface Runtime {
   /** Unit tests: SQL standing in for refs/sources (by unique id) and for {{this}}. */
   relations?: Map<string, string>;
   self?: string;
+  /**
+   * --empty: a model reads each ref and source as a zero-row subquery ({{this}} stays the table);
+   * a test reads the (empty) tables as they are and sees {{flags.empty}}.
+   */
+  empty?: boolean;
   /** Unit tests: vars over the project's. */
   vars?: Record<string, unknown>;
 }

@@ -11,8 +11,11 @@ import { runUnitTests } from '../../testing/unit-tests.js';
 import type { Reporter } from '../output.js';
 import { reporter, selection, session } from '../common.js';
 
-/** run, build, seed, test: execute the selection; exit 1 when anything errored or failed. */
-export async function runCommand(command: RunCommand, args: ParsedArgs): Promise<number> {
+/**
+ * run, build, seed, test: execute the selection; exit 1 when anything errored or failed.
+ * `only` (from `retry`): just these nodes of the selection.
+ */
+export async function runCommand(command: RunCommand, args: ParsedArgs, only?: Set<string>): Promise<number> {
   const out = reporter(args);
   const s = await session(args);
   const threads = int(args, 'threads');
@@ -46,10 +49,23 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const prelude = command === 'test' && !bool(args, 'data') ? await unitTests(s, args, out) : [];
+    const prelude = command === 'test' && !bool(args, 'data') ? await unitTests(s, args, out, only) : [];
+    const recorded = Object.fromEntries([...args.flags].filter(([name]) => name !== 'project-dir'));
     const results = await executeRun(
       s,
-      { ...selection(args, resourceTypes(args)), command, prelude, skipDag: bool(args, 'unit'), failFast: bool(args, 'fail-fast'), fullRefresh: bool(args, 'full-refresh'), ...(threads ? { threads } : {}), ...intervalBounds(args) },
+      {
+        ...selection(args, resourceTypes(args)),
+        command,
+        prelude,
+        skipDag: bool(args, 'unit'),
+        failFast: bool(args, 'fail-fast'),
+        fullRefresh: bool(args, 'full-refresh'),
+        empty: bool(args, 'empty'),
+        args: recorded,
+        ...(only ? { only } : {}),
+        ...(threads ? { threads } : {}),
+        ...intervalBounds(args),
+      },
       { onPlan: (n) => out.plan(n), onStart: (n, i) => out.start(n, i), onDone: (n, r, i) => out.done(n, r, i) },
     );
     out.summary(results.results, results.elapsed_time);
@@ -65,9 +81,10 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
 }
 
 /** Unit tests of the selected models, on an in-memory DuckDB; printed as they finish. */
-async function unitTests(s: Session, args: ParsedArgs, out: Reporter): Promise<NodeResult[]> {
+async function unitTests(s: Session, args: ParsedArgs, out: Reporter, only?: Set<string>): Promise<NodeResult[]> {
   const selected = s.selector.select({ ...selection(args), resourceTypes: ['model'], onWarning: () => {} });
-  const tests = s.project.unitTests.filter((t) => selected.has(`model.${s.project.file.name}.${t.model}`));
+  const project = s.project.file.name;
+  const tests = s.project.unitTests.filter((t) => selected.has(`model.${project}.${t.model}`) && (!only || only.has(`unit_test.${project}.${t.model}.${t.name}`)));
   if (!tests.length) return [];
   out.info(`Running ${tests.length} unit test${tests.length === 1 ? '' : 's'} on an in-memory DuckDB`);
   const outcomes = await runUnitTests(s, tests);

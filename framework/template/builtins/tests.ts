@@ -18,7 +18,7 @@ left join (select {{quote field}} as to_field from {{relation to}}) as parent on
 where child.{{quote column_name}} is not null and parent.to_field is null{{#if allow}} and child.{{quote column_name}} not in ({{literal_list allow}}){{/if}}`,
   expression_is_true: `select * from {{model}} where not ({{#if column_name}}{{quote column_name}} {{/if}}{{expression}})`,
   accepted_range: `select * from {{model}} where {{quote column_name}} is not null and not (true{{#if (defined min_value)}} and {{quote column_name}} {{#if (eq inclusive false)}}>{{else}}>={{/if}} {{min_value}}{{/if}}{{#if (defined max_value)}} and {{quote column_name}} {{#if (eq inclusive false)}}<{{else}}<={{/if}} {{max_value}}{{/if}})`,
-  row_count: `select n from (select count(*) as n from {{model}}) as c where false{{#if (defined min)}} or n < {{min}}{{/if}}{{#if (defined max)}} or n > {{max}}{{/if}}`,
+  row_count: `select n from (select count(*) as n from {{model}}) as c where false{{#if (defined min)}}{{#unless flags.empty}} or n < {{min}}{{/unless}}{{/if}}{{#if (defined max)}} or n > {{max}}{{/if}}`,
   unique_combination_of_columns: `select {{#each combination_of_columns}}{{#if @index}}, {{/if}}{{quote this}}{{/each}}, count(*) as n_records
 from {{model}}
 group by {{#each combination_of_columns}}{{#if @index}}, {{/if}}{{quote this}}{{/each}}
