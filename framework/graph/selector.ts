@@ -35,9 +35,10 @@ export class Selector {
 
   constructor(
     private readonly graph: Graph,
-    private readonly selectors: NamedSelector[] = [],
-    previous: PreviousState = {},
-    where: { project: string; root: string } = { project: '', root: '.' },
+    private readonly selectors: NamedSelector[],
+    previous: PreviousState,
+    /** The project's name (package:, fqn) and root folder (path:). */
+    where: { project: string; root: string },
   ) {
     this.context = { nodes: Object.values(graph.nodes), previous, ...where };
   }
