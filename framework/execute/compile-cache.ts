@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { envNamesRead, envVar } from '../project/env-var.js';
 import type { Project } from '../project/types.js';
 import { FRAMEWORK_VERSION } from '../template/compile.js';
@@ -15,13 +17,14 @@ interface CacheFile {
 
 /**
  * Partial parsing, whole-project grain: when nothing a compile reads has changed (files, config,
- * vars, target, macros, the environment variables templates used, the framework version), the
+ * vars, target, macros, the environment variables templates used, the framework's own code), the
  * previous manifest is reused instead of rendering every template again. FRAMEWORK_NO_CACHE=1
  * turns it off.
  */
 export function compileKey(project: Project): string {
   const hash = createHash('sha256');
   hash.update(FRAMEWORK_VERSION);
+  hash.update(frameworkStamp());
   hash.update(JSON.stringify({ target: { name: project.target.name, type: project.target.type, schema: project.target.schema }, vars: project.vars }));
   for (const node of project.nodes.values()) hash.update(JSON.stringify(node));
   for (const macro of project.macros) {
@@ -29,6 +32,33 @@ export function compileKey(project: Project): string {
     hash.update(macro.body ?? `${statSync(macro.path).mtimeMs}:${statSync(macro.path).size}`);
   }
   return hash.digest('hex');
+}
+
+const FRAMEWORK_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+let stamp: string | undefined;
+
+/**
+ * The framework's own files (names, sizes, times), so an upgrade that changes how nodes compile
+ * (test names, config defaults) never reuses a manifest an older build wrote, even at the same
+ * version. Read once per process for the framework's own folder.
+ */
+export function frameworkStamp(root = FRAMEWORK_ROOT): string {
+  if (root === FRAMEWORK_ROOT && stamp !== undefined) return stamp;
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(js|ts)$/.test(entry.name)) {
+        const { size, mtimeMs } = statSync(path);
+        hash.update(`${path}:${size}:${mtimeMs}\n`);
+      }
+    }
+  };
+  walk(root);
+  const value = hash.digest('hex');
+  if (root === FRAMEWORK_ROOT) stamp = value;
+  return value;
 }
 
 export function readCompileCache(path: string, key: string): Manifest | undefined {

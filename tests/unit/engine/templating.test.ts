@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempProject } from '../support/project.js';
+import { cli, tempProject, writeFile } from '../support/project.js';
 
 function manifest(root: string) {
   return JSON.parse(readFileSync(join(root, 'target/manifest.json'), 'utf8'));
@@ -182,5 +182,20 @@ describe('compile cache (partial parsing)', () => {
     await cli(root, 'compile');
     expect(manifest(root).nodes['model.t.a'].compiledSql).toBe('select 3 as n');
     delete process.env.FW_CACHE_PROBE;
+  });
+
+  it('is keyed on the framework\'s own code: a changed or added framework file gives another key', async () => {
+    const { frameworkStamp } = await import('../../../framework/execute/compile-cache.js');
+    const code = tempProject({ 'a/x.js': 'export const x = 1;\n', 'b/README.md': 'not code' });
+    const before = frameworkStamp(code);
+    expect(frameworkStamp(code)).toBe(before);
+    writeFile(code, 'b/README.md', 'still not code, and not part of the stamp');
+    expect(frameworkStamp(code)).toBe(before);
+    writeFile(code, 'a/x.js', 'export const x = 22;\n');
+    const changed = frameworkStamp(code);
+    expect(changed).not.toBe(before);
+    writeFile(code, 'a/y.ts', 'export {};\n');
+    expect(frameworkStamp(code)).not.toBe(changed);
+    expect(frameworkStamp()).toMatch(/^[0-9a-f]{64}$/);
   });
 });
