@@ -38,6 +38,10 @@ export function s3Client(settings: S3Settings, env: NodeJS.ProcessEnv): S3Client
   const accessKeyId = env.S3_ACCESS_KEY_ID;
   const secretAccessKey = env.S3_SECRET_ACCESS_KEY;
   if (secretAccessKey) registerSecret(secretAccessKey);
+  // Under Node 20 the SDK warns at its first client that versions after January 2027 need Node 22.
+  // The locked version supports Node 20 (package.json engines): the warning would only be noise on
+  // stderr of every run that touches S3 (staging, the run lock of a Trino target).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new S3Client({
     region: settings.region,
     maxAttempts: settings.maxAttempts,
