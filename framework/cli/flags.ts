@@ -21,7 +21,7 @@ export const FLAG_HELP: Record<string, string> = {
   end: 'end of the range to process (ISO-8601), instead of now',
   unit: 'only unit tests (in-memory DuckDB, no warehouse)',
   data: 'only data tests (skip unit tests)',
-  output: 'output form: name, json, path or selector (ls); table or json (show, intervals)',
+  output: 'output form: name, json, path or selector (ls); table or json (show, intervals, ingest status)',
   inline: 'a SQL query to preview instead of a model (may use ref and source)',
   limit: 'rows to show (default 10)',
   'as-of': 'an Iceberg snapshot id or timestamp to read the model as it was',
@@ -51,6 +51,8 @@ export const FLAG_HELP: Record<string, string> = {
   'session-timeout-ms': 'Kafka consumer session timeout',
   'progress-ms': 'how often the consumer reports progress',
   's3-max-attempts': 'attempts per S3 request before giving up',
+  instance: 'name of this consumer among several of one group on a host: its status file (default 1)',
+  'status-dir': 'folder of the consumers\' status files (default: the target folder + /ingest)',
   'until-idle': 'stop after this many ms without records (bare flag: 5000)',
   help: 'show this help, -h',
 };

@@ -122,11 +122,11 @@ const COMMANDS: Record<string, Command> = {
     run: async (a) => (await import('./commands/generate.js')).generateCommand(a),
   },
   ingest: {
-    summary: 'ingest kafka: Kafka records → JSON-lines staging files (S3 or --out dir); ingest staging: new staged files → bronze, each once',
-    usage: 'ingest kafka|staging',
-    examples: ['framework ingest kafka --brokers 127.0.0.1:19092 --to s3 --until-idle', 'framework ingest staging --target prod'],
+    summary: 'ingest kafka: Kafka records → JSON-lines staging files (S3 or --out dir); ingest staging: new staged files → bronze, each once; ingest status: consumers\' health',
+    usage: 'ingest kafka|staging|status',
+    examples: ['framework ingest kafka --brokers 127.0.0.1:19092 --to s3 --until-idle', 'framework ingest staging --target prod', 'framework ingest status --output json'],
     boolean: ['until-idle', ...RUN_FLAGS.boolean],
-    value: [...new Set([...RUN_FLAGS.value, 'brokers', 'topic', 'group', 'to', 'out', 'bucket', 'prefix', 'flush-size', 'rotate-interval-ms', 'session-timeout-ms', 'progress-ms', 's3-max-attempts'])],
+    value: [...new Set([...RUN_FLAGS.value, 'brokers', 'topic', 'group', 'to', 'out', 'bucket', 'prefix', 'flush-size', 'rotate-interval-ms', 'session-timeout-ms', 'progress-ms', 's3-max-attempts', 'instance', 'status-dir', 'output'])],
     run: async (a) => (await import('./commands/ingest.js')).ingestCommand(a),
   },
 };

@@ -38,6 +38,8 @@ export interface StagingSummary {
   files: number;
   bytes: number;
   commits: number;
+  /** When the last commit the broker confirmed was made (epoch ms), null when none was. */
+  lastCommitAt: number | null;
   /** From the first record to the last one read, plus the final flush: the run without start-up and idle waits. */
   activeSeconds: number;
 }
@@ -84,6 +86,8 @@ class KafkaStaging {
   /** Offsets kafkajs reported as committed (its COMMIT_OFFSETS event), by partition. */
   private readonly confirmed = new Map<number, number>();
   private joinedOnce = false;
+  /** This member's partitions since its last join. */
+  private assigned: number[] = [];
   /** Between kafkajs's GROUP_JOIN and STOP events: commits can be made. */
   private running = false;
   private restartsWithoutJoin = 0;
@@ -268,6 +272,7 @@ class KafkaStaging {
   private joined(partitions: number[]): void {
     this.joinedOnce = this.running = true;
     this.restartsWithoutJoin = 0;
+    this.assigned = [...partitions].sort((a, b) => a - b);
     const assigned = new Set(partitions);
     for (const [partition, stream] of this.streams) {
       if (assigned.has(partition)) continue;
@@ -362,7 +367,9 @@ class KafkaStaging {
     this.lastProgress = { at: now, records };
     const lag = await this.partitionOffsets().then((offsets) => totalLag(offsets, this.positions()), () => undefined);
     if (this.stopping) return;
-    this.report(`${records} records (${rate}/s), lag ${lag ?? '? (Kafka not answering)'}, ${files} files written, ${commits} commits`, { event: 'progress', records, eventsPerSecond: rate, lag: lag ?? null, files, commits });
+    this.report(`${records} records (${rate}/s), lag ${lag ?? '? (Kafka not answering)'}, ${files} files written, ${commits} commits`, {
+      event: 'progress', records, eventsPerSecond: rate, lag: lag ?? null, files, commits, partitions: this.assigned, lastCommitAt: this.lastCommitAt ?? null,
+    });
   }
 
   private handleSignals(): () => void {
@@ -430,6 +437,6 @@ class KafkaStaging {
     const { firstRecordAt, lastRecordAt, lastCommitAt, finalFlushAt } = this;
     const readMs = firstRecordAt !== undefined && lastRecordAt !== undefined ? lastRecordAt - firstRecordAt : 0;
     const flushMs = finalFlushAt !== undefined && lastCommitAt !== undefined ? Math.max(0, lastCommitAt - finalFlushAt) : 0;
-    return { stoppedBy, ...this.stats, activeSeconds: (readMs + flushMs) / 1000 };
+    return { stoppedBy, ...this.stats, lastCommitAt: lastCommitAt ?? null, activeSeconds: (readMs + flushMs) / 1000 };
   }
 }

@@ -148,6 +148,18 @@ export interface ProjectFile {
   onRunStart: string[];
   onRunEnd: string[];
   schedules: ScheduleDef[];
+  services: ServiceDef[];
+}
+
+/** A long-running command installed as a systemd service next to the schedules' timers. */
+export interface ServiceDef {
+  name: string;
+  command: 'ingest kafka';
+  /** Flags after the command, e.g. [--to, s3, --group, sink]. */
+  args?: string[];
+  /** Consumers of one group on this host (default 1). */
+  instances?: number;
+  environment_file?: string;
 }
 
 export interface ScheduleDef {

@@ -18,9 +18,10 @@ export function onCalendar(every: string): string {
   throw new ConfigError(`schedule every: ${every} does not divide an hour or a day evenly`, undefined, 'use e.g. 5m, 15m, 30m, 1h, 6h or 1d');
 }
 
-/** Quote one argument for a unit's ExecStart (systemd's own quoting rules, not a shell's). */
-function quoteArg(arg: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+/** Quote one argument for a unit's ExecStart (systemd's own quoting rules, not a shell's); `%i`, the instance, is kept as a specifier. */
+export function quoteArg(arg: string): string {
+  if (arg === '%i') return arg;
+  if (/^[A-Za-z0-9_@+=:,./-]+$/.test(arg)) return arg;
   return `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`;
 }
 

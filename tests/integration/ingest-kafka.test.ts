@@ -26,9 +26,23 @@ async function newTopic(label: string): Promise<{ topic: string; group: string; 
   return { topic, group: `${topic}-sink`, prefix: `${PREFIX}/${label}` };
 }
 
+/** Status files of the consumers (kept out of the repository's target folder). */
+const STATUS_DIR = join(tmpdir(), PREFIX);
+
 /** The consumer with a short session timeout, so a restarted one need not wait 30 s for its dead predecessor. */
 function ingest(topic: string, group: string, flags: string[], env: NodeJS.ProcessEnv = {}): Cli {
-  return startCli(['ingest', 'kafka', '--topic', topic, '--group', group, '--session-timeout-ms', '6000', '--progress-ms', '1000', ...flags], env);
+  return startCli(['ingest', 'kafka', '--topic', topic, '--group', group, '--session-timeout-ms', '6000', '--progress-ms', '1000', '--status-dir', STATUS_DIR, ...flags], env);
+}
+
+interface StatusReport {
+  healthy: boolean;
+  consumers: { group: string; state: string; lag: number | null; partitions: number[]; records: number; files: number; commits: number; last_commit_at: string | null; problems: string[] }[];
+}
+
+/** `framework ingest status --output json`, for one group's consumers. */
+async function ingestStatus(group: string): Promise<{ code: number | string; consumers: StatusReport['consumers'] }> {
+  const r = await runCli(['ingest', 'status', '--status-dir', STATUS_DIR, '--output', 'json']);
+  return { code: r.code, consumers: (JSON.parse(r.output) as StatusReport).consumers.filter((c) => c.group === group) };
 }
 
 async function expectExit(cli: Cli, code: number | string, timeoutMs: number): Promise<void> {
@@ -46,6 +60,7 @@ beforeAll(() => {
 afterAll(async () => {
   if (topics.length) await deleteTopics(topics).catch(() => {});
   await deletePrefix(PREFIX).catch(() => {});
+  await rm(STATUS_DIR, { recursive: true, force: true });
 });
 
 describe('kafka → staging', () => {
@@ -117,9 +132,19 @@ describe('kafka → staging', () => {
       const consumer = ingest(topic, group, ['--out', out, '--flush-size', '1000000', '--rotate-interval-ms', '600000']);
       await waitFor(() => new RegExp(`${records} records \\(\\d+/s\\), lag 0,`).test(consumer.output()), 120_000, 'all records read');
       expect(await committedTotal(topic, group)).toBe(0);
+      // Its health while it runs: every record read, nothing committed yet, all three partitions.
+      const running = await ingestStatus(group);
+      expect(running.consumers).toMatchObject([{ state: 'running', lag: 0, partitions: [0, 1, 2], records, commits: 0, last_commit_at: null, problems: [] }]);
       consumer.child.kill('SIGTERM');
       await expectExit(consumer, 0, 60_000);
       expect(await committedOffsets(topic, group)).toEqual(await highWatermarks(topic));
+      // And after: stopped (which a health check must not call healthy), with the files and commits of the flush.
+      const stopped = await ingestStatus(group);
+      expect(stopped.code).toBe(1);
+      expect(stopped.consumers).toMatchObject([{ state: 'stopped', records, problems: ['stopped'] }]);
+      expect(stopped.consumers[0]!.files).toBe((await localObjects(out)).size);
+      expect(stopped.consumers[0]!.commits).toBeGreaterThan(0);
+      expect(stopped.consumers[0]!.last_commit_at).not.toBeNull();
       const check = checkStaging(topic, await topicRecords(topic), await localObjects(out));
       expect(check).toMatchObject({ missing: 0, extra: 0, misnamed: [] });
       // One window per partition: one file per partition and bucket.

@@ -1,13 +1,16 @@
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { ConfigError } from '../../errors.js';
 import { flag, int, type ParsedArgs } from '../args.js';
 import { reporter } from '../common.js';
 
 const USAGE =
   'usage: framework ingest staging [--select ...] [--start T --end T] [--target T]\n' +
+  '       framework ingest status [--status-dir D] [--output table|json]\n' +
   '       framework ingest kafka [--brokers host:port] [--topic replay-user-events] [--group framework-staging-sink] ' +
   '[--to s3|local] [--bucket B] [--prefix P] [--out dir] [--flush-size 10000] [--rotate-interval-ms 60000] ' +
-  '[--until-idle[=ms]] [--session-timeout-ms 30000] [--progress-ms 5000] [--s3-max-attempts 6]';
+  '[--until-idle[=ms]] [--session-timeout-ms 30000] [--progress-ms 5000] [--s3-max-attempts 6] [--instance 1] [--status-dir D]';
 
 /** Default idle period of a bare --until-idle. */
 const DEFAULT_IDLE_MS = 5_000;
@@ -24,16 +27,18 @@ export async function ingestCommand(args: ParsedArgs): Promise<number> {
     if (!args.flags.has('select') && !args.flags.has('selector')) args.flags.set('select', ['config.incremental_strategy:new_files']);
     return (await import('./run.js')).runCommand('run', args);
   }
+  if (args.positionals[0] === 'status') return ingestStatus(args);
   return ingestKafka(args);
 }
 
 /** `framework ingest kafka`: Kafka → staging files (S3 or a local directory), at-least-once. */
 async function ingestKafka(args: ParsedArgs): Promise<number> {
-  if (args.positionals[0] !== 'kafka') throw new ConfigError(`ingest: unknown source "${args.positionals[0] ?? ''}" (ingest kafka | ingest staging)`, undefined, USAGE);
+  if (args.positionals[0] !== 'kafka') throw new ConfigError(`ingest: unknown source "${args.positionals[0] ?? ''}" (ingest kafka | ingest staging | ingest status)`, undefined, USAGE);
   const extra = args.positionals[1];
   if (extra !== undefined) throw new ConfigError(`ingest kafka: unexpected argument "${extra}"`, undefined, /^\d+$/.test(extra) ? `an idle period is written --until-idle=${extra}` : USAGE);
-  const [{ runKafkaStaging }, { brokerList, topicName }, { localStore }, { s3Configured, s3Settings, s3Store }] = await Promise.all([
+  const [{ runKafkaStaging }, { StatusFile, statusPath }, { brokerList, topicName }, { localStore }, { s3Configured, s3Settings, s3Store }] = await Promise.all([
     import('../../ingest/kafka-staging.js'),
+    import('../../ingest/consumer-status.js'),
     import('../../ingest/kafka-client.js'),
     import('../../storage/object-store.js'),
     import('../../storage/s3-store.js'),
@@ -48,23 +53,39 @@ async function ingestKafka(args: ParsedArgs): Promise<number> {
       ? s3Store(s3Settings(env, { bucket: flag(args, 'bucket'), maxAttempts: int(args, 's3-max-attempts') }), flag(args, 'prefix') ?? '')
       : localStore(resolve(flag(args, 'project-dir') ?? '.', out ?? 'data/staging'));
   const log = reporter(args);
-  const summary = await runKafkaStaging(
-    {
-      brokers: brokerList(flag(args, 'brokers'), env),
-      topic: topicName(flag(args, 'topic'), env),
-      groupId: flag(args, 'group') ?? 'framework-staging-sink',
-      limits: {
-        flushSize: int(args, 'flush-size') ?? 10_000,
-        rotateIntervalMs: int(args, 'rotate-interval-ms') ?? 60_000,
-        maxWindowBytes: MAX_WINDOW_BYTES,
+  const topic = topicName(flag(args, 'topic'), env);
+  const groupId = flag(args, 'group') ?? 'framework-staging-sink';
+  const progressMs = int(args, 'progress-ms') ?? 5_000;
+  const instance = flag(args, 'instance') ?? '1';
+  if (!/^[A-Za-z0-9_-]+$/.test(instance)) throw new ConfigError(`--instance must be letters, digits, _ or -, got "${instance}"`, undefined, USAGE);
+  const status = new StatusFile(statusPath(statusDir(args), groupId, instance), { topic, group: groupId, instance, progressMs });
+  let summary: Awaited<ReturnType<typeof runKafkaStaging>>;
+  try {
+    summary = await runKafkaStaging(
+      {
+        brokers: brokerList(flag(args, 'brokers'), env),
+        topic,
+        groupId,
+        limits: {
+          flushSize: int(args, 'flush-size') ?? 10_000,
+          rotateIntervalMs: int(args, 'rotate-interval-ms') ?? 60_000,
+          maxWindowBytes: MAX_WINDOW_BYTES,
+        },
+        untilIdleMs: untilIdle(flag(args, 'until-idle')),
+        sessionTimeoutMs: int(args, 'session-timeout-ms') ?? 30_000,
+        progressMs,
       },
-      untilIdleMs: untilIdle(flag(args, 'until-idle')),
-      sessionTimeoutMs: int(args, 'session-timeout-ms') ?? 30_000,
-      progressMs: int(args, 'progress-ms') ?? 5_000,
-    },
-    store,
-    (message, fields) => log.info(message, fields),
-  );
+      store,
+      (message, fields) => {
+        status.observe(message, fields);
+        log.info(message, fields);
+      },
+    );
+  } catch (error) {
+    status.finish(undefined, error);
+    throw error;
+  }
+  status.finish(summary);
   const rate = summary.activeSeconds > 0 ? Math.round(summary.records / summary.activeSeconds) : 0;
   log.info(
     `staged ${summary.records} records in ${summary.files} files (${summary.commits} commits, ${(summary.bytes / 2 ** 20).toFixed(1)} MiB) ` +
@@ -81,4 +102,48 @@ function untilIdle(value: string | undefined): number | undefined {
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 1) throw new ConfigError(`--until-idle takes a period in ms (--until-idle=10000), got "${value}"`, undefined, USAGE);
   return ms;
+}
+
+/** Consumers' status files: --status-dir, else the project's target folder (project.yml `paths.target`) + /ingest. */
+function statusDir(args: ParsedArgs): string {
+  const explicit = flag(args, 'status-dir');
+  if (explicit !== undefined) return resolve(explicit);
+  const root = resolve(flag(args, 'project-dir') ?? '.');
+  const projectYml = join(root, 'project.yml');
+  const doc = existsSync(projectYml) ? (parse(readFileSync(projectYml, 'utf8')) as { paths?: { target?: string } } | null) : null;
+  return join(root, doc?.paths?.target ?? 'target', 'ingest');
+}
+
+/** A consumer with lag that has not committed for this long is stuck, though alive. */
+const MAX_COMMIT_AGE_MS = 10 * 60_000;
+
+/**
+ * `framework ingest status`: every consumer's last status (lag, last commit, files written,
+ * errors) with what is wrong with it; exit 0 only when each is running and current, so a
+ * monitoring check can run it as it is.
+ */
+async function ingestStatus(args: ParsedArgs): Promise<number> {
+  const { problems, readStatuses } = await import('../../ingest/consumer-status.js');
+  const dir = statusDir(args);
+  const now = Date.now();
+  const statuses = readStatuses(dir).map((s) => ({ ...s, problems: problems(s, now, MAX_COMMIT_AGE_MS) }));
+  const healthy = statuses.length > 0 && statuses.every((s) => s.problems.length === 0);
+  if (flag(args, 'output') === 'json') {
+    process.stdout.write(`${JSON.stringify({ status_dir: dir, healthy, consumers: statuses }, null, 2)}\n`);
+    return healthy ? 0 : 1;
+  }
+  const log = reporter(args);
+  if (!statuses.length) {
+    log.error(`no consumer status in ${dir} (has \`framework ingest kafka\` run with this project?)`);
+    return 1;
+  }
+  for (const s of statuses) {
+    const ago = (at: string | null) => (at ? `${Math.round((now - Date.parse(at)) / 1000)} s ago` : 'never');
+    log.info(
+      `${s.group}.${s.instance} on ${s.host} (pid ${s.pid}): ${s.state}, lag ${s.lag ?? '?'}, partitions [${s.partitions.join(',')}], ` +
+        `${s.records} records, ${s.files} files, ${s.commits} commits, last commit ${ago(s.last_commit_at)}, ${s.errors} errors, updated ${ago(s.updated_at)}` +
+        (s.problems.length ? ` -- ${s.problems.join('; ')}` : ' -- healthy'),
+    );
+  }
+  return healthy ? 0 : 1;
 }

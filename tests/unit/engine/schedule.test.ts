@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,42 @@ describe('systemd schedules', () => {
     const removed = await cli(root, 'schedule', 'uninstall', '--unit-dir', dir, '--no-enable');
     expect(removed.code).toBe(0);
     expect(existsSync(join(dir, 'framework-shop-quarter.timer'))).toBe(false);
+  });
+
+  it('install writes the Kafka consumer as a systemd template service, one instance per consumer, next to the timer', async () => {
+    const root = tempProject({
+      'project.yml': 'name: shop\nschedules:\n  - {name: quarter, every: 15m, command: build}\nservices:\n  - {name: kafka, command: ingest kafka, args: [--to, s3, --group, shop-sink], instances: 2, environment_file: /etc/framework/shop.env}\n',
+      'models/m.sql': 'select 1 as id',
+    });
+    const dir = join(root, 'units');
+    const install = await cli(root, 'schedule', 'install', '--unit-dir', dir, '--no-enable');
+    expect(install.stderr).toBe('');
+    expect(install.code).toBe(0);
+    const path = join(dir, 'framework-shop-kafka@.service');
+    const service = readFileSync(path, 'utf8');
+    expect(service).toMatch(/ExecStart=\S+node\S* \S+bin\/framework\.js ingest kafka --project-dir \S+ --instance %i --to s3 --group shop-sink\n/);
+    for (const line of ['Restart=always', 'KillSignal=SIGTERM', 'KillMode=mixed', 'TimeoutStopSec=90', 'EnvironmentFile=-/etc/framework/shop.env', 'WantedBy=default.target']) expect(service).toContain(line);
+    expect(existsSync(join(dir, 'framework-shop-quarter.timer'))).toBe(true);
+    // The template, and an instance of it as systemd would load it.
+    symlinkSync(path, join(dir, 'framework-shop-kafka@2.service'));
+    for (const unit of [path, join(dir, 'framework-shop-kafka@2.service')]) {
+      const verify = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
+      expect(verify.status, verify.stderr).toBe(0);
+      // verify exits 0 on settings it ignores: its warnings must be empty too.
+      expect(verify.stderr).toBe('');
+    }
+    const status = await cli(root, 'schedule', 'status', '--unit-dir', dir);
+    expect(status.stdout).toMatch(/framework-shop-kafka: installed, framework-shop-kafka@1\.service \S+, framework-shop-kafka@2\.service \S+ \(health: framework ingest status\)/);
+    const removed = await cli(root, 'schedule', 'uninstall', '--unit-dir', dir, '--no-enable');
+    expect(removed.code).toBe(0);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('a service with an unknown command is a config error naming project.yml and the key', async () => {
+    const root = tempProject({ 'project.yml': 'name: shop\nservices:\n  - name: kafka\n    command: run\n' });
+    const r = await cli(root, 'schedule', 'install', '--no-enable', '--unit-dir', tmpdir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/project\.yml:4.*command/);
   });
 
   it('a project without schedules gets a clear error', async () => {
