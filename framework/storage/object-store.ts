@@ -3,7 +3,7 @@
  * A put resolves only once the object is durably stored, because the offsets of its
  * records are committed right after.
  */
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 /** A stored file as a listing reports it: enough to tell later whether it changed since it was read. */
@@ -24,7 +24,12 @@ export interface ObjectStore {
   close(): void;
 }
 
-/** A directory: each file is written to a temporary name, fsynced, then renamed into place. */
+/**
+ * A directory: each file is written to a temporary name, fsynced, then renamed into place. An
+ * object already there with the same bytes is left alone: a replay (a restarted consumer, or a
+ * rebalance's new owner writing what the old one wrote) keeps its modification time, which stands
+ * in for S3's ETag when the loader asks whether a loaded file changed.
+ */
 export function localStore(dir: string): ObjectStore {
   const root = resolve(dir);
   const made = new Set<string>();
@@ -37,6 +42,7 @@ export function localStore(dir: string): ObjectStore {
         await mkdir(directory, { recursive: true });
         made.add(directory);
       }
+      if (await sameBytes(path, body)) return;
       const temporary = `${path}.${process.pid}.tmp`;
       const file = await open(temporary, 'w');
       try {
@@ -49,4 +55,13 @@ export function localStore(dir: string): ObjectStore {
     },
     close() {},
   };
+}
+
+async function sameBytes(path: string, body: Buffer): Promise<boolean> {
+  try {
+    return (await stat(path)).size === body.length && body.equals(await readFile(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
 }

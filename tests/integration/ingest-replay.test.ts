@@ -4,7 +4,10 @@
  * loads at the same time (kill-replay.ts); afterwards a fresh group re-consumes the same offsets
  * into a second directory. Every object must have the same name and bytes in both, and every
  * produced event must be in bronze (once per staged line) and in silver exactly once.
- * bench/ingest-replay.ts runs the same scenario longer.
+ * The second test runs two consumers of one group, each stopped (SIGKILL, or SIGTERM: it leaves
+ * the group) and restarted on its own, so partitions move between them on every start, stop and
+ * kill: no rebalance may produce two different objects for the same records or lose a range.
+ * bench/ingest-replay.ts runs the same scenarios longer.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { killReplay } from './kill-replay.js';
@@ -27,6 +30,20 @@ describe('consumer SIGKILLed at random points, ingest staging in between', () =>
     expect(figures.stagedLines, 'each produced line staged once').toBe(figures.producedLines);
     expect(figures.bronzeMismatches, 'staged files not in bronze line for line').toEqual([]);
     expect(figures.bronzeRows).toBe(figures.producedLines);
+    expect({ code: figures.buildCode, problems: figures.buildProblems }).toEqual({ code: 0, problems: [] });
+    expect({ missing: figures.missingFromSilver, unexpected: figures.unexpectedInSilver, rows: figures.silverRows }).toEqual({ missing: 0, unexpected: 0, rows: figures.producedEvents });
+  });
+
+  it('two consumers of one group, stopped and killed in turn: rebalances write the same objects and lose no offset range', async () => {
+    const figures = await killReplay({ eventsPerWindow: 5_000, seconds: 90, seed: 1802, consumers: 2, partitions: 4 });
+    console.log(`[kill-replay x2] ${JSON.stringify({ ...figures, differing: figures.differing.length, bronzeMismatches: figures.bronzeMismatches.length })}`);
+    expect(figures.kills, 'SIGKILLs performed').toBeGreaterThanOrEqual(5);
+    expect(figures.stops, 'SIGTERM stops performed').toBeGreaterThanOrEqual(1);
+    expect(figures.differing, 'objects differing from a replay from scratch').toEqual([]);
+    expect(figures.replayObjects).toBe(figures.objects);
+    expect(figures.changedWarnings, 'staged files changed after they were loaded').toBe(0);
+    expect(figures.stagedLines, 'each produced line staged once').toBe(figures.producedLines);
+    expect(figures.bronzeMismatches, 'staged files not in bronze line for line').toEqual([]);
     expect({ code: figures.buildCode, problems: figures.buildProblems }).toEqual({ code: 0, problems: [] });
     expect({ missing: figures.missingFromSilver, unexpected: figures.unexpectedInSilver, rows: figures.silverRows }).toEqual({ missing: 0, unexpected: 0, rows: figures.producedEvents });
   });

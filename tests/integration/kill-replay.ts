@@ -19,10 +19,21 @@ export interface KillReplayOptions {
   /** How long the producer trickles. */
   seconds: number;
   seed: number;
+  /**
+   * Consumers of the one group at a time (default 1), each killed and restarted on its own, so
+   * the group rebalances on every start, stop and kill; with more than one, a quarter of the
+   * stops are SIGTERM (the member leaves the group) rather than SIGKILL (its partitions move
+   * when its session times out).
+   */
+  consumers?: number;
+  /** Partitions of the topic (default 3). */
+  partitions?: number;
 }
 
 export interface KillReplayFigures {
   kills: number;
+  /** SIGTERM stops (consumers > 1): each exited 0 after flushing and committing. */
+  stops: number;
   stagingRuns: number;
   /** `ingest staging` runs that reported a staged file changed after it was loaded. */
   changedWarnings: number;
@@ -55,33 +66,37 @@ export async function killReplay(options: KillReplayOptions): Promise<KillReplay
   const root = copyProject();
   const topic = uniqueName('kill-replay');
   const group = `${topic}-sink`;
-  const [staged, replayed] = [tempDir('kill-replay-a-'), tempDir('kill-replay-b-')];
+  const [staged, replayed, statusDir] = [tempDir('kill-replay-a-'), tempDir('kill-replay-b-'), tempDir('kill-replay-status-')];
   const vars = JSON.stringify({ staging_location: `${staged}/${topic}/**/*.json` });
   const children: Cli[] = [];
   const consumer = (out: string, groupId: string, flags: string[] = []) => {
-    const child = startCli(['ingest', 'kafka', '--topic', topic, '--group', groupId, '--out', out, ...CONSUMER, ...flags]);
+    const child = startCli(['ingest', 'kafka', '--topic', topic, '--group', groupId, '--out', out, '--status-dir', statusDir, ...CONSUMER, ...flags]);
     children.push(child);
     return child;
   };
-  await createTopic(topic);
+  await createTopic(topic, options.partitions);
   try {
     const lines = await generatedLines(root, options);
     let producing = true;
     const produced = trickle(topic, lines, options.seconds * 1000, rng).finally(() => (producing = false));
 
-    // The consumer, killed at random points (most while it reads and writes) until the producer is done.
-    let kills = 0;
-    const killing = (async () => {
+    // Each consumer, killed at random points (most while it reads and writes) until the producer is done.
+    let [kills, stops] = [0, 0];
+    const several = (options.consumers ?? 1) > 1;
+    const killing = Array.from({ length: options.consumers ?? 1 }, async (_, slot) => {
       while (producing) {
-        const child = consumer(staged, group);
+        const child = consumer(staged, group, ['--instance', String(slot + 1)]);
         const reading = waitFor(() => /\n[1-9]\d* records/.test(`\n${child.output()}`), 15_000, 'the consumer reading').catch(() => {});
         await Promise.race([reading, child.exit]);
-        await sleep(rng.int(300, 3_000));
-        child.child.kill('SIGKILL');
-        if ((await child.exit) !== 'SIGKILL') throw new Error(`consumer exited by itself:\n${child.output()}`);
-        kills++;
+        await sleep(several ? rng.int(1_000, 8_000) : rng.int(300, 3_000));
+        const signal = several && rng.int(0, 3) === 0 ? 'SIGTERM' : 'SIGKILL';
+        child.child.kill(signal);
+        const exit = await child.exit;
+        if (exit !== (signal === 'SIGTERM' ? 0 : 'SIGKILL')) throw new Error(`consumer ${slot + 1} ended by ${exit} after ${signal}:\n${child.output()}`);
+        if (signal === 'SIGTERM') stops++;
+        else kills++;
       }
-    })();
+    });
 
     // `ingest staging` in a loop meanwhile, once there is something staged.
     let stagingRuns = 0;
@@ -97,7 +112,7 @@ export async function killReplay(options: KillReplayOptions): Promise<KillReplay
       while (producing) await load();
     })();
 
-    await Promise.all([produced, killing, loading]);
+    await Promise.all([produced, ...killing, loading]);
     const drain = consumer(staged, group, ['--until-idle=2000']);
     if ((await drain.exit) !== 0) throw new Error(`final drain failed:\n${drain.output()}`);
     await load();
@@ -119,6 +134,7 @@ export async function killReplay(options: KillReplayOptions): Promise<KillReplay
 
     return {
       kills,
+      stops,
       stagingRuns,
       changedWarnings,
       producedLines: lines.length,
