@@ -76,7 +76,7 @@ export async function killReplay(options: KillReplayOptions): Promise<KillReplay
   };
   await createTopic(topic, options.partitions);
   try {
-    const lines = await generatedLines(root, options);
+    const lines = await generatedLines(root, { eventsPerWindow: options.eventsPerWindow, windows: 4, seed: options.seed });
     let producing = true;
     const produced = trickle(topic, lines, options.seconds * 1000, rng).finally(() => (producing = false));
 
@@ -161,23 +161,25 @@ export async function killReplay(options: KillReplayOptions): Promise<KillReplay
 }
 
 /** The lines of a generated sample (valid events with re-deliveries), oldest bucket first. */
-async function generatedLines(root: string, options: KillReplayOptions): Promise<string[]> {
+export async function generatedLines(root: string, options: { eventsPerWindow: number; windows: number; seed: number }): Promise<string[]> {
   const out = tempDir('kill-replay-gen-');
-  const generated = await cli(root, 'generate', 'events', '--mode', 'window', '--start', '2025-09-01T00:00:00+09:00', '--events', String(options.eventsPerWindow), '--windows', '4', '--malformed-rate', '0', '--seed', String(options.seed), '--out', out);
+  const generated = await cli(root, 'generate', 'events', '--mode', 'window', '--start', '2025-09-01T00:00:00+09:00', '--events', String(options.eventsPerWindow), '--windows', String(options.windows), '--malformed-rate', '0', '--seed', String(options.seed), '--out', out);
   if (generated.code !== 0) throw new Error(`generate failed:\n${generated.stderr}`);
   const files = [...(await localObjects(out)).entries()].sort(([a], [b]) => a.localeCompare(b));
   return files.flatMap(([, body]) => body.split('\n').filter(Boolean));
 }
 
-/** Produces `lines` in batches of 1–60, spread evenly over `ms`, keyed by user as the generator's sink does. */
-async function trickle(topic: string, lines: string[], ms: number, rng: Rng): Promise<void> {
+/** Produces `lines` in batches of 1–60, spread evenly over `ms`, keyed by user as the generator's sink does; `sent` hears of each acknowledged batch with the time its send began. */
+export async function trickle(topic: string, lines: string[], ms: number, rng: Rng, sent?: (batch: string[], at: number) => void): Promise<void> {
   const producer = kafka().producer();
   await producer.connect();
   try {
     const started = Date.now();
     for (let at = 0; at < lines.length; ) {
       const batch = lines.slice(at, (at += rng.int(1, 60)));
+      const sending = Date.now();
       await producer.send({ topic, acks: -1, messages: batch.map((value) => ({ key: userIdOf(value), value })) });
+      sent?.(batch, sending);
       const due = started + (ms * at) / lines.length;
       if (due > Date.now()) await sleep(due - Date.now());
     }

@@ -1,0 +1,169 @@
+/**
+ * The soak of issue 18, for its integration test and bench/soak.ts: a producer at a steady rate
+ * into a fresh topic of the real broker; two consumers of one group staging it to a local folder
+ * (the real CLI), the first SIGKILLed and restarted every `killEveryMs`; and the cycle — `framework
+ * build --project-dir <copy> --wait`, the command the systemd unit runs — every `cycleEveryMs` on
+ * the copy's DuckDB target, every n-th of them SIGKILLed at a random point. After the producer
+ * stops: a drain, one last clean cycle, and the verdict — each produced event in silver exactly
+ * once, no valid event quarantined, the build's tests (the books among them) green — with each
+ * event's freshness: from the start of its send to the end of the first cycle after which the
+ * gold fact holds it (DuckDB admits no reader during a build, so visibility is read between cycles).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng } from '../../framework/datagen/random.js';
+import { copyProject } from '../unit/reciping/project-copy.js';
+import { query, tempDir } from '../unit/support/project.js';
+import { createTopic, deleteTopics, startCli, uniqueName, withAdmin, type Cli } from './ingest-support.js';
+import { generatedLines, trickle } from './kill-replay.js';
+
+export interface SoakOptions {
+  eventsPerSecond: number;
+  seconds: number;
+  cycleEveryMs: number;
+  killEveryMs: number;
+  /** Every n-th cycle during the production is SIGKILLed, at a random point of its run. */
+  killEveryNthCycle: number;
+  seed: number;
+}
+
+export interface SoakFigures {
+  producedLines: number;
+  producedEvents: number;
+  consumerKills: number;
+  cycles: { ok: number; killed: number; failed: number };
+  /** Lines of the failed cycles' output that name an error or a failing test. */
+  failures: string[];
+  silverRows: number;
+  missingFromSilver: number;
+  duplicatedInSilver: number;
+  quarantined: number;
+  finalBuild: { code: number | string; problems: string[] };
+  /** Seconds from send to first visible in the fact, over the events that became visible (`events` of them). */
+  freshness: { p50: number; p90: number; p99: number; max: number; events: number };
+  seconds: number;
+}
+
+/** Staged files rotate by 20 s of record time; a quiet partition's window is closed by a flush marker as soon. */
+const CONSUMER = ['--rotate-interval-ms', '20000', '--session-timeout-ms', '6000', '--progress-ms', '1000'];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function soak(options: SoakOptions): Promise<SoakFigures> {
+  const started = Date.now();
+  const rng = new Rng(options.seed);
+  const root = copyProject();
+  const topic = uniqueName('soak');
+  const group = `${topic}-sink`;
+  const [staged, statusDir] = [tempDir('soak-staged-'), tempDir('soak-status-')];
+  // The cycle runs as the unit does, without --vars: the copy's project.yml points at the staged folder.
+  const projectYml = join(root, 'project.yml');
+  writeFileSync(projectYml, readFileSync(projectYml, 'utf8').replace(/^  staging_location: .*$/m, `  staging_location: "${staged}/${topic}/**/*.json"`));
+  const children = new Set<Cli>();
+  const spawn = (args: string[]) => {
+    const child = startCli(args);
+    children.add(child);
+    void child.exit.then(() => children.delete(child));
+    return child;
+  };
+  const consumer = (instance: number, flags: string[] = []) =>
+    spawn(['ingest', 'kafka', '--topic', topic, '--group', group, '--out', staged, '--status-dir', statusDir, '--instance', String(instance), ...CONSUMER, ...flags]);
+  await createTopic(topic, 4);
+  try {
+    const windowEvents = 10_000;
+    const total = options.eventsPerSecond * options.seconds;
+    const lines = await generatedLines(root, { eventsPerWindow: windowEvents, windows: Math.ceil(total / windowEvents), seed: options.seed });
+    lines.length = Math.min(lines.length, total);
+    const sentAt = new Map<string, number>();
+    let producing = true;
+    const produced = trickle(topic, lines, options.seconds * 1000, rng, (batch, at) => {
+      for (const line of batch) {
+        const id = (JSON.parse(line) as { event_id: string }).event_id;
+        if (!sentAt.has(id)) sentAt.set(id, at);
+      }
+    }).finally(() => (producing = false));
+
+    // Consumer 1 is SIGKILLed every killEveryMs and restarted at once; consumer 2 runs throughout.
+    let consumerKills = 0;
+    const steady = consumer(2);
+    const killing = (async () => {
+      while (producing) {
+        const child = consumer(1);
+        const due = Date.now() + options.killEveryMs;
+        while (producing && Date.now() < due) await sleep(200);
+        child.child.kill('SIGKILL');
+        await child.exit;
+        consumerKills++;
+      }
+    })();
+
+    // The cycle on its grid; a cycle still running when the next is due delays it (a oneshot unit never runs twice at once).
+    const visibleAt = new Map<string, number>();
+    const cycles = { ok: 0, killed: 0, failed: 0 };
+    const failures: string[] = [];
+    const see = async () => {
+      const at = Date.now();
+      for (const row of await query(root, 'select event_id from gold_analytics.fact_user_events')) {
+        const id = String(row.event_id);
+        if (!visibleAt.has(id)) visibleAt.set(id, at);
+      }
+    };
+    let cycleCount = 0;
+    const cycle = async (mayKill: boolean) => {
+      const run = spawn(['build', '--project-dir', root, '--wait']);
+      const kill = mayKill && ++cycleCount % options.killEveryNthCycle === 0;
+      const timer = kill ? setTimeout(() => run.child.kill('SIGKILL'), rng.int(1_000, Math.max(2_000, options.cycleEveryMs / 3))) : undefined;
+      const exit = await run.exit;
+      clearTimeout(timer);
+      if (exit === 'SIGKILL') cycles.killed++;
+      else if (exit === 0) cycles.ok++;
+      else {
+        cycles.failed++;
+        failures.push(...run.output().split('\n').filter((l) => /\b(ERROR|FAIL)\b|error:/.test(l)).slice(0, 5));
+      }
+      if (exit !== 'SIGKILL') await see();
+      return { exit, output: run.output() };
+    };
+    const cycling = (async () => {
+      let next = Date.now() + options.cycleEveryMs;
+      while (producing) {
+        while (producing && Date.now() < next) await sleep(200);
+        if (!producing) break;
+        await cycle(true);
+        next += options.cycleEveryMs * Math.max(1, Math.ceil((Date.now() - next) / options.cycleEveryMs));
+      }
+    })();
+
+    await Promise.all([produced, killing, cycling]);
+    // Drain: the steady consumer stops (SIGTERM flushes and commits), one more reads to the end.
+    steady.child.kill('SIGTERM');
+    const steadyExit = await steady.exit;
+    if (steadyExit !== 0) throw new Error(`consumer 2 ended by ${steadyExit} after SIGTERM:\n${steady.output()}`);
+    const drain = consumer(1, ['--until-idle=2000']);
+    if ((await drain.exit) !== 0) throw new Error(`final drain failed:\n${drain.output()}`);
+    const last = await cycle(false);
+
+    const silver = (await query(root, 'select event_id, count(*) as n from recipe_analytics.user_events_silver group by event_id')).map((r) => [String(r.event_id), Number(r.n)] as const);
+    const inSilver = new Map(silver);
+    const [{ n: quarantined }] = (await query(root, 'select count(*) as n from recipe_analytics.user_events_quarantine')) as [{ n: unknown }];
+    const delays = [...sentAt].filter(([id]) => visibleAt.has(id)).map(([id, at]) => (visibleAt.get(id)! - at) / 1000).sort((a, b) => a - b);
+    const at = (q: number) => (delays.length ? Number(delays[Math.min(delays.length - 1, Math.floor(q * delays.length))]!.toFixed(1)) : Number.NaN);
+    return {
+      producedLines: lines.length,
+      producedEvents: sentAt.size,
+      consumerKills,
+      cycles,
+      failures,
+      silverRows: silver.reduce((sum, [, n]) => sum + n, 0),
+      missingFromSilver: [...sentAt.keys()].filter((id) => !inSilver.has(id)).length,
+      duplicatedInSilver: silver.filter(([, n]) => n > 1).length,
+      quarantined: Number(quarantined),
+      finalBuild: { code: last.exit, problems: last.output.split('\n').filter((l) => /\b(ERROR|FAIL|WARN)\b/.test(l)) },
+      freshness: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), events: delays.length },
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+  } finally {
+    for (const child of children) child.child.kill('SIGKILL');
+    await deleteTopics([topic]).catch(() => {});
+    await withAdmin((admin) => admin.deleteGroups([group])).catch(() => {});
+  }
+}
