@@ -23,3 +23,37 @@ export async function appendFlushMarkers(producer: Producer, topic: string, part
   });
   return new Map(sent.map((r) => [r.partition, Number(r.baseOffset)]));
 }
+
+/**
+ * The consumer's marker requests: one marker per open window, asked once per window (a window is
+ * identified by its object); a failed request forgets its windows so they are asked again later.
+ */
+export class FlushMarkers {
+  private connected: Promise<void> | undefined;
+  private readonly asked = new WeakSet<object>();
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly topic: string,
+  ) {}
+
+  /** Appends a marker to the partition of each window not asked for yet; resolves with the markers' offsets. */
+  async ask(open: { partition: number; window: object }[]): Promise<Map<number, number>> {
+    const asking = open.filter(({ window }) => !this.asked.has(window));
+    if (!asking.length) return new Map();
+    asking.forEach(({ window }) => this.asked.add(window));
+    try {
+      this.connected ??= this.producer.connect();
+      await this.connected;
+      return await appendFlushMarkers(this.producer, this.topic, asking.map(({ partition }) => partition));
+    } catch (error) {
+      this.connected = undefined;
+      asking.forEach(({ window }) => this.asked.delete(window));
+      throw error;
+    }
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}

@@ -7,16 +7,17 @@
  * and cuts the window where the records say (flush-size, memory, record time, a flush
  * marker); each cut writes and then commits (partition-stream.ts). This module wires that
  * to kafkajs: batches in, commits out, flush markers for quiet partitions, rebalances,
- * --until-idle, signals and progress. docs/ingestion.md has the argument.
+ * --until-idle, a requested stop and progress (signals are the CLI's: cli/commands/ingest.ts).
+ * docs/ingestion.md has the argument.
  */
-import { Partitioners, type Admin, type Batch, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Batch, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { ExecutionError } from '../errors.js';
 import { KAFKA_RETRY, kafkaClient } from './kafka-client.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { appendFlushMarkers, isFlushMarker } from './flush-marker.js';
+import { FlushMarkers, isFlushMarker } from './flush-marker.js';
 import { parseOffset, totalLag, type PartitionOffsets } from './offsets.js';
 import { PartitionStream, type StreamIo } from './partition-stream.js';
-import { fileBody, type PartitionWindow } from './partition-window.js';
+import { fileBody } from './partition-window.js';
 import { quietTooLong, type RotationLimits } from './rotation.js';
 import { recordBucket, stagedLine } from './staged-record.js';
 import { stagingKey } from './staging-key.js';
@@ -30,6 +31,8 @@ export interface StagingSettings {
   untilIdleMs: number | undefined;
   sessionTimeoutMs: number;
   progressMs: number;
+  /** Aborted to stop (its reason, e.g. the signal's name, is reported): open windows are flushed and committed first. */
+  stop?: AbortSignal;
 }
 
 export interface StagingSummary {
@@ -75,11 +78,7 @@ function commitNotNow(error: unknown): boolean {
 class KafkaStaging {
   private readonly consumer: Consumer;
   private readonly admin: Admin;
-  /** Appends flush markers (flush-marker.ts). */
-  private readonly producer: Producer;
-  private producerConnected: Promise<void> | undefined;
-  /** Open windows a flush marker was asked for: asked once per window. */
-  private readonly markerAsked = new WeakSet<PartitionWindow>();
+  private readonly markers: FlushMarkers;
   private readonly streams = new Map<number, PartitionStream>();
   /** Streams replaced after a halt or a lost partition, still finishing a write. */
   private readonly retired = new Set<PartitionStream>();
@@ -119,7 +118,7 @@ class KafkaStaging {
     const kafka = kafkaClient(settings.brokers, 'framework-ingest');
     this.admin = kafka.admin();
     // Markers name their partition: the partitioner is never asked (given only to silence kafkajs's warning about its default).
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.markers = new FlushMarkers(kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner }), settings.topic);
     this.consumer = kafka.consumer({
       groupId: settings.groupId,
       sessionTimeout: settings.sessionTimeoutMs,
@@ -151,7 +150,7 @@ class KafkaStaging {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.fail(new ExecutionError(`${where}: the consumer stopped: ${payload.error.message}`));
     });
-    const removeSignalHandlers = this.handleSignals();
+    const removeStopListener = this.onStop(settings.stop);
     const timers = [setInterval(() => this.tick(), TICK_MS), setInterval(() => void this.progress(), settings.progressMs)];
     try {
       await consumer.connect();
@@ -164,9 +163,9 @@ class KafkaStaging {
       this.fail(error instanceof ExecutionError ? error : new ExecutionError(`${where}: ${(error as Error).message}`));
     } finally {
       timers.forEach(clearInterval);
-      removeSignalHandlers();
+      removeStopListener();
       await consumer.disconnect().catch(() => {});
-      await this.producer.disconnect().catch(() => {});
+      await this.markers.disconnect().catch(() => {});
       await this.admin.disconnect().catch(() => {});
       this.store.close();
     }
@@ -315,22 +314,11 @@ class KafkaStaging {
     }
   }
 
-  /**
-   * Appends a flush marker to the partition of each open window not asked for yet; resolves
-   * with the markers' offsets. A failure is reported and the windows asked again later.
-   */
+  /** A flush marker for each open window not asked for yet; a failure is reported, and the windows asked again later. */
   private async askMarkers(streams: PartitionStream[]): Promise<Map<number, number>> {
-    const asking = streams.filter((stream) => !this.markerAsked.has(stream.open));
-    if (!asking.length) return new Map();
-    const windows = asking.map((stream) => stream.open);
-    windows.forEach((window) => this.markerAsked.add(window));
     try {
-      this.producerConnected ??= this.producer.connect();
-      await this.producerConnected;
-      return await appendFlushMarkers(this.producer, this.settings.topic, asking.map((stream) => stream.partition));
+      return await this.markers.ask(streams.map((stream) => ({ partition: stream.partition, window: stream.open })));
     } catch (error) {
-      this.producerConnected = undefined;
-      windows.forEach((window) => this.markerAsked.delete(window));
       this.report(`appending flush markers to ${this.settings.topic} failed (will retry): ${(error as Error).message}`, { event: 'flush_marker_failed' });
       throw error;
     }
@@ -372,21 +360,17 @@ class KafkaStaging {
     });
   }
 
-  private handleSignals(): () => void {
-    let received = 0;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      // A second signal quits at once: what is not committed yet is simply read again next time.
-      if (++received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
-      this.report(`${signal}: flushing open files and committing`, { event: 'signal', signal });
+  /** The caller asked to stop (a signal, in the CLI): close the open windows, commit, return. */
+  private onStop(signal: AbortSignal | undefined): () => void {
+    if (!signal) return () => {};
+    const stop = (): void => {
+      this.report(`${String(signal.reason ?? 'stop')}: flushing open files and committing`, { event: 'signal', signal: String(signal.reason ?? 'stop') });
       this.closing = true;
       this.requestStop('signal');
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-    return () => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    return () => signal.removeEventListener('abort', stop);
   }
 
   private fail(error: unknown): void {

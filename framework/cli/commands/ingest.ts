@@ -60,6 +60,7 @@ async function ingestKafka(args: ParsedArgs): Promise<number> {
   if (!/^[A-Za-z0-9_-]+$/.test(instance)) throw new ConfigError(`--instance must be letters, digits, _ or -, got "${instance}"`, undefined, USAGE);
   const status = new StatusFile(statusPath(statusDir(args), groupId, instance), { topic, group: groupId, instance, progressMs });
   let summary: Awaited<ReturnType<typeof runKafkaStaging>>;
+  const signals = stopOnSignal();
   try {
     summary = await runKafkaStaging(
       {
@@ -74,6 +75,7 @@ async function ingestKafka(args: ParsedArgs): Promise<number> {
         untilIdleMs: untilIdle(flag(args, 'until-idle')),
         sessionTimeoutMs: int(args, 'session-timeout-ms') ?? 30_000,
         progressMs,
+        stop: signals.signal,
       },
       store,
       (message, fields) => {
@@ -84,6 +86,8 @@ async function ingestKafka(args: ParsedArgs): Promise<number> {
   } catch (error) {
     status.finish(undefined, error);
     throw error;
+  } finally {
+    signals.remove();
   }
   status.finish(summary);
   const rate = summary.activeSeconds > 0 ? Math.round(summary.records / summary.activeSeconds) : 0;
@@ -93,6 +97,25 @@ async function ingestKafka(args: ParsedArgs): Promise<number> {
     { event: 'ingest_done', ...summary, eventsPerSecond: rate },
   );
   return 0;
+}
+
+/**
+ * SIGTERM (systemd's stop) or SIGINT asks the consumer to flush its open files and commit; a second
+ * signal quits at once: what is not committed yet is simply read again next time.
+ */
+function stopOnSignal(): { signal: AbortSignal; remove: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    controller.abort(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const remove = () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+  return { signal: controller.signal, remove };
 }
 
 /** --until-idle is a boolean flag that may carry the idle period: --until-idle=10000. */
