@@ -14,7 +14,7 @@ beforeAll(() => {
 
 describe('soak: producer, two consumers killed in turn, the cycle killed now and then', () => {
   it('every produced event reaches silver exactly once and the fact; the books balance', async () => {
-    const figures = await soak({ eventsPerSecond: 1_000, seconds: 120, cycleEveryMs: 30_000, killEveryMs: 30_000, killEveryNthCycle: 2, seed: 1805 });
+    const figures = await soak({ engine: 'duckdb', eventsPerSecond: 1_000, seconds: 120, cycleEveryMs: 30_000, killEveryMs: 30_000, killEveryNthCycle: 2, seed: 1805 });
     console.log(`[soak] ${JSON.stringify(figures)}`);
     expect(figures.consumerKills, 'consumer SIGKILLs').toBeGreaterThanOrEqual(3);
     expect(figures.cycles.killed, 'cycles SIGKILLed').toBeGreaterThanOrEqual(1);

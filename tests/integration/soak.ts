@@ -1,23 +1,28 @@
 /**
  * The soak of issue 18, for its integration test and bench/soak.ts: a producer at a steady rate
- * into a fresh topic of the real broker; two consumers of one group staging it to a local folder
- * (the real CLI), the first SIGKILLed and restarted every `killEveryMs`; and the cycle — `framework
- * build --project-dir <copy> --wait`, the command the systemd unit runs — every `cycleEveryMs` on
- * the copy's DuckDB target, every n-th of them SIGKILLed at a random point. After the producer
+ * into a fresh topic of the real broker; two consumers of one group staging it (the real CLI) to a
+ * local folder (DuckDB) or an S3 prefix (Trino), the first SIGKILLed and restarted every
+ * `killEveryMs`; and the cycle — `framework build --project-dir <copy> --wait [--target prod]`, the
+ * command the systemd unit runs — every `cycleEveryMs` on a copy of the project (on Trino, in
+ * schemas of its own), every n-th of them SIGKILLed at a random point. After the producer
  * stops: a drain, one last clean cycle, and the verdict — each produced event in silver exactly
  * once, no valid event quarantined, the build's tests (the books among them) green — with each
  * event's freshness: from the start of its send to the end of the first cycle after which the
- * gold fact holds it (DuckDB admits no reader during a build, so visibility is read between cycles).
+ * gold fact holds it (read between cycles on both engines: DuckDB admits no reader during a build).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../framework/datagen/random.js';
 import { copyProject } from '../unit/reciping/project-copy.js';
 import { query, tempDir } from '../unit/support/project.js';
-import { createTopic, deleteTopics, startCli, uniqueName, withAdmin, type Cli } from './ingest-support.js';
+import { createTopic, deletePrefix, deleteTopics, startCli, uniqueName, withAdmin, type Cli } from './ingest-support.js';
+import { copyProject as copyIsolated } from './project-copy.js';
+import { dropSchemas, rows } from './stack-queries.js';
 import { generatedLines, trickle } from './kill-replay.js';
 
 export interface SoakOptions {
+  /** duckdb: the dev target, local staging; trino: the prod target, S3 staging. */
+  engine: 'duckdb' | 'trino';
   eventsPerSecond: number;
   seconds: number;
   cycleEveryMs: number;
@@ -51,13 +56,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function soak(options: SoakOptions): Promise<SoakFigures> {
   const started = Date.now();
   const rng = new Rng(options.seed);
-  const root = copyProject();
   const topic = uniqueName('soak');
   const group = `${topic}-sink`;
+  const trino = options.engine === 'trino';
+  const isolate = topic.replace(/-/g, '_');
+  const root = trino ? copyIsolated(isolate) : copyProject();
   const [staged, statusDir] = [tempDir('soak-staged-'), tempDir('soak-status-')];
-  // The cycle runs as the unit does, without --vars: the copy's project.yml points at the staged folder.
-  const projectYml = join(root, 'project.yml');
-  writeFileSync(projectYml, readFileSync(projectYml, 'utf8').replace(/^  staging_location: .*$/m, `  staging_location: "${staged}/${topic}/**/*.json"`));
+  // The cycle runs as the unit does, without --vars: the copy's configuration points at the staging.
+  if (trino) edit(join(root, 'profiles.yml'), /^(\s+staging_location: ).*$/m, `$1"s3://${process.env.S3_STAGING_BUCKET}/${isolate}/${topic}/"`);
+  else edit(join(root, 'project.yml'), /^(  staging_location: ).*$/m, `$1"${staged}/${topic}/**/*.json"`);
+  const where = trino ? ['--to', 's3', '--prefix', isolate] : ['--out', staged];
+  const sql = trino
+    ? (text: string) => rows(text.replace(/\b(recipe_analytics|gold_analytics)\./g, `${isolate}_$1.`))
+    : (text: string) => query(root, text);
   const children = new Set<Cli>();
   const spawn = (args: string[]) => {
     const child = startCli(args);
@@ -66,7 +77,7 @@ export async function soak(options: SoakOptions): Promise<SoakFigures> {
     return child;
   };
   const consumer = (instance: number, flags: string[] = []) =>
-    spawn(['ingest', 'kafka', '--topic', topic, '--group', group, '--out', staged, '--status-dir', statusDir, '--instance', String(instance), ...CONSUMER, ...flags]);
+    spawn(['ingest', 'kafka', '--topic', topic, '--group', group, ...where, '--status-dir', statusDir, '--instance', String(instance), ...CONSUMER, ...flags]);
   await createTopic(topic, 4);
   try {
     const windowEvents = 10_000;
@@ -102,14 +113,14 @@ export async function soak(options: SoakOptions): Promise<SoakFigures> {
     const failures: string[] = [];
     const see = async () => {
       const at = Date.now();
-      for (const row of await query(root, 'select event_id from gold_analytics.fact_user_events')) {
+      for (const row of await sql('select event_id from gold_analytics.fact_user_events')) {
         const id = String(row.event_id);
         if (!visibleAt.has(id)) visibleAt.set(id, at);
       }
     };
     let cycleCount = 0;
     const cycle = async (mayKill: boolean) => {
-      const run = spawn(['build', '--project-dir', root, '--wait']);
+      const run = spawn(['build', '--project-dir', root, '--wait', ...(trino ? ['--target', 'prod'] : [])]);
       const kill = mayKill && ++cycleCount % options.killEveryNthCycle === 0;
       const timer = kill ? setTimeout(() => run.child.kill('SIGKILL'), rng.int(1_000, Math.max(2_000, options.cycleEveryMs / 3))) : undefined;
       const exit = await run.exit;
@@ -142,9 +153,9 @@ export async function soak(options: SoakOptions): Promise<SoakFigures> {
     if ((await drain.exit) !== 0) throw new Error(`final drain failed:\n${drain.output()}`);
     const last = await cycle(false);
 
-    const silver = (await query(root, 'select event_id, count(*) as n from recipe_analytics.user_events_silver group by event_id')).map((r) => [String(r.event_id), Number(r.n)] as const);
+    const silver = (await sql('select event_id, count(*) as n from recipe_analytics.user_events_silver group by event_id')).map((r) => [String(r.event_id), Number(r.n)] as const);
     const inSilver = new Map(silver);
-    const [{ n: quarantined }] = (await query(root, 'select count(*) as n from recipe_analytics.user_events_quarantine')) as [{ n: unknown }];
+    const [{ n: quarantined }] = (await sql('select count(*) as n from recipe_analytics.user_events_quarantine')) as [{ n: unknown }];
     const delays = [...sentAt].filter(([id]) => visibleAt.has(id)).map(([id, at]) => (visibleAt.get(id)! - at) / 1000).sort((a, b) => a - b);
     const at = (q: number) => (delays.length ? Number(delays[Math.min(delays.length - 1, Math.floor(q * delays.length))]!.toFixed(1)) : Number.NaN);
     return {
@@ -165,5 +176,15 @@ export async function soak(options: SoakOptions): Promise<SoakFigures> {
     for (const child of children) child.child.kill('SIGKILL');
     await deleteTopics([topic]).catch(() => {});
     await withAdmin((admin) => admin.deleteGroups([group])).catch(() => {});
+    if (trino) {
+      await dropSchemas(isolate).catch(() => {});
+      await deletePrefix(isolate).catch(() => {});
+    }
   }
+}
+
+function edit(path: string, pattern: RegExp, replacement: string): void {
+  const text = readFileSync(path, 'utf8');
+  if (!pattern.test(text)) throw new Error(`${path}: nothing matches ${pattern}`);
+  writeFileSync(path, text.replace(pattern, replacement));
 }
