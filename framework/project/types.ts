@@ -1,4 +1,6 @@
 /** The plain objects every later layer consumes: what the project declares, before any SQL is rendered. */
+import type { IngestConfig } from './ingest.js';
+
 export type ResourceType = 'model' | 'seed' | 'source' | 'test';
 export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'seed' | 'test';
 
@@ -143,11 +145,14 @@ export type BuildableNode = ModelNode | SeedNode;
 export interface ProjectFile {
   name: string;
   root: string;
-  paths: { models: string; sources: string; macros: string; seeds: string; tests: string; target: string };
+  paths: { models: string; sources: string; macros: string; seeds: string; tests: string; target: string; dashboards: string };
   vars: Record<string, unknown>;
   onRunStart: string[];
   onRunEnd: string[];
   schedules: ScheduleDef[];
+  ingest: IngestConfig;
+  /** Project code the CLI loads (paths relative to the root). */
+  extensions: string[];
 }
 
 export interface ScheduleDef {

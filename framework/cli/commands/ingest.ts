@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import { flag, int, type ParsedArgs } from '../args.js';
-import { reporter } from '../common.js';
+import { projectIngest, reporter } from '../common.js';
 
 const USAGE =
   'usage: framework ingest staging [--select ...] [--start T --end T] [--target T]\n' +
-  '       framework ingest kafka [--brokers host:port] [--topic replay-user-events] [--group framework-staging-sink] ' +
+  '       framework ingest kafka [--brokers host:port] [--topic T] [--group framework-staging-sink] ' +
   '[--to s3|local] [--bucket B] [--prefix P] [--out dir] [--flush-size 10000] [--rotate-interval-ms 60000] ' +
   '[--until-idle[=ms]] [--session-timeout-ms 30000] [--progress-ms 5000] [--s3-max-attempts 6]';
 
@@ -39,20 +39,23 @@ async function ingestKafka(args: ParsedArgs): Promise<number> {
     import('../../storage/s3-store.js'),
   ]);
   const env = process.env;
+  const projectDir = resolve(flag(args, 'project-dir') ?? '.');
+  const ingest = projectIngest(projectDir);
   const out = flag(args, 'out');
   const to = flag(args, 'to') ?? (out !== undefined || !s3Configured(env) ? 'local' : 's3');
   if (to !== 's3' && to !== 'local') throw new ConfigError(`--to must be s3 or local, got "${to}"`, undefined, USAGE);
   if (to === 's3' && out !== undefined) throw new ConfigError('--out writes to a local directory; it cannot be combined with --to s3', undefined, USAGE);
   const store =
     to === 's3'
-      ? s3Store(s3Settings(env, { bucket: flag(args, 'bucket'), maxAttempts: int(args, 's3-max-attempts') }), flag(args, 'prefix') ?? '')
-      : localStore(resolve(flag(args, 'project-dir') ?? '.', out ?? 'data/staging'));
+      ? s3Store(s3Settings(env, { bucket: flag(args, 'bucket'), maxAttempts: int(args, 's3-max-attempts') }, ingest.bucket), flag(args, 'prefix') ?? '')
+      : localStore(resolve(projectDir, out ?? 'data/staging'));
   const log = reporter(args);
   const summary = await runKafkaStaging(
     {
       brokers: brokerList(flag(args, 'brokers'), env),
-      topic: topicName(flag(args, 'topic'), env),
+      topic: topicName(flag(args, 'topic'), env, ingest.topic),
       groupId: flag(args, 'group') ?? 'framework-staging-sink',
+      layout: ingest,
       limits: {
         flushSize: int(args, 'flush-size') ?? 10_000,
         rotateIntervalMs: int(args, 'rotate-interval-ms') ?? 60_000,
