@@ -1,6 +1,6 @@
 /** Where the ingestion and the generator's sinks take their settings from, and how produced lines are keyed. */
 import { describe, expect, it } from 'vitest';
-import { userIdOf } from '../../../framework/datagen/sinks/kafka.js';
+import { userIdOf } from '../../../extensions/reciping/datagen/sinks/kafka.js';
 import { ConfigError } from '../../../framework/errors.js';
 import { brokerList, topicName } from '../../../framework/ingest/kafka-client.js';
 import { s3Configured, s3Settings } from '../../../framework/storage/s3-store.js';

@@ -1,7 +1,7 @@
 /** The destinations of `framework generate events --to local|s3|kafka`. */
-import { ConfigError } from '../../errors.js';
-import { brokerList } from '../../ingest/kafka-client.js';
-import { s3Settings, s3Store } from '../../storage/s3-store.js';
+import { ConfigError } from '../../../../framework/errors.js';
+import { brokerList } from '../../../../framework/ingest/kafka-client.js';
+import { s3Settings, s3Store } from '../../../../framework/storage/s3-store.js';
 import { localDirectorySink, type EventSink } from '../sink.js';
 import { kafkaSink } from './kafka.js';
 import { s3Sink } from './s3.js';
