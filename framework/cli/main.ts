@@ -4,17 +4,18 @@ import { didYouMean } from '../project/suggest.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { FLAG_HELP, GENERATOR_FLAGS, PROJECT_FLAGS, SELECT_FLAGS } from './flags.js';
 
-interface Command {
+type Command = {
   summary: string;
   /** Positional form, after `framework <command>`. */
   usage?: string;
   examples: string[];
   boolean?: string[];
   value?: string[];
-  run(args: ParsedArgs): Promise<number>;
+} & (
+  | { run(args: ParsedArgs): Promise<number> }
   /** Parses its own command line and help: its flags are declared by project code (generators). */
-  runArgv?(argv: string[]): Promise<number>;
-}
+  | { runArgv(argv: string[]): Promise<number> }
+);
 
 const RUN_FLAGS = { boolean: ['fail-fast', 'full-refresh', 'wait', 'warn-error'], value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads', 'start', 'end'] };
 const run = (name: 'run' | 'build' | 'seed' | 'test') => async (args: ParsedArgs) => (await import('./commands/run.js')).runCommand(name, args);
@@ -121,7 +122,6 @@ const COMMANDS: Record<string, Command> = {
     usage: 'generate <generator>',
     examples: ['framework generate events --events 100000', 'framework generate events --help'],
     value: GENERATOR_FLAGS,
-    run: async () => 2,
     runArgv: async (argv) => (await import('./commands/generate.js')).generateCommand(argv),
   },
   ingest: {
@@ -170,11 +170,12 @@ export async function main(argv: string[]): Promise<number> {
     if (!command) throw new ConfigError(`unknown command "${asked}"`, undefined, didYouMean(asked, Object.keys(COMMANDS)) ?? usage());
     const askedHelp = name === 'help' || rest.includes('--help') || rest.includes('-h');
     // `generate <name> --help` is the generator's own help; `generate --help` the command's.
-    if (command.runArgv && name !== 'help' && (!askedHelp || /^[^-]/.test(rest[0] ?? ''))) return await command.runArgv(rest);
-    if (askedHelp) {
+    const ownHelp = 'runArgv' in command && name !== 'help' && /^[^-]/.test(rest[0] ?? '');
+    if (askedHelp && !ownHelp) {
       process.stdout.write(commandHelp(asked) + '\n');
       return 0;
     }
+    if ('runArgv' in command) return await command.runArgv(rest);
     return await command.run(parseArgs(rest, { boolean: command.boolean ?? [], value: command.value ?? [] }, `framework ${asked} --help`));
   } catch (error) {
     if (error instanceof WarningAsError) {
