@@ -37,7 +37,7 @@ export const eventsGenerator: Generator = {
     };
     const out = resolve(projectDir, flag('out') ?? 'data/staging');
     const topic = flag('topic') ?? ingest.topic ?? 'replay-user-events';
-    const { sink, where } = await openEventSink({ to: flag('to') ?? 'local', out, topic, brokers: flag('brokers'), bucket: flag('bucket') ?? ingest.bucket, prefix: flag('prefix') });
+    const { sink, where } = await openEventSink({ to: flag('to') ?? 'local', out, topic, brokers: flag('brokers'), bucket: flag('bucket'), projectBucket: ingest.bucket, prefix: flag('prefix') });
     const started = Date.now();
     const stats = await generateEvents(
       {

@@ -13,8 +13,9 @@ export interface SinkChoice {
   topic: string;
   /** kafka: host:port list (else KAFKA_BROKERS). */
   brokers?: string | undefined;
-  /** s3: bucket (else S3_STAGING_BUCKET) and key prefix. */
+  /** s3: bucket (else S3_STAGING_BUCKET, else the project's ingest.bucket) and key prefix. */
   bucket?: string | undefined;
+  projectBucket?: string | undefined;
   prefix?: string | undefined;
 }
 
@@ -25,7 +26,7 @@ export async function openEventSink(choice: SinkChoice, env: NodeJS.ProcessEnv =
     case 'local':
       return { sink: localDirectorySink(out, { topic }), where: out };
     case 's3': {
-      const store = s3Store(s3Settings(env, { bucket: choice.bucket }), choice.prefix ?? '');
+      const store = s3Store(s3Settings(env, { bucket: choice.bucket }, choice.projectBucket), choice.prefix ?? '');
       return { sink: s3Sink(store, { topic }), where: store.location };
     }
     case 'kafka': {
