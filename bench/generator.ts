@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateEvents, localDirectorySink } from '../framework/datagen/index.js';
+import { generateEvents, localDirectorySink } from '../extensions/reciping/datagen/index.js';
 
 const { values } = parseArgs({
   options: { events: { type: 'string', default: '1000000' }, dir: { type: 'string', default: tmpdir() } },

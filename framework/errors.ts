@@ -46,3 +46,11 @@ export class WarningAsError extends Error {
 export function formatPosition(p: SourcePosition): string {
   return [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
 }
+
+/**
+ * `error` is a `kind` of this or of another copy of the framework: a project extension that the
+ * compiled CLI loads from source throws the source copy's classes.
+ */
+export function isError<T extends Error>(error: unknown, kind: abstract new (...args: never[]) => T): error is T {
+  return error instanceof kind || (error instanceof Error && error.name === kind.name);
+}

@@ -1,7 +1,10 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { openSession, type Session } from '../execute/session.js';
 import { WarningAsError } from '../errors.js';
 import type { IndirectSelection, SelectionRequest } from '../graph/selector.js';
+import { DEFAULT_INGEST, ingestConfig, type IngestConfig } from '../project/ingest.js';
+import { readProjectYaml } from '../project/load.js';
 import type { ResourceType } from '../project/types.js';
 import { bool, flag, list, vars, type ParsedArgs } from './args.js';
 import { Reporter, type LogFormat } from './output.js';
@@ -44,4 +47,9 @@ export function selection(args: ParsedArgs, resourceTypes?: ResourceType[]): Sel
 
 export function reporter(args: ParsedArgs): Reporter {
   return new Reporter((flag(args, 'log-format') ?? 'text') as LogFormat);
+}
+
+/** The ingest: block of the project in `root`; the generic defaults when no project is there (flags then name topic and bucket). */
+export function projectIngest(root: string): IngestConfig {
+  return existsSync(join(root, 'project.yml')) ? ingestConfig(readProjectYaml(root)) : DEFAULT_INGEST;
 }

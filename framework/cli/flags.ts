@@ -32,13 +32,6 @@ export const FLAG_HELP: Record<string, string> = {
   name: 'only this schedule of project.yml',
   'empty-catalog': 'generate docs without connecting to the warehouse',
   port: 'port for docs serve (default 8080)',
-  seed: 'random seed of the event generator',
-  mode: 'bulk (a history) or window (15-minute windows)',
-  events: 'number of events to generate',
-  windows: 'number of windows to generate (window mode)',
-  'duplicate-rate': 'share of events delivered twice (0..1)',
-  'malformed-rate': 'share of lines that are not valid JSON (0..1)',
-  'encoded-rate': 'share of events whose payload is escaped JSON text (0..1)',
   out: 'local folder for staged files',
   to: 'where records go: local, s3 or kafka',
   topic: 'Kafka topic',
@@ -59,5 +52,7 @@ export const FLAG_HELP: Record<string, string> = {
 
 /** Flags every project command understands. */
 export const PROJECT_FLAGS = ['project-dir', 'target', 'vars', 'log-format', 'state'];
+/** Every generator takes these; the rest of its flags it declares itself (framework generate <name> --help). */
+export const GENERATOR_FLAGS = ['project-dir', 'log-format'];
 /** Node selection, as dbt's commands take it. */
 export const SELECT_FLAGS = ['select', 'models', 'exclude', 'selector', 'indirect-selection'];

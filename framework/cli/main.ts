@@ -1,18 +1,21 @@
-import { ConfigError, ExecutionError, WarningAsError } from '../errors.js';
+import { ConfigError, ExecutionError, isError, WarningAsError } from '../errors.js';
 import { redact } from '../project/secrets.js';
 import { didYouMean } from '../project/suggest.js';
 import { parseArgs, type ParsedArgs } from './args.js';
-import { FLAG_HELP, PROJECT_FLAGS, SELECT_FLAGS } from './flags.js';
+import { FLAG_HELP, GENERATOR_FLAGS, PROJECT_FLAGS, SELECT_FLAGS } from './flags.js';
 
-interface Command {
+type Command = {
   summary: string;
   /** Positional form, after `framework <command>`. */
   usage?: string;
   examples: string[];
   boolean?: string[];
   value?: string[];
-  run(args: ParsedArgs): Promise<number>;
-}
+} & (
+  | { run(args: ParsedArgs): Promise<number> }
+  /** Parses its own command line and help: its flags are declared by project code (generators). */
+  | { runArgv(argv: string[]): Promise<number> }
+);
 
 const RUN_FLAGS = { boolean: ['fail-fast', 'full-refresh', 'wait', 'warn-error'], value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads', 'start', 'end'] };
 const run = (name: 'run' | 'build' | 'seed' | 'test') => async (args: ParsedArgs) => (await import('./commands/run.js')).runCommand(name, args);
@@ -45,7 +48,7 @@ const COMMANDS: Record<string, Command> = {
   source: {
     summary: 'source freshness: check loaded_at_field against warn_after/error_after',
     usage: 'source freshness',
-    examples: ['framework source freshness --select source:reciping'],
+    examples: ['framework source freshness --select source:events'],
     boolean: ['warn-error'],
     value: [...PROJECT_FLAGS, ...SELECT_FLAGS],
     run: async (a) => (await import('./commands/source.js')).sourceCommand(a),
@@ -115,11 +118,11 @@ const COMMANDS: Record<string, Command> = {
   },
   dashboard: { summary: 'static ECharts dashboard of the analytics models in target/dashboard', examples: ['framework dashboard'], value: PROJECT_FLAGS, run: async (a) => (await import('./commands/dashboard.js')).dashboardCommand(a) },
   generate: {
-    summary: 'generate Reciping events to staging files, S3 or Kafka',
-    usage: 'generate events',
-    examples: ['framework generate events --events 100000', 'framework generate events --mode window --windows 4 --to kafka --brokers 127.0.0.1:19092'],
-    value: ['project-dir', 'log-format', 'seed', 'mode', 'start', 'end', 'events', 'windows', 'duplicate-rate', 'malformed-rate', 'encoded-rate', 'out', 'to', 'topic', 'brokers', 'bucket', 'prefix'],
-    run: async (a) => (await import('./commands/generate.js')).generateCommand(a),
+    summary: "run one of the project's generators (project.yml extensions:), e.g. sample events to staging files, S3 or Kafka",
+    usage: 'generate <generator>',
+    examples: ['framework generate events --events 100000', 'framework generate events --help'],
+    value: GENERATOR_FLAGS,
+    runArgv: async (argv) => (await import('./commands/generate.js')).generateCommand(argv),
   },
   ingest: {
     summary: 'ingest kafka: Kafka records → JSON-lines staging files (S3 or --out dir); ingest staging: new staged files → bronze, each once; ingest status: consumers\' health',
@@ -165,21 +168,25 @@ export async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[asked];
   try {
     if (!command) throw new ConfigError(`unknown command "${asked}"`, undefined, didYouMean(asked, Object.keys(COMMANDS)) ?? usage());
-    if (name === 'help' || rest.includes('--help') || rest.includes('-h')) {
+    const askedHelp = name === 'help' || rest.includes('--help') || rest.includes('-h');
+    // `generate <name> --help` is the generator's own help; `generate --help` the command's.
+    const ownHelp = 'runArgv' in command && name !== 'help' && /^[^-]/.test(rest[0] ?? '');
+    if (askedHelp && !ownHelp) {
       process.stdout.write(commandHelp(asked) + '\n');
       return 0;
     }
+    if ('runArgv' in command) return await command.runArgv(rest);
     return await command.run(parseArgs(rest, { boolean: command.boolean ?? [], value: command.value ?? [] }, `framework ${asked} --help`));
   } catch (error) {
     if (error instanceof WarningAsError) {
       process.stderr.write(redact(`error: ${error.message} (--warn-error)`) + '\n');
       return 1;
     }
-    if (error instanceof ConfigError) {
+    if (isError(error, ConfigError)) {
       process.stderr.write(redact(`error: ${error.format()}`) + '\n');
       return error.exitCode;
     }
-    if (error instanceof ExecutionError) {
+    if (isError(error, ExecutionError)) {
       process.stderr.write(redact(`error: ${error.message}`) + '\n');
       return 1;
     }

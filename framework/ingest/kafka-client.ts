@@ -2,8 +2,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { ConfigError } from '../errors.js';
 
-export const DEFAULT_TOPIC = 'replay-user-events';
-
 /** --brokers a:9092,b:9092, else KAFKA_BROKERS (written by scripts/stack/up.sh). */
 export function brokerList(flagValue: string | undefined, env: NodeJS.ProcessEnv): string[] {
   const brokers = (flagValue ?? env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
@@ -11,8 +9,11 @@ export function brokerList(flagValue: string | undefined, env: NodeJS.ProcessEnv
   return brokers;
 }
 
-export function topicName(flagValue: string | undefined, env: NodeJS.ProcessEnv): string {
-  return flagValue ?? (env.KAFKA_TOPIC || DEFAULT_TOPIC);
+/** --topic, else KAFKA_TOPIC, else the project's ingest.topic. */
+export function topicName(flagValue: string | undefined, env: NodeJS.ProcessEnv, projectTopic: string | undefined): string {
+  const topic = flagValue ?? (env.KAFKA_TOPIC || projectTopic);
+  if (!topic) throw new ConfigError('no Kafka topic: pass --topic, set KAFKA_TOPIC or ingest.topic in project.yml');
+  return topic;
 }
 
 /** Rides out a broker restart (about 40 s of exponential backoff) before an operation fails for good. */

@@ -19,13 +19,15 @@ import { parseOffset, totalLag, type PartitionOffsets } from './offsets.js';
 import { PartitionStream, type StreamIo } from './partition-stream.js';
 import { fileBody } from './partition-window.js';
 import { quietTooLong, type RotationLimits } from './rotation.js';
-import { recordBucket, stagedLine } from './staged-record.js';
+import { recordBucket, stagedLine, type RecordLayout } from './staged-record.js';
 import { stagingKey } from './staging-key.js';
 
 export interface StagingSettings {
   brokers: string[];
   topic: string;
   groupId: string;
+  /** Which bucket a record is staged in (the project's ingest: block). */
+  layout: RecordLayout;
   limits: RotationLimits;
   /** Stop once no record arrived for this long and the group's lag is 0; undefined: run until a signal. */
   untilIdleMs: number | undefined;
@@ -176,7 +178,7 @@ class KafkaStaging {
   private readonly io: StreamIo = {
     write: async (partition, file) => {
       const body = fileBody(file.lines);
-      await this.store.put(stagingKey(this.settings.topic, partition, file.bucket, file.startOffset), body);
+      await this.store.put(stagingKey(this.settings.topic, partition, file.bucket, file.startOffset, this.settings.layout), body);
       this.stats.files++;
       this.stats.bytes += body.length;
     },
@@ -236,7 +238,7 @@ class KafkaStaging {
       }
       const line = stagedLine(message.value);
       const timestamp = Number(message.timestamp);
-      stream.take(offset, { line, bucket: recordBucket(line, timestamp), timestamp }, limits, now);
+      stream.take(offset, { line, bucket: recordBucket(line, timestamp, this.settings.layout), timestamp }, limits, now);
       taken++;
     }
     if (taken > 0) {

@@ -5,7 +5,7 @@
  */
 
 export interface StagedFile {
-  /** Bucket index (see datagen/layout.ts). */
+  /** Bucket index (see staging-layout.ts). */
   bucket: number;
   /** Offset of the file's first record: it names the file. */
   startOffset: number;

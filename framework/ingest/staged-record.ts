@@ -1,8 +1,13 @@
 /**
- * How one Kafka record becomes one staged line, and which 15-minute bucket it goes to.
+ * How one Kafka record becomes one staged line, and which time bucket it goes to.
  */
-import { bucketIndex } from '../datagen/layout.js';
-import { parseInstant } from '../datagen/time.js';
+import { bucketIndex, parseInstant, type StagingLayout } from './staging-layout.js';
+
+/** Where a record's own time sits and how staged files are bucketed (the project's ingest: block). */
+export interface RecordLayout extends StagingLayout {
+  /** Top-level JSON field holding the event time. */
+  timeField: string;
+}
 
 const NULL_LINE = Buffer.from('null');
 const CR = 0x0d;
@@ -22,28 +27,28 @@ export function stagedLine(value: Buffer | null): Buffer {
   return Buffer.from(value.map((byte) => (byte === LF || byte === CR ? 0x20 : byte)));
 }
 
-/** The instant of the event's own `timestamp` field, or undefined when it cannot be read. */
-export function eventTime(line: Buffer | string): number | undefined {
+/** The instant of the event's own time field, or undefined when it cannot be read. */
+export function eventTime(line: Buffer | string, layout: RecordLayout): number | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line.toString());
   } catch {
     return undefined;
   }
-  const timestamp = parsed !== null && typeof parsed === 'object' ? (parsed as { timestamp?: unknown }).timestamp : undefined;
+  const timestamp = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>)[layout.timeField] : undefined;
   if (typeof timestamp !== 'string') return undefined;
   try {
-    return parseInstant(timestamp);
+    return parseInstant(timestamp, layout);
   } catch {
     return undefined;
   }
 }
 
 /**
- * The bucket index of a record: the 15-minute KST bucket of its event time, or of the
+ * The bucket index of a record: the bucket of its event time, or of the
  * Kafka message timestamp when the event's own time is unreadable (malformed records
  * are staged too, never dropped: silver quarantines them with a reason).
  */
-export function recordBucket(line: Buffer | string, messageTimestampMs: number): number {
-  return bucketIndex(eventTime(line) ?? messageTimestampMs);
+export function recordBucket(line: Buffer | string, messageTimestampMs: number, layout: RecordLayout): number {
+  return bucketIndex(eventTime(line, layout) ?? messageTimestampMs, layout);
 }

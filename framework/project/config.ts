@@ -35,7 +35,7 @@ export function mergeConfig(base: NodeConfig, over: Partial<NodeConfig>): NodeCo
 /**
  * Per-folder defaults from project.yml (`models:`, `seeds:`, `tests:` trees): keys starting with `+`
  * are config, other keys are subfolders. dbt's form nests the folders under the project's name
- * (`models: {reciping: {silver: ...}}`); both forms apply. Returns the config for a file in `folders`.
+ * (`models: {my_project: {silver: ...}}`); both forms apply. Returns the config for a file in `folders`.
  */
 export function folderDefaults(file: YamlFile, treeKey: string, folders: string[], project?: string): Partial<NodeConfig>[] {
   const tree = (file.data as Record<string, unknown>)[treeKey] as Record<string, unknown> | undefined;

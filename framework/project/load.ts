@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js';
 import { defaultConfig, folderDefaults, mergeConfig, normalizeConfig } from './config.js';
 import { baseName, foldersOf, listFiles } from './discover.js';
 import { genericTest, testDefaults } from './generic-tests.js';
+import { ingestConfig } from './ingest.js';
 import { loadTarget } from './profiles.js';
 import { didYouMean } from './suggest.js';
 import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SourceNode, TestNode, UnitTest } from './types.js';
@@ -21,10 +22,7 @@ const ADAPTER_FOLDERS = new Set(['duckdb', 'trino']);
 /** Read and validate every file of a project. Pure reading: no SQL is rendered, nothing is executed. */
 export function loadProject(options: LoadOptions): Project {
   const root = resolve(options.root);
-  const projectPath = join(root, 'project.yml');
-  if (!existsSync(projectPath)) throw new ConfigError('project.yml not found (is this a project directory?)', { file: projectPath });
-  const projectYaml = readYaml(projectPath, 'project.yml');
-  validate('project', projectYaml);
+  const projectYaml = readProjectYaml(root);
   const file = projectFile(root, projectYaml);
   const target = loadTarget(root, options.target);
   const loader = new NodeLoader(root, file, projectYaml);
@@ -44,18 +42,29 @@ export function loadProject(options: LoadOptions): Project {
   };
 }
 
-function projectFile(root: string, yaml: YamlFile): ProjectFile {
+/** project.yml alone, validated: what commands that need no models (ingest, generate) read. */
+export function readProjectYaml(root: string): YamlFile {
+  const projectPath = join(root, 'project.yml');
+  if (!existsSync(projectPath)) throw new ConfigError('project.yml not found (is this a project directory?)', { file: projectPath });
+  const projectYaml = readYaml(projectPath, 'project.yml');
+  validate('project', projectYaml);
+  return projectYaml;
+}
+
+export function projectFile(root: string, yaml: YamlFile): ProjectFile {
   const doc = yaml.data as Record<string, any>;
   const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
   return {
     name: doc.name,
     root,
-    paths: { models: 'models', sources: 'sources', macros: 'macros', seeds: 'seeds', tests: 'tests', target: 'target', ...(doc.paths ?? {}) },
+    paths: { models: 'models', sources: 'sources', macros: 'macros', seeds: 'seeds', tests: 'tests', target: 'target', dashboards: 'dashboards', ...(doc.paths ?? {}) },
     vars: doc.vars ?? {},
     onRunStart: list(doc['on-run-start']),
     onRunEnd: list(doc['on-run-end']),
     schedules: (doc.schedules ?? []).map((s: Record<string, unknown>) => ({ command: 'run', ...s })),
     services: doc.services ?? [],
+    ingest: ingestConfig(yaml),
+    extensions: list(doc.extensions),
   };
 }
 

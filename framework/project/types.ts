@@ -1,4 +1,6 @@
 /** The plain objects every later layer consumes: what the project declares, before any SQL is rendered. */
+import type { IngestConfig } from './ingest.js';
+
 export type ResourceType = 'model' | 'seed' | 'source' | 'test';
 export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'seed' | 'test';
 
@@ -143,12 +145,15 @@ export type BuildableNode = ModelNode | SeedNode;
 export interface ProjectFile {
   name: string;
   root: string;
-  paths: { models: string; sources: string; macros: string; seeds: string; tests: string; target: string };
+  paths: { models: string; sources: string; macros: string; seeds: string; tests: string; target: string; dashboards: string };
   vars: Record<string, unknown>;
   onRunStart: string[];
   onRunEnd: string[];
   schedules: ScheduleDef[];
   services: ServiceDef[];
+  ingest: IngestConfig;
+  /** Project code the CLI loads (paths relative to the root). */
+  extensions: string[];
 }
 
 /** A long-running command installed as a systemd service next to the schedules' timers. */

@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.js';
 import { didYouMean } from './suggest.js';
 import type { YamlFile } from './yaml-file.js';
 
-export const SCHEMA_NAMES = ['project', 'profiles', 'properties', 'selectors', 'config'] as const;
+export const SCHEMA_NAMES = ['project', 'profiles', 'properties', 'selectors', 'config', 'dashboard'] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 export const AJV_OPTIONS: Options = { allErrors: false, verbose: true, strict: false };
 

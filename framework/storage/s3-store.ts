@@ -1,15 +1,13 @@
 /**
  * The S3 object store for staged files. Endpoint, region and bucket come from the
  * environment that scripts/stack/up.sh writes (S3_ENDPOINT, S3_REGION,
- * S3_STAGING_BUCKET), flags winning; credentials from S3_ACCESS_KEY_ID /
+ * S3_STAGING_BUCKET), flags winning, then the project's bucket; credentials from S3_ACCESS_KEY_ID /
  * S3_SECRET_ACCESS_KEY, else the SDK's default chain. Secrets are never printed.
  */
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ExecutionError } from '../errors.js';
+import { ConfigError, ExecutionError } from '../errors.js';
 import { registerSecret } from '../project/secrets.js';
 import type { ObjectStore, StoredFile } from './object-store.js';
-
-export const DEFAULT_STAGING_BUCKET = 'reciping-user-event-logs';
 
 export interface S3Settings {
   /** Custom endpoint (MinIO); undefined means AWS. */
@@ -25,11 +23,17 @@ export function s3Configured(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.S3_ENDPOINT || env.S3_STAGING_BUCKET);
 }
 
-export function s3Settings(env: NodeJS.ProcessEnv, flags: { bucket?: string | undefined; maxAttempts?: number | undefined } = {}): S3Settings {
+export function s3Settings(
+  env: NodeJS.ProcessEnv,
+  flags: { bucket?: string | undefined; maxAttempts?: number | undefined } = {},
+  projectBucket?: string,
+): S3Settings {
+  const bucket = flags.bucket ?? (env.S3_STAGING_BUCKET || projectBucket);
+  if (!bucket) throw new ConfigError('no S3 bucket: pass --bucket, set S3_STAGING_BUCKET or ingest.bucket in project.yml');
   return {
     endpoint: env.S3_ENDPOINT || undefined,
     region: env.S3_REGION || env.AWS_REGION || 'us-east-1',
-    bucket: flags.bucket ?? (env.S3_STAGING_BUCKET || DEFAULT_STAGING_BUCKET),
+    bucket,
     maxAttempts: flags.maxAttempts ?? 6,
   };
 }

@@ -9,8 +9,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Kafka, logLevel } from 'kafkajs';
-import { generateEvents, type GenerateOptions, type GenerateStats } from '../../framework/datagen/index.js';
-import { kafkaSink } from '../../framework/datagen/sinks/kafka.js';
+import { generateEvents, type GenerateOptions, type GenerateStats } from '../../extensions/reciping/datagen/index.js';
+import { kafkaSink } from '../../extensions/reciping/datagen/sinks/kafka.js';
 import { isFlushMarker } from '../../framework/ingest/flush-marker.js';
 import { parseOffset } from '../../framework/ingest/offsets.js';
 

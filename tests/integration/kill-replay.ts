@@ -7,8 +7,8 @@
  * from scratch, by a fresh group into a second directory, and every object is compared.
  */
 import { join } from 'node:path';
-import { Rng } from '../../framework/datagen/random.js';
-import { userIdOf } from '../../framework/datagen/sinks/kafka.js';
+import { Rng } from '../../extensions/reciping/datagen/random.js';
+import { userIdOf } from '../../extensions/reciping/datagen/sinks/kafka.js';
 import { copyProject } from '../unit/reciping/project-copy.js';
 import { cli, query, tempDir } from '../unit/support/project.js';
 import { createTopic, deleteTopics, kafka, localObjects, startCli, uniqueName, waitFor, withAdmin, type Cli } from './ingest-support.js';

@@ -1,12 +1,12 @@
 /** The repository's Reciping project copied aside (no vitest here: the benches use it too). */
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, symlinkSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { tempDir } from '../unit/support/project.js';
 
 const REPO = join(import.meta.dirname, '../..');
 
-const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data'];
+const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data', 'dashboards'];
 
 /**
  * The repository's Reciping project copied to a temporary directory. With `isolate`, the copy
@@ -18,6 +18,8 @@ const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources'
 export function copyProject(isolate?: string): string {
   const root = tempDir('reciping-trino-');
   for (const path of PROJECT_FILES) if (existsSync(join(REPO, path))) cpSync(join(REPO, path), join(root, path), { recursive: true });
+  // Linked, not copied: the project's extension imports the framework by a path relative to the repository.
+  symlinkSync(join(REPO, 'extensions'), join(root, 'extensions'));
   if (isolate) {
     const rename = (schema: string) => `${isolate}_${schema}`;
     rewriteYaml(join(root, 'project.yml'), (doc) =>

@@ -12,7 +12,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng } from '../../framework/datagen/random.js';
+import { Rng } from '../../extensions/reciping/datagen/random.js';
 import { copyProject } from '../unit/reciping/project-copy.js';
 import { query, tempDir } from '../unit/support/project.js';
 import { createTopic, deletePrefix, deleteTopics, startCli, uniqueName, withAdmin, type Cli } from './ingest-support.js';

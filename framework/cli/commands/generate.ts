@@ -1,46 +1,56 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../../errors.js';
-import { flag, type ParsedArgs } from '../args.js';
-import { reporter } from '../common.js';
+import { didYouMean } from '../../project/suggest.js';
+import { flag, parseArgs } from '../args.js';
+import { projectIngest, reporter } from '../common.js';
+import { loadGenerators, type Generator } from '../extensions.js';
+import { FLAG_HELP, GENERATOR_FLAGS } from '../flags.js';
 
-/** `framework generate events`: the Reciping behaviour model to staging files. */
-export async function generateCommand(args: ParsedArgs): Promise<number> {
-  const what = args.positionals[0];
-  if (what !== 'events') throw new ConfigError(`generate: unknown target "${what ?? ''}"`, undefined, 'usage: framework generate events [--mode bulk|window] [--start ..] [--end ..] [--events N] [--seed N] [--out data/staging] [--to local|s3|kafka] [--brokers host:port] [--bucket B] [--prefix P]');
-  const { generateEvents } = await import('../../datagen/index.js');
-  const { openEventSink } = await import('../../datagen/sinks/index.js');
-  const mode = (flag(args, 'mode') ?? 'bulk') as 'bulk' | 'window';
-  if (mode !== 'bulk' && mode !== 'window') throw new ConfigError(`--mode must be bulk or window, got "${mode}"`);
-  const number = (name: string, fallback: number): number => {
-    const v = flag(args, name);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new ConfigError(`--${name} must be a non-negative number, got "${v}"`);
-    return n;
-  };
-  const out = resolve(flag(args, 'project-dir') ?? '.', flag(args, 'out') ?? 'data/staging');
-  const topic = flag(args, 'topic') ?? 'replay-user-events';
-  const { sink, where } = await openEventSink({ to: flag(args, 'to') ?? 'local', out, topic, brokers: flag(args, 'brokers'), bucket: flag(args, 'bucket'), prefix: flag(args, 'prefix') });
-  const started = Date.now();
-  const stats = await generateEvents(
-    {
-      seed: number('seed', 42),
-      mode,
-      start: flag(args, 'start') ?? (mode === 'bulk' ? '2025-06-01' : '2025-09-01T00:00:00+09:00'),
-      ...(mode === 'bulk' ? { end: flag(args, 'end') ?? '2025-08-31' } : {}),
-      events: number('events', mode === 'bulk' ? 1_000_000 : 10_000),
-      windows: number('windows', 1),
-      duplicateRate: number('duplicate-rate', 0.007),
-      malformedRate: number('malformed-rate', 0.001),
-      encodedRate: number('encoded-rate', 0.5),
-      topic,
-    },
-    sink,
-  );
-  const seconds = (Date.now() - started) / 1000;
-  reporter(args).info(
-    `generated ${stats.events} events + ${stats.duplicates} duplicates + ${stats.malformed} malformed = ${stats.lines} lines${stats.files ? ` in ${stats.files} files` : ''} to ${where} (${seconds.toFixed(1)}s, ${Math.round(stats.lines / seconds)} lines/s)`,
-    { event: 'generated', ...stats },
-  );
+/** `framework generate <name>`: one of the generators the project's extensions export. */
+export async function generateCommand(argv: string[]): Promise<number> {
+  const projectDir = resolve(projectDirOf(argv) ?? '.');
+  const generators = await loadGenerators(projectDir);
+  const name = argv[0]?.startsWith('-') ? undefined : argv[0];
+  if (name === undefined) throw new ConfigError('generate: name a generator', undefined, overview(generators));
+  const generator = generators.get(name);
+  if (!generator) throw new ConfigError(`generate: unknown generator "${name}"`, undefined, didYouMean(name, [...generators.keys()]) ?? overview(generators));
+  if (argv.includes('--help') || argv.includes('-h')) return print(generatorHelp(name, generator));
+  const known = [...GENERATOR_FLAGS, ...Object.keys(generator.flags)];
+  const args = parseArgs(argv.slice(1), { boolean: [], value: known }, `framework generate ${name} --help`);
+  if (args.positionals.length) throw new ConfigError(`generate ${name}: unexpected argument "${args.positionals[0]}"`);
+  const log = reporter(args);
+  return generator.run({ projectDir, ingest: projectIngest(projectDir), flag: (f) => flag(args, f), info: (message, fields) => log.info(message, fields) });
+}
+
+/** --project-dir is read before the generator (and so its flags) is known. */
+function projectDirOf(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--project-dir' || a.startsWith('--project-dir='));
+  if (i < 0) return undefined;
+  return argv[i]!.includes('=') ? argv[i]!.split(/=(.*)/s)[1] : argv[i + 1];
+}
+
+function overview(generators: Map<string, Generator>): string {
+  if (!generators.size) return "the project declares no generators (project.yml extensions: [path], a module exporting `generators`)";
+  return `generators of this project:\n${[...generators].map(([n, g]) => `  ${n.padEnd(12)} ${g.summary}`).join('\n')}`;
+}
+
+function generatorHelp(name: string, generator: Generator): string {
+  const flags = [...GENERATOR_FLAGS.map((f) => [f, FLAG_HELP[f] ?? ''] as const), ...Object.entries(generator.flags)];
+  const width = Math.max(...flags.map(([f]) => f.length)) + 12;
+  return [
+    `usage: framework generate ${name} [flags]`,
+    '',
+    generator.summary,
+    '',
+    'flags:',
+    ...flags.map(([f, text]) => `  ${`--${f} <value>`.padEnd(width)}${text}`),
+    '',
+    'examples:',
+    ...generator.examples.map((e) => `  ${e}`),
+  ].join('\n');
+}
+
+function print(text: string): number {
+  process.stdout.write(text + '\n');
   return 0;
 }

@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { ConfigError } from '../../errors.js';
+import { projectFile, readProjectYaml } from '../../project/load.js';
 import { flag, int, type ParsedArgs } from '../args.js';
-import { reporter } from '../common.js';
+import { projectIngest, reporter } from '../common.js';
 
 const USAGE =
   'usage: framework ingest staging [--select ...] [--start T --end T] [--target T]\n' +
   '       framework ingest status [--status-dir D] [--output table|json]\n' +
-  '       framework ingest kafka [--brokers host:port] [--topic replay-user-events] [--group framework-staging-sink] ' +
+  '       framework ingest kafka [--brokers host:port] [--topic T] [--group framework-staging-sink] ' +
   '[--to s3|local] [--bucket B] [--prefix P] [--out dir] [--flush-size 10000] [--rotate-interval-ms 60000] ' +
   '[--until-idle[=ms]] [--session-timeout-ms 30000] [--progress-ms 5000] [--s3-max-attempts 6] [--instance 1] [--status-dir D]';
 
@@ -44,16 +44,18 @@ async function ingestKafka(args: ParsedArgs): Promise<number> {
     import('../../storage/s3-store.js'),
   ]);
   const env = process.env;
+  const projectDir = resolve(flag(args, 'project-dir') ?? '.');
+  const ingest = projectIngest(projectDir);
   const out = flag(args, 'out');
   const to = flag(args, 'to') ?? (out !== undefined || !s3Configured(env) ? 'local' : 's3');
   if (to !== 's3' && to !== 'local') throw new ConfigError(`--to must be s3 or local, got "${to}"`, undefined, USAGE);
   if (to === 's3' && out !== undefined) throw new ConfigError('--out writes to a local directory; it cannot be combined with --to s3', undefined, USAGE);
   const store =
     to === 's3'
-      ? s3Store(s3Settings(env, { bucket: flag(args, 'bucket'), maxAttempts: int(args, 's3-max-attempts') }), flag(args, 'prefix') ?? '')
-      : localStore(resolve(flag(args, 'project-dir') ?? '.', out ?? 'data/staging'));
+      ? s3Store(s3Settings(env, { bucket: flag(args, 'bucket'), maxAttempts: int(args, 's3-max-attempts') }, ingest.bucket), flag(args, 'prefix') ?? '')
+      : localStore(resolve(projectDir, out ?? 'data/staging'));
   const log = reporter(args);
-  const topic = topicName(flag(args, 'topic'), env);
+  const topic = topicName(flag(args, 'topic'), env, ingest.topic);
   const groupId = flag(args, 'group') ?? 'framework-staging-sink';
   const progressMs = int(args, 'progress-ms') ?? 5_000;
   const instance = flag(args, 'instance') ?? '1';
@@ -67,6 +69,7 @@ async function ingestKafka(args: ParsedArgs): Promise<number> {
         brokers: brokerList(flag(args, 'brokers'), env),
         topic,
         groupId,
+        layout: ingest,
         limits: {
           flushSize: int(args, 'flush-size') ?? 10_000,
           rotateIntervalMs: int(args, 'rotate-interval-ms') ?? 60_000,
@@ -132,9 +135,8 @@ function statusDir(args: ParsedArgs): string {
   const explicit = flag(args, 'status-dir');
   if (explicit !== undefined) return resolve(explicit);
   const root = resolve(flag(args, 'project-dir') ?? '.');
-  const projectYml = join(root, 'project.yml');
-  const doc = existsSync(projectYml) ? (parse(readFileSync(projectYml, 'utf8')) as { paths?: { target?: string } } | null) : null;
-  return join(root, doc?.paths?.target ?? 'target', 'ingest');
+  const target = existsSync(join(root, 'project.yml')) ? projectFile(root, readProjectYaml(root)).paths.target : 'target';
+  return join(root, target, 'ingest');
 }
 
 /** A consumer with lag that has not committed for this long is stuck, though alive. */

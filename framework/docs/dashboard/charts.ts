@@ -1,118 +1,40 @@
 import type { EChartsOption } from 'echarts';
+import type { Panel, Series } from './declaration.js';
 
-/**
- * The dashboard, declared: each panel names the analytics model it reads (`select *`) and turns
- * its rows into an ECharts option or a few figures. Rename a model here and nothing else changes.
- * Together these replace the original's two Superset dashboards (spec §4).
- */
+/** A declared panel and the rows of its model → an ECharts option, or a few figures. */
 export type Row = Record<string, unknown>;
 
-interface PanelBase {
-  id: string;
-  title: string;
-  model: string;
-}
-type ChartPanel = PanelBase & { chart(rows: Row[]): EChartsOption };
-type StatPanel = PanelBase & { stats(rows: Row[]): { label: string; value: string }[] };
-export type Panel = ChartPanel | StatPanel;
+export type PanelView = { option: EChartsOption } | { stats: { label: string; value: string }[] };
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-
-export const PANELS: Panel[] = [
-  { id: 'dau', title: 'Daily active users', model: 'dau', chart: (rows) => line(total(rows), 'date', 'dau', 'DAU') },
-  { id: 'wau', title: 'Weekly active users', model: 'wau', chart: (rows) => line(total(rows), 'week_start', 'wau', 'WAU') },
-  {
-    id: 'segment-share',
-    title: 'Share of active user-days by segment',
-    model: 'dau',
-    chart: (rows) => ({
-      tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
-      legend: { bottom: 0, type: 'scroll' },
-      series: [{ type: 'pie', radius: ['42%', '70%'], label: { formatter: '{b}\n{d}%' }, data: sumBy(rows.filter((r) => r.dimension === 'user_segment'), 'dimension_value', 'dau') }],
-    }),
-  },
-  {
-    id: 'ab-lift',
-    title: 'A/B test: treatment lift over control by segment (%)',
-    model: 'ab_test_lift_by_segment',
-    chart: (rows) => bars(rows, 'user_segment', [
-      ['ctr_lift_pct', 'CTR lift %'],
-      ['conversion_lift_pct', 'Conversion lift %'],
-    ]),
-  },
-  {
-    id: 'ad-ctr',
-    title: 'Ad CTR (%) by segment and A/B group',
-    model: 'ad_ctr_by_segment_group',
-    chart: (rows) => heatmap(rows, 'ab_test_group', 'user_segment', 'ctr_pct'),
-  },
-  {
-    id: 'ad-funnel',
-    title: 'Ad funnel (users)',
-    model: 'ad_funnel',
-    chart: (rows) => ({
-      tooltip: { trigger: 'item', formatter: '{b}: {c}' },
-      series: [
-        {
-          type: 'funnel',
-          sort: 'none',
-          left: '10%',
-          width: '80%',
-          label: { position: 'inside', formatter: '{b}: {c}' },
-          data: [...rows].sort((a, b) => num(a.stage_order) - num(b.stage_order)).map((r) => ({ name: String(r.stage), value: num(r.users) })),
-        },
-      ],
-    }),
-  },
-  {
-    id: 'hour-weekday',
-    title: 'Activity by hour (KST) and weekday, 0–100',
-    model: 'hour_weekday_heatmap',
-    chart: (rows) => heatmap(rows, 'hour', 'day_of_week', 'intensity', Array.from({ length: 24 }, (_, h) => String(h)), WEEKDAYS),
-  },
-  { id: 'top-clicked', title: 'Top 10 clicked recipes', model: 'top10_clicked_recipes', chart: (rows) => ranking(rows, 'clicks') },
-  { id: 'top-bookmarked', title: 'Top 10 bookmarked recipes', model: 'top10_bookmarked_recipes', chart: (rows) => ranking(rows, 'bookmarks') },
-  {
-    id: 'engagement-weekday',
-    title: 'Average daily engagement by weekday',
-    model: 'daily_engagement_by_weekday',
-    chart: (rows) => {
-      const days = WEEKDAYS.filter((d) => rows.some((r) => r.day_of_week === d));
-      const mean = (column: string) => days.map((d) => round(average(rows.filter((r) => r.day_of_week === d).map((r) => num(r[column])))));
-      return {
-        tooltip: { trigger: 'axis' },
-        legend: { bottom: 0 },
-        xAxis: { type: 'category', data: days },
-        yAxis: [
-          { type: 'value', name: 'score / day' },
-          { type: 'value', name: 'per user', splitLine: { show: false } },
-        ],
-        series: [
-          { type: 'bar', name: 'Engagement score per day', data: mean('total_engagement_score') },
-          { type: 'line', name: 'Per active user', yAxisIndex: 1, data: mean('avg_engagement_per_user') },
-        ],
-      };
-    },
-  },
-  {
-    id: 'latest-load',
-    title: 'Latest load',
-    model: 'latest_load_time',
-    stats: (rows) => {
+export function panelView(panel: Panel, all: Row[]): PanelView {
+  const rows = all.filter((r) => Object.entries(panel.where ?? {}).every(([column, value]) => r[column] === value));
+  const p = panel as Required<Panel>;
+  switch (panel.chart) {
+    case 'line':
+      return { option: line(rows, p.x, p.y, panel.name ?? p.y) };
+    case 'pie':
+      return { option: pie(rows, p.category, p.value) };
+    case 'bar':
+      return { option: bars(rows, p.category, p.series) };
+    case 'heatmap':
+      return { option: heatmap(rows, p.x, p.y, p.value, panel.x_values?.map(String), panel.y_values?.map(String)) };
+    case 'funnel':
+      return { option: funnel(rows, p.stage, p.value, p.order) };
+    case 'ranking':
+      return { option: ranking(rows, p.label, p.value, p.order) };
+    case 'combo':
+      return { option: combo(rows, p.category, panel.categories?.map(String), panel.axes ?? [], p.series) };
+    case 'stats': {
       const r = rows[0] ?? {};
-      return [
-        ['Last gold load', r.latest_load_time],
-        ['Newest event hour (KST)', r.latest_event_hour_kst],
-        ['Last bronze ingestion', r.latest_bronze_ingestion],
-        ['Fact rows', r.fact_rows === undefined ? undefined : num(r.fact_rows).toLocaleString('en-US')],
-      ].map(([label, value]) => ({ label: String(label), value: value === undefined || value === null ? '—' : String(value) }));
-    },
-  },
-];
-
-/** Rows of the 'total' dimension (dau, wau carry per-segment rows too), oldest first. */
-function total(rows: Row[]): Row[] {
-  return rows.filter((r) => r.dimension === 'total');
+      return {
+        stats: p.stats.map(({ label, column, format }) => {
+          const value = r[column];
+          const text = value === undefined || value === null ? '—' : format === 'number' ? num(value).toLocaleString('en-US') : String(value);
+          return { label, value: text };
+        }),
+      };
+    }
+  }
 }
 
 function line(rows: Row[], x: string, y: string, name: string): EChartsOption {
@@ -126,17 +48,29 @@ function line(rows: Row[], x: string, y: string, name: string): EChartsOption {
   };
 }
 
-function bars(rows: Row[], category: string, series: [string, string][]): EChartsOption {
+/** A doughnut of `value` summed per `category`, largest first. */
+function pie(rows: Row[], category: string, value: string): EChartsOption {
+  const sums = new Map<string, number>();
+  for (const r of rows) sums.set(String(r[category]), (sums.get(String(r[category])) ?? 0) + num(r[value]));
+  return {
+    tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
+    legend: { bottom: 0, type: 'scroll' },
+    series: [{ type: 'pie', radius: ['42%', '70%'], label: { formatter: '{b}\n{d}%' }, data: [...sums].sort((a, b) => b[1] - a[1]).map(([name, v]) => ({ name, value: v })) }],
+  };
+}
+
+function bars(rows: Row[], category: string, series: Series[]): EChartsOption {
   return {
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0 },
     grid: { left: 50, right: 20, top: 20, bottom: 70, containLabel: true },
     xAxis: { type: 'category', data: rows.map((r) => String(r[category])), axisLabel: { rotate: 30 } },
     yAxis: { type: 'value' },
-    series: series.map(([column, name]) => ({ type: 'bar', name, data: rows.map((r) => round(num(r[column]))) })),
+    series: series.map(({ column, name }) => ({ type: 'bar', name, data: rows.map((r) => round(num(r[column]))) })),
   };
 }
 
+/** `xs`/`ys` fix the order of the axes (e.g. hours, weekdays); values absent from the rows are dropped from ys. */
 function heatmap(rows: Row[], x: string, y: string, value: string, xs?: string[], ys?: string[]): EChartsOption {
   const xValues = xs ?? distinct(rows, x);
   const yValues = ys ? ys.filter((v) => rows.some((r) => String(r[y]) === v)) : distinct(rows, y);
@@ -158,22 +92,46 @@ function heatmap(rows: Row[], x: string, y: string, value: string, xs?: string[]
   };
 }
 
-/** Horizontal bars, rank 1 on top. */
-function ranking(rows: Row[], value: string): EChartsOption {
-  const sorted = [...rows].sort((a, b) => num(b.rank) - num(a.rank));
+function funnel(rows: Row[], stage: string, value: string, order: string): EChartsOption {
+  return {
+    tooltip: { trigger: 'item', formatter: '{b}: {c}' },
+    series: [
+      {
+        type: 'funnel',
+        sort: 'none',
+        left: '10%',
+        width: '80%',
+        label: { position: 'inside', formatter: '{b}: {c}' },
+        data: [...rows].sort((a, b) => num(a[order]) - num(b[order])).map((r) => ({ name: String(r[stage]), value: num(r[value]) })),
+      },
+    ],
+  };
+}
+
+/** Horizontal bars, rank 1 on top; a row is labelled by the first of `label` that is set. */
+function ranking(rows: Row[], label: string[], value: string, order: string): EChartsOption {
+  const sorted = [...rows].sort((a, b) => num(b[order]) - num(a[order]));
+  const name = (r: Row) => String(label.map((c) => r[c]).find((v) => v !== undefined && v !== null));
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 10, right: 30, top: 10, bottom: 20, containLabel: true },
     xAxis: { type: 'value' },
-    yAxis: { type: 'category', data: sorted.map((r) => String(r.recipe_name ?? r.recipe_id)) },
+    yAxis: { type: 'category', data: sorted.map(name) },
     series: [{ type: 'bar', name: value, data: sorted.map((r) => num(r[value])), label: { show: true, position: 'right' } }],
   };
 }
 
-function sumBy(rows: Row[], key: string, value: string): { name: string; value: number }[] {
-  const sums = new Map<string, number>();
-  for (const r of rows) sums.set(String(r[key]), (sums.get(String(r[key])) ?? 0) + num(r[value]));
-  return [...sums].sort((a, b) => b[1] - a[1]).map(([name, v]) => ({ name, value: v }));
+/** The mean of each series per category, bars and lines on up to two value axes. */
+function combo(rows: Row[], category: string, categories: string[] | undefined, axes: string[], series: Series[]): EChartsOption {
+  const present = (categories ?? distinct(rows, category)).filter((c) => rows.some((r) => String(r[category]) === c));
+  const mean = (column: string) => present.map((c) => round(average(rows.filter((r) => String(r[category]) === c).map((r) => num(r[column])))));
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    xAxis: { type: 'category', data: present },
+    yAxis: (axes.length ? axes : ['']).map((name, i) => ({ type: 'value', name, ...(i ? { splitLine: { show: false } } : {}) })),
+    series: series.map((s) => ({ type: s.type ?? 'bar', name: s.name, ...(s.axis === 'right' ? { yAxisIndex: 1 } : {}), data: mean(s.column) })),
+  };
 }
 
 function distinct(rows: Row[], column: string): string[] {

@@ -1,6 +1,7 @@
 import type { EChartsOption } from 'echarts';
 import type { Session } from '../../execute/session.js';
-import { PANELS, type Panel, type Row } from './charts.js';
+import { panelView, type Row } from './charts.js';
+import type { Panel } from './declaration.js';
 
 /** What one panel shows: a chart, a few figures, or why there is nothing. */
 export interface PanelData {
@@ -26,7 +27,7 @@ type ModelRows = { rows: Row[] } | { missing: string } | { error: string };
 const MAX_ROWS = 50_000;
 
 /** Query each model the panels name (once each, through the adapter) and build the panels. */
-export async function readDashboard(session: Session, panels: Panel[] = PANELS): Promise<DashboardData> {
+export async function readDashboard(session: Session, panels: Panel[]): Promise<DashboardData> {
   const { adapter, manifest } = session;
   const reads = new Map<string, Promise<ModelRows>>();
   const read = async (model: string): Promise<ModelRows> => {
@@ -49,7 +50,7 @@ export async function readDashboard(session: Session, panels: Panel[] = PANELS):
       if ('error' in result) return { ...base, status: 'error', message: result.error };
       if (!result.rows.length) return { ...base, status: 'empty', message: `model ${panel.model} returned no rows` };
       try {
-        return 'chart' in panel ? { ...base, status: 'ok', option: panel.chart(result.rows) } : { ...base, status: 'ok', stats: panel.stats(result.rows) };
+        return { ...base, status: 'ok', ...panelView(panel, result.rows) };
       } catch (error) {
         return { ...base, status: 'error', message: `cannot chart ${panel.model}: ${(error as Error).message}` };
       }

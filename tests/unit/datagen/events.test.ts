@@ -4,11 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_NAMES, recipeMaster, type GenerateStats } from '../../../framework/datagen/index.js';
+import { EVENT_NAMES, recipeMaster, type GenerateStats } from '../../../extensions/reciping/datagen/index.js';
 import {
   DISH_TYPES, INGREDIENT_TYPES, METHOD_TYPES, SITUATION_TYPES,
-} from '../../../framework/datagen/recipes.js';
-import { TRANSITIONS, FALLBACK_EVENTS, TARGETING_TAGS, type EventName } from '../../../framework/datagen/model.js';
+} from '../../../extensions/reciping/datagen/recipes.js';
+import { TRANSITIONS, FALLBACK_EVENTS, TARGETING_TAGS, type EventName } from '../../../extensions/reciping/datagen/model.js';
 import { BASE, isUuid4, kstParts, parseEvent, stream, type Event } from './helpers.js';
 
 const PAGES = ['start', 'main', 'recipe_detail', 'profile', 'search_result'];

@@ -1,7 +1,7 @@
 /** Shared helpers of the generator's tests: in-memory sinks, and reading lines back. */
 import {
   EVENT_NAMES, generateEvents, type EventSink, type GenerateOptions, type GenerateStats, type StagingBucket,
-} from '../../../framework/datagen/index.js';
+} from '../../../extensions/reciping/datagen/index.js';
 
 export const BASE: Omit<GenerateOptions, 'mode' | 'start' | 'events'> = {
   seed: 42,

@@ -1,8 +1,9 @@
 import { Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { bucketDirectory, bucketIndex, stagingBucket, stagingFileName } from '../../../framework/datagen/layout.js';
-import { kafkaPartition } from '../../../framework/datagen/partition.js';
-import { Rng } from '../../../framework/datagen/random.js';
+import { STAGING_LAYOUT, bucketDirectory, bucketIndex, stagingBucket, stagingFileName } from '../../../extensions/reciping/datagen/layout.js';
+import { kafkaPartition } from '../../../extensions/reciping/datagen/partition.js';
+import { Rng } from '../../../extensions/reciping/datagen/random.js';
+import { RECIPING_INGEST } from '../support/reciping-ingest.js';
 
 const bucketAt = (instant: string) => stagingBucket('replay-user-events', 1, bucketIndex(Date.parse(instant)));
 
@@ -24,6 +25,10 @@ describe('staging layout', () => {
     expect(bucketDirectory(bucket)).toBe('replay-user-events/year=2025/month=09/day=01/hour=00/minute=00');
     expect(bucketDirectory(bucket, 'other')).toBe('other/year=2025/month=09/day=01/hour=00/minute=00');
     expect(stagingFileName('replay-user-events', 2, 12345)).toBe('replay-user-events+2+0000012345.json');
+  });
+
+  it("is the layout project.yml's ingest: block gives `framework ingest kafka`", () => {
+    expect({ bucketMs: RECIPING_INGEST.bucketMs, offsetMs: RECIPING_INGEST.offsetMs }).toEqual(STAGING_LAYOUT);
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACTIVITY_LEVELS, COOKING_STYLES, HOUR_WEIGHTS, SEGMENTS, WEEKDAY_WEIGHTS, clickRates,
-} from '../../../framework/datagen/model.js';
-import { Rng } from '../../../framework/datagen/random.js';
+} from '../../../extensions/reciping/datagen/model.js';
+import { Rng } from '../../../extensions/reciping/datagen/random.js';
 
 describe('behaviour model constants (spec §1)', () => {
   it('draws every segment, activity level and cooking style, and has the weekday and hour weights', () => {

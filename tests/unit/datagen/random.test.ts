@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, Weighted, deriveSeed } from '../../../framework/datagen/random.js';
+import { Rng, Weighted, deriveSeed } from '../../../extensions/reciping/datagen/random.js';
 import { isUuid4 } from './helpers.js';
 
 describe('Rng', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../framework/adapters/csv.js';
-import { recipeMaster, recipeMasterCsv } from '../../../framework/datagen/index.js';
+import { recipeMaster, recipeMasterCsv } from '../../../extensions/reciping/datagen/index.js';
 
 const SEED_CSV = new URL('../../../seeds/recipe_master.csv', import.meta.url);
 

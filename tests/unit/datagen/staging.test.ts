@@ -7,8 +7,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_NAMES, MALFORMED_KINDS, generateEvents, localDirectorySink, type GenerateOptions, type GenerateStats } from '../../../framework/datagen/index.js';
-import { kafkaPartition } from '../../../framework/datagen/partition.js';
+import { EVENT_NAMES, MALFORMED_KINDS, generateEvents, localDirectorySink, type GenerateOptions, type GenerateStats } from '../../../extensions/reciping/datagen/index.js';
+import { kafkaPartition } from '../../../extensions/reciping/datagen/partition.js';
 import { BASE, bucketOfTime, bucketPath, parseEvent, stream } from './helpers.js';
 
 const EVENT_NAME_SET = new Set<string>(EVENT_NAMES);

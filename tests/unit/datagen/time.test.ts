@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatKst, kstDay, kstDayStart, parseInstant, parseKstDate, weekday } from '../../../framework/datagen/time.js';
+import { formatKst, kstDay, kstDayStart, parseInstant, parseKstDate, weekday } from '../../../extensions/reciping/datagen/time.js';
 
 describe('KST time', () => {
   it('formats instants as KST ISO-8601 with milliseconds', () => {

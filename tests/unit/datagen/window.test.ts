@@ -1,6 +1,6 @@
 /** Window mode, the "September replay": N valid events in each 15-minute window. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GenerateOptions, GenerateStats } from '../../../framework/datagen/index.js';
+import type { GenerateOptions, GenerateStats } from '../../../extensions/reciping/datagen/index.js';
 import { BASE, bucketOfTime, bucketPath, collect, parseEvent, type Staged } from './helpers.js';
 
 const START = Date.parse('2025-09-01T00:00:00+09:00');

@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PANELS } from '../../../framework/docs/dashboard/charts.js';
 import type { DashboardData } from '../../../framework/docs/dashboard/data.js';
 import { cli, tempProject, writeFile } from '../support/project.js';
-import { ANALYTICS_MODELS, analyticsProject } from './fixtures.js';
+import { ANALYTICS_MODELS, PANELS, analyticsProject } from './fixtures.js';
 import { embeddedJson, externalReferences } from './html.js';
 
 function dashboardData(root: string): DashboardData {

@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPanels } from '../../../framework/docs/dashboard/declaration.js';
+
 /**
  * A small shop project exercising what the docs show: a seed, an external CSV source, an ephemeral
  * model, view and table models, documented columns, passing and failing tests.
@@ -88,8 +93,15 @@ select date, strftime(date, '%a') as day_of_week, isodow(date) as day_of_week_nu
   latest_load_time: "select TIMESTAMP '2025-08-15 10:00:00' as latest_load_time, TIMESTAMP '2025-08-14 23:00:00' as latest_event_hour_kst, TIMESTAMP '2025-08-15 09:58:00' as latest_bronze_ingestion, 123456 as fact_rows",
 };
 
+/** The shipped project's dashboard declaration, and its panels. */
+const DASHBOARD = fileURLToPath(new URL('../../../dashboards/reciping.yml', import.meta.url));
+export const PANELS = loadPanels(dirname(dirname(DASHBOARD)), 'dashboards');
+
 export function analyticsProject(models: Record<string, string> = ANALYTICS_MODELS): Record<string, string> {
-  const files: Record<string, string> = { 'project.yml': 'name: reciping_mini\nmodels:\n  +materialized: view\n  +schema: gold_analytics\n' };
+  const files: Record<string, string> = {
+    'project.yml': 'name: reciping_mini\nmodels:\n  +materialized: view\n  +schema: gold_analytics\n',
+    'dashboards/reciping.yml': readFileSync(DASHBOARD, 'utf8'),
+  };
   for (const [name, sql] of Object.entries(models)) files[`models/analytics/${name}.sql`] = sql + '\n';
   return files;
 }

@@ -52,6 +52,7 @@ describe('standalone schema validators', () => {
       project: [yaml('project.yml')],
       profiles: [yaml('profiles.yml')],
       selectors: [yaml('selectors.yml')],
+      dashboard: [yaml('dashboards/reciping.yml')],
       properties: models,
       config: [{ materialized: 'incremental', unique_key: ['a'], tags: ['x'], partition_by: ['d'] }, ...models.flatMap((doc) => ((doc as { models?: { config?: unknown }[] }).models ?? []).flatMap((m) => (m.config ? [m.config] : [])))],
     };

@@ -5,7 +5,7 @@
  * committed offset leaves every record in exactly one object (same-name overwrite).
  */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../framework/datagen/random.js';
+import { Rng } from '../../../extensions/reciping/datagen/random.js';
 import { PartitionStream, type ReadRecord, type StreamIo } from '../../../framework/ingest/partition-stream.js';
 import { fileBody, type StagedFile } from '../../../framework/ingest/partition-window.js';
 import { rotationBySize, type RotationLimits } from '../../../framework/ingest/rotation.js';

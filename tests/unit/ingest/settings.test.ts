@@ -1,9 +1,10 @@
 /** Where the ingestion and the generator's sinks take their settings from, and how produced lines are keyed. */
 import { describe, expect, it } from 'vitest';
-import { userIdOf } from '../../../framework/datagen/sinks/kafka.js';
+import { userIdOf } from '../../../extensions/reciping/datagen/sinks/kafka.js';
 import { ConfigError } from '../../../framework/errors.js';
 import { brokerList, topicName } from '../../../framework/ingest/kafka-client.js';
 import { s3Configured, s3Settings } from '../../../framework/storage/s3-store.js';
+import { RECIPING_INGEST } from '../support/reciping-ingest.js';
 
 describe('settings', () => {
   it('takes brokers from --brokers, else KAFKA_BROKERS, and says how to get them otherwise', () => {
@@ -12,17 +13,19 @@ describe('settings', () => {
     expect(() => brokerList(undefined, {})).toThrow(ConfigError);
   });
 
-  it('takes the topic from --topic, else KAFKA_TOPIC, else replay-user-events', () => {
-    expect(topicName('t', { KAFKA_TOPIC: 'u' })).toBe('t');
-    expect(topicName(undefined, { KAFKA_TOPIC: 'u' })).toBe('u');
-    expect(topicName(undefined, {})).toBe('replay-user-events');
+  it("takes the topic from --topic, else KAFKA_TOPIC, else the project's ingest.topic, and says where to set one", () => {
+    expect(topicName('t', { KAFKA_TOPIC: 'u' }, RECIPING_INGEST.topic)).toBe('t');
+    expect(topicName(undefined, { KAFKA_TOPIC: 'u' }, RECIPING_INGEST.topic)).toBe('u');
+    expect(topicName(undefined, {}, RECIPING_INGEST.topic)).toBe('replay-user-events');
+    expect(() => topicName(undefined, {}, undefined)).toThrow(/--topic, set KAFKA_TOPIC or ingest.topic in project.yml/);
   });
 
   it('reads S3 from the stack environment, --bucket winning, and keeps credentials out of the settings', () => {
     const env = { S3_ENDPOINT: 'http://127.0.0.1:19000', S3_REGION: 'us-east-1', S3_STAGING_BUCKET: 'staging', S3_SECRET_ACCESS_KEY: 'very-secret' };
     expect(s3Settings(env)).toEqual({ endpoint: 'http://127.0.0.1:19000', region: 'us-east-1', bucket: 'staging', maxAttempts: 6 });
     expect(s3Settings(env, { bucket: 'other', maxAttempts: 2 })).toMatchObject({ bucket: 'other', maxAttempts: 2 });
-    expect(s3Settings({})).toEqual({ endpoint: undefined, region: 'us-east-1', bucket: 'reciping-user-event-logs', maxAttempts: 6 });
+    expect(s3Settings({}, {}, RECIPING_INGEST.bucket)).toEqual({ endpoint: undefined, region: 'us-east-1', bucket: 'reciping-user-event-logs', maxAttempts: 6 });
+    expect(() => s3Settings({})).toThrow(/--bucket, set S3_STAGING_BUCKET or ingest.bucket in project.yml/);
     expect(JSON.stringify(s3Settings(env))).not.toContain('very-secret');
     expect(s3Configured(env)).toBe(true);
     expect(s3Configured({})).toBe(false);

@@ -1,7 +1,14 @@
 /** Which 15-minute bucket a Kafka record is staged in, and how its value becomes one line. */
 import { describe, expect, it } from 'vitest';
-import { bucketIndex, stagingBucket } from '../../../framework/datagen/layout.js';
-import { eventTime, recordBucket, stagedLine } from '../../../framework/ingest/staged-record.js';
+import { eventTime as timeIn, recordBucket as bucketIn, stagedLine } from '../../../framework/ingest/staged-record.js';
+import { bucketIndex as indexIn, stagingBucket as bucketAt } from '../../../framework/ingest/staging-layout.js';
+import { RECIPING_INGEST } from '../support/reciping-ingest.js';
+
+// The project's layout: 15-minute KST buckets of the `timestamp` field.
+const bucketIndex = (ms: number) => indexIn(ms, RECIPING_INGEST);
+const stagingBucket = (topic: string, partition: number, index: number) => bucketAt(topic, partition, index, RECIPING_INGEST);
+const recordBucket = (line: string, kafkaTime: number) => bucketIn(line, kafkaTime, RECIPING_INGEST);
+const eventTime = (line: string) => timeIn(line, RECIPING_INGEST);
 
 const event = (timestamp: unknown) => JSON.stringify({ event_id: 'e1', user_id: '710847', context: { page: { name: 'main' } }, timestamp });
 const bucketOf = (instant: string) => bucketIndex(Date.parse(instant));

@@ -1,9 +1,11 @@
 /** File naming: the object key is a function of topic, partition, bucket and start offset only. */
 import { describe, expect, it } from 'vitest';
-import { bucketIndex } from '../../../framework/datagen/layout.js';
-import { stagingKey } from '../../../framework/ingest/staging-key.js';
+import { stagingKey as keyIn } from '../../../framework/ingest/staging-key.js';
+import { bucketIndex } from '../../../framework/ingest/staging-layout.js';
+import { RECIPING_INGEST } from '../support/reciping-ingest.js';
 
-const bucket = (instant: string) => bucketIndex(Date.parse(instant));
+const bucket = (instant: string) => bucketIndex(Date.parse(instant), RECIPING_INGEST);
+const stagingKey = (topic: string, partition: number, index: number, startOffset: number) => keyIn(topic, partition, index, startOffset, RECIPING_INGEST);
 
 describe('staging key', () => {
   it('lays files out as the Kafka Connect S3 sink did, named by the first record offset', () => {

@@ -13,7 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, query } from '../support/project.js';
 import { build, copyProject, fingerprint, generate, one, stagingVars } from './support.js';
-import type { GenerateStats } from '../../../framework/datagen/generate.js';
+import type { GenerateStats } from '../../../extensions/reciping/datagen/generate.js';
 
 const SILVER_COLUMNS = [
   'event_id', 'event_name', 'user_id', 'anonymous_id', 'session_id', 'kst_timestamp', 'utc_timestamp', 'date', 'year', 'month', 'day', 'hour',

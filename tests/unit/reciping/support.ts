@@ -3,7 +3,7 @@
  * samples, builds (in-process, or as processes to kill), and checksums of the tables a build
  * leaves behind.
  */
-import type { GenerateStats } from '../../../framework/datagen/generate.js';
+import type { GenerateStats } from '../../../extensions/reciping/datagen/generate.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 /** The destinations of `framework generate events --to local|s3|kafka`. */
-import { ConfigError } from '../../errors.js';
-import { brokerList } from '../../ingest/kafka-client.js';
-import { s3Settings, s3Store } from '../../storage/s3-store.js';
+import { ConfigError } from '../../../../framework/errors.js';
+import { brokerList } from '../../../../framework/ingest/kafka-client.js';
+import { s3Settings, s3Store } from '../../../../framework/storage/s3-store.js';
 import { localDirectorySink, type EventSink } from '../sink.js';
 import { kafkaSink } from './kafka.js';
 import { s3Sink } from './s3.js';
@@ -13,8 +13,9 @@ export interface SinkChoice {
   topic: string;
   /** kafka: host:port list (else KAFKA_BROKERS). */
   brokers?: string | undefined;
-  /** s3: bucket (else S3_STAGING_BUCKET) and key prefix. */
+  /** s3: bucket (else S3_STAGING_BUCKET, else the project's ingest.bucket) and key prefix. */
   bucket?: string | undefined;
+  projectBucket?: string | undefined;
   prefix?: string | undefined;
 }
 
@@ -25,7 +26,7 @@ export async function openEventSink(choice: SinkChoice, env: NodeJS.ProcessEnv =
     case 'local':
       return { sink: localDirectorySink(out, { topic }), where: out };
     case 's3': {
-      const store = s3Store(s3Settings(env, { bucket: choice.bucket }), choice.prefix ?? '');
+      const store = s3Store(s3Settings(env, { bucket: choice.bucket }, choice.projectBucket), choice.prefix ?? '');
       return { sink: s3Sink(store, { topic }), where: store.location };
     }
     case 'kafka': {

@@ -8,8 +8,8 @@
  * we accept, and a failed send is reported by the sink itself.
  */
 import { Partitioners, logLevel, type Message, type Producer } from 'kafkajs';
-import { ExecutionError } from '../../errors.js';
-import { KAFKA_RETRY, kafkaClient } from '../../ingest/kafka-client.js';
+import { ExecutionError } from '../../../../framework/errors.js';
+import { KAFKA_RETRY, kafkaClient } from '../../../../framework/ingest/kafka-client.js';
 import type { EventSink, SinkStats } from '../sink.js';
 
 export interface KafkaSinkOptions {

@@ -8,8 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
-import { forEachLimited } from '../../for-each-limited.js';
-import type { ObjectStore } from '../../storage/object-store.js';
+import { forEachLimited } from '../../../../framework/for-each-limited.js';
+import type { ObjectStore } from '../../../../framework/storage/object-store.js';
 import { localDirectorySink, type EventSink } from '../sink.js';
 
 const UPLOAD_CONCURRENCY = 16;

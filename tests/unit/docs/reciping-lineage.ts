@@ -1,0 +1,16 @@
+/** The column lineage of the shipped Reciping project (DuckDB target, no catalog), as docs generate computes it. */
+import { manifestLineage } from '../../../framework/docs/manifest-lineage.js';
+import { openSession } from '../../../framework/execute/session.js';
+import { copyProject } from '../reciping/project-copy.js';
+
+export type LineageByModel = Record<string, unknown>;
+
+export async function recipingLineage(): Promise<LineageByModel> {
+  const session = await openSession({ root: copyProject() });
+  try {
+    const lineage = manifestLineage(session.manifest, session.adapter, undefined);
+    return Object.fromEntries([...lineage].sort(([a], [b]) => a.localeCompare(b)));
+  } finally {
+    await session.adapter.close();
+  }
+}
