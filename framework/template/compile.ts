@@ -4,6 +4,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
 import { ConfigError } from '../errors.js';
 import { mergeConfig, normalizeConfig } from '../project/config.js';
+import { checkContract } from '../project/contract.js';
 import type { ModelNode, Node, NodeConfig, Project, TestNode } from '../project/types.js';
 import { validate } from '../project/validate.js';
 import { didYouMean } from '../project/suggest.js';
@@ -46,6 +47,8 @@ export class Compiler {
       const config = this.finalConfig(node);
       const compiled = { ...node, config, dependsOn: [], checksum: checksum(node, config) } as CompiledNode;
       this.setRelation(compiled);
+      // The YAML's contract was checked on load; this catches one enabled by {{config}} in the SQL file.
+      if (compiled.resourceType === 'model') checkContract(compiled, () => ({ file: compiled.path }));
       if (compiled.config.enabled !== false) staged.set(node.uniqueId, compiled);
     }
     this.nodes = staged;
