@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { openSession, type Session } from '../execute/session.js';
-import { WarningAsError } from '../errors.js';
+import { ConfigError, WarningAsError } from '../errors.js';
 import type { IndirectSelection, SelectionRequest } from '../graph/selector.js';
 import type { ResourceType } from '../project/types.js';
 import { bool, flag, list, vars, type ParsedArgs } from './args.js';
@@ -44,4 +44,11 @@ export function selection(args: ParsedArgs, resourceTypes?: ResourceType[]): Sel
 
 export function reporter(args: ParsedArgs): Reporter {
   return new Reporter((flag(args, 'log-format') ?? 'text') as LogFormat);
+}
+
+/** --defer [--favor-state]: refs outside the selection may read the --state run's relations. */
+export function deferral(args: ParsedArgs): { favorState: boolean } | undefined {
+  if (!bool(args, 'defer')) return undefined;
+  if (!flag(args, 'state')) throw new ConfigError('--defer needs --state <dir>: the folder holding the manifest.json of the run to defer to (e.g. a copy of prod\'s target/)');
+  return { favorState: bool(args, 'favor-state') };
 }
