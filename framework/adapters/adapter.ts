@@ -40,9 +40,10 @@ export interface Dialect {
   /**
    * Replace a table by one created with explicit columns and CHECKs, filled from `select` (an
    * enforced contract with constraints), so the engine refuses rows that break them. The old table
-   * stays when it does (a transaction on DuckDB; on Iceberg the rows go to a side table first).
+   * stays when it does (a transaction on DuckDB; on Iceberg the rows go to a side table first,
+   * which `cleanup` drops when a statement fails).
    */
-  replaceTableTyped(rel: Relation, columns: TypedColumn[], checks: string[], select: string, properties: Record<string, unknown>): string[];
+  replaceTableTyped(rel: Relation, columns: TypedColumn[], checks: string[], select: string, properties: Record<string, unknown>): { statements: string[]; cleanup?: string };
   /** Contracts: whether a declared data_type is the type the engine reports, in any of its spellings. */
   sameType(declared: string, actual: string): boolean;
   /**

@@ -18,9 +18,13 @@ export async function replace(ctx: MaterializeContext, node: CompiledNode & Mode
   const columns = await checkContract(ctx, node, sql);
   const typed = columns && enforcedDefinition(ctx, node, columns);
   const existing = await introspector.relationType(node.relation);
-  const create = typed ? dialect.replaceTableTyped(node.relation, typed.columns, typed.checks, sql, node.config.properties) : [dialect.replaceTable(node.relation, sql, node.config.properties)];
-  const statements = [...(existing === 'view' ? [dialect.drop(node.relation, 'view')] : []), ...create];
-  const results = await apply(ctx, node, statements, true);
+  const create = typed ? dialect.replaceTableTyped(node.relation, typed.columns, typed.checks, sql, node.config.properties) : { statements: [dialect.replaceTable(node.relation, sql, node.config.properties)] };
+  const statements = [...(existing === 'view' ? [dialect.drop(node.relation, 'view')] : []), ...create.statements];
+  const results = await apply(ctx, node, statements, true).catch(async (error: unknown) => {
+    // A refused row leaves no side table behind (the published table is untouched either way).
+    if (create.cleanup) await ctx.adapter.execute(create.cleanup).catch(() => undefined);
+    throw error;
+  });
   // The rows written: of the CTAS, or of the last insert (the one filling the table) of a typed create.
   const filled = typed ? statements.map((q) => q.startsWith('insert')).lastIndexOf(true) : results.length - 1;
   const rows = results[filled]!.rowsAffected;

@@ -69,6 +69,8 @@ describe('contracts on Trino/Iceberg', () => {
     expect((await cli(root, 'run')).code).toBe(1);
     expect(message(root, 'model.t.m')).toMatch(/NULL value not allowed for NOT NULL column: id/i);
     expect(await rows(`select id, name from ${table}`)).toEqual([{ id: 1, name: 'a' }]);
+    // The side table the rows went to first is gone.
+    expect(await rows(`select table_name from iceberg.information_schema.tables where table_schema = '${prefix}_prod'`)).toEqual([{ table_name: 'm' }]);
   });
 
   it('--empty checks the contract too', async () => {

@@ -19,9 +19,9 @@ export const duckdbDialect: Dialect = {
     return db.schema.createTable(name(rel)).as(sql.raw(select)).compile().sql;
   },
   // Run in one transaction (atomically): a refused row rolls the new table back with it.
-  replaceTableTyped(rel: Relation, columns: TypedColumn[], checks: string[], select: string): string[] {
+  replaceTableTyped(rel: Relation, columns: TypedColumn[], checks: string[], select: string) {
     const defs = [...columns.map((c) => `${duckdbDialect.quote(c.name)} ${c.type}${c.notNull ? ' not null' : ''}`), ...checks.map((c) => `check (${c})`)];
-    return [`create or replace table ${duckdbDialect.relation(rel)} (${defs.join(', ')})`, duckdbDialect.insert(rel, columns.map((c) => c.name), select)];
+    return { statements: [`create or replace table ${duckdbDialect.relation(rel)} (${defs.join(', ')})`, duckdbDialect.insert(rel, columns.map((c) => c.name), select)] };
   },
   sameType: typeMatcher({
     ...COMMON_TYPE_ALIASES,

@@ -23,7 +23,7 @@ export const trinoDialect: Dialect = {
    * refused there, the published table untouched), then the table is replaced and filled from it.
    * Between those two commits a reader sees the table empty. CHECK is not Trino's: tests cover it.
    */
-  replaceTableTyped(rel: Relation, columns: TypedColumn[], _checks: string[], select: string, properties: Record<string, unknown>): string[] {
+  replaceTableTyped(rel: Relation, columns: TypedColumn[], _checks: string[], select: string, properties: Record<string, unknown>) {
     const side: Relation = { ...rel, name: `${rel.name}__fw_contract` };
     const { location: _own, ...sideProperties } = properties ?? {};
     const create = (r: Relation, props: Record<string, unknown>) =>
@@ -32,13 +32,11 @@ export const trinoDialect: Dialect = {
         props,
       ).compile().sql;
     const names = columns.map((c) => c.name);
-    return [
-      create(side, sideProperties),
-      trinoDialect.insert(side, names, select),
-      create(rel, properties),
-      trinoDialect.insert(rel, names, `select * from ${trinoDialect.relation(side)}`),
-      trinoDialect.drop(side, 'table'),
-    ];
+    const dropSide = trinoDialect.drop(side, 'table');
+    return {
+      statements: [create(side, sideProperties), trinoDialect.insert(side, names, select), create(rel, properties), trinoDialect.insert(rel, names, `select * from ${trinoDialect.relation(side)}`), dropSide],
+      cleanup: dropSide,
+    };
   },
   sameType: typeMatcher({ ...COMMON_TYPE_ALIASES, float: 'real', float4: 'real', binary: 'varbinary', bytea: 'varbinary' }),
   createTableColumns(rel: Relation, columns: Column[], partitionBy?: string[]): string {

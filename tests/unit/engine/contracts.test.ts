@@ -101,6 +101,13 @@ describe('model contracts (DuckDB)', () => {
     expect(r.stderr).toMatch(/^error: models\/m\.yml:6:\d+: model "m": contract.enforced but column "n" has no data_type\n/);
   });
 
+  it('a contract enforced by project.yml on a model no properties file declares: exit 2 naming the model file', async () => {
+    const root = tempProject({ 'project.yml': 'name: t\nmodels:\n  +contract: {enforced: true}\n', 'models/bare.sql': 'select 1 as id' });
+    const r = await cli(root, 'ls');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: models\/bare\.sql: model "bare": contract.enforced but no columns are declared\n/);
+  });
+
   it('type names compare per engine: aliases, parameters only when declared', () => {
     expect(duckdbDialect.sameType('int', 'INTEGER')).toBe(true);
     expect(duckdbDialect.sameType('string', 'VARCHAR')).toBe(true);
