@@ -22,6 +22,19 @@ export function checkContract(node: ModelNode, locate: Locate): void {
   }
 }
 
+/** A check needs its expression; a model-level constraint the columns it is on. */
+export function checkConstraints(node: ModelNode, locate: Locate): void {
+  (node.constraints ?? []).forEach((k, i) => {
+    if (k.type === 'check' && !k.expression) throw new ConfigError(`model "${node.name}": a check constraint needs expression`, locate(['constraints', i]));
+    if (k.type !== 'check' && !k.columns?.length) throw new ConfigError(`model "${node.name}": a model-level ${k.type} constraint needs columns`, locate(['constraints', i]));
+  });
+  node.columns.forEach((c, i) =>
+    (c.constraints ?? []).forEach((k, j) => {
+      if (k.type === 'check' && !k.expression) throw new ConfigError(`model "${node.name}": the check constraint of column "${c.name}" needs expression`, locate(['columns', i, 'constraints', j]));
+    }),
+  );
+}
+
 /** The constraints of a model, each with the columns it is on (a column's own constraints name it). */
 export function constraintsOf(node: ModelNode): (Constraint & { columns: string[] })[] {
   const ofColumns = node.columns.flatMap((c) => (c.constraints ?? []).map((k) => ({ ...k, columns: [c.name] })));

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { defaultConfig, folderDefaults, mergeConfig, normalizeConfig } from './config.js';
 import { baseName, foldersOf, listFiles } from './discover.js';
-import { checkContract, constraintTests } from './contract.js';
+import { checkConstraints, checkContract, constraintTests } from './contract.js';
 import { genericTest, testDefaults } from './generic-tests.js';
 import { loadTarget } from './profiles.js';
 import { didYouMean } from './suggest.js';
@@ -212,7 +212,9 @@ class NodeLoader {
   /** An enforced contract's columns, and the tests standing in for constraints the engine does not enforce. */
   private contract(yaml: YamlFile, node: ModelNode, entry: Record<string, any>, at: (string | number)[]): void {
     if (entry.constraints) node.constraints = entry.constraints;
-    checkContract(node, (path) => yaml.locate([...at, ...path], true));
+    const locate = (path: (string | number)[]) => yaml.locate([...at, ...path], true);
+    checkContract(node, locate);
+    checkConstraints(node, locate);
     const site = { project: this.file.name, owner: node, file: yaml, folders: this.yamlFolders(yaml.path), folderConfig: (fqn: string[]) => this.testConfig(fqn), at: [...at, 'constraints'] };
     for (const [column, test] of constraintTests(node, this.engine)) {
       const made = genericTest({ ...site, ...(column ? { column: { name: column } } : {}) }, test);

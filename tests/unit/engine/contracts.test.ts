@@ -101,6 +101,13 @@ describe('model contracts (DuckDB)', () => {
     expect(r.stderr).toMatch(/^error: models\/m\.yml:6:\d+: model "m": contract.enforced but column "n" has no data_type\n/);
   });
 
+  it('a check constraint without expression: exit 2 at its line', async () => {
+    const root = tempProject({ 'models/m.sql': 'select 1 as id', 'models/m.yml': contracted('      - {name: id, data_type: integer}\n', '    constraints:\n      - {type: check}\n') });
+    const r = await cli(root, 'ls');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: models\/m\.yml:5:\d+: model "m": a check constraint needs expression\n/);
+  });
+
   it('a contract enforced by project.yml on a model no properties file declares: exit 2 naming the model file', async () => {
     const root = tempProject({ 'project.yml': 'name: t\nmodels:\n  +contract: {enforced: true}\n', 'models/bare.sql': 'select 1 as id' });
     const r = await cli(root, 'ls');
