@@ -8,6 +8,11 @@ export interface Column {
   type: string;
 }
 
+/** A column created from a contract: the query's type, NOT NULL where a constraint says so. */
+export interface TypedColumn extends Column {
+  notNull: boolean;
+}
+
 export interface ExecResult {
   rowsAffected?: number;
   /** Engine query id (Trino), for logs and run_results. */
@@ -32,6 +37,15 @@ export interface Dialect {
   /** Atomic create-or-replace: readers see the old table or the new one, never neither. */
   replaceTable(rel: Relation, select: string, properties: Record<string, unknown>): string;
   createTable(rel: Relation, select: string, properties: Record<string, unknown>): string;
+  /**
+   * Replace a table by one created with explicit columns and CHECKs, filled from `select` (an
+   * enforced contract with constraints), so the engine refuses rows that break them. The old table
+   * stays when it does (a transaction on DuckDB; on Iceberg the rows go to a side table first,
+   * which `cleanup` drops when a statement fails).
+   */
+  replaceTableTyped(rel: Relation, columns: TypedColumn[], checks: string[], select: string, properties: Record<string, unknown>): { statements: string[]; cleanup?: string };
+  /** Contracts: whether a declared data_type is the type the engine reports, in any of its spellings. */
+  sameType(declared: string, actual: string): boolean;
   /**
    * CREATE TABLE IF NOT EXISTS with explicit columns (the framework's own state tables), identity
    * partitioned by `partitionBy` where the engine partitions tables (Iceberg).

@@ -28,7 +28,7 @@ export function compileOnlyKysely(): Kysely<any> {
  * The statements both engines write the same way, built with kysely against a compile-only instance
  * whose compiler inlines values. Engines override what they spell differently (CTAS options, ALTER).
  */
-export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' | 'createTable' | 'maxStatementLength'> {
+export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' | 'createTable' | 'replaceTableTyped' | 'sameType' | 'maxStatementLength'> {
   const table = (rel: Relation) => `${rel.schema}.${rel.name}`;
   const ident = (name: string) => sql.ref(name);
   const compileRaw = (expr: ReturnType<typeof sql>) => expr.compile(db).sql;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openSession, type Session } from '../execute/session.js';
-import { WarningAsError } from '../errors.js';
+import { ConfigError, WarningAsError } from '../errors.js';
 import type { IndirectSelection, SelectionRequest } from '../graph/selector.js';
 import { DEFAULT_INGEST, ingestConfig, type IngestConfig } from '../project/ingest.js';
 import { readProjectYaml } from '../project/load.js';
@@ -52,4 +52,11 @@ export function reporter(args: ParsedArgs): Reporter {
 /** The ingest: block of the project in `root`; the generic defaults when no project is there (flags then name topic and bucket). */
 export function projectIngest(root: string): IngestConfig {
   return existsSync(join(root, 'project.yml')) ? ingestConfig(readProjectYaml(root)) : DEFAULT_INGEST;
+}
+
+/** --defer [--favor-state]: refs outside the selection may read the --state run's relations. */
+export function deferral(args: ParsedArgs): { favorState: boolean } | undefined {
+  if (!bool(args, 'defer')) return undefined;
+  if (!flag(args, 'state')) throw new ConfigError('--defer needs --state <dir>: the folder holding the manifest.json of the run to defer to (e.g. a copy of prod\'s target/)');
+  return { favorState: bool(args, 'favor-state') };
 }

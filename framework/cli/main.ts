@@ -18,30 +18,32 @@ type Command = {
 );
 
 const RUN_FLAGS = { boolean: ['fail-fast', 'full-refresh', 'wait', 'warn-error'], value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads', 'start', 'end'] };
-const run = (name: 'run' | 'build' | 'seed' | 'test') => async (args: ParsedArgs) => (await import('./commands/run.js')).runCommand(name, args);
+/** --defer --state <dir>: refs outside the selection read another run's relations (dbt's deferral). */
+const DEFER = ['defer', 'favor-state'];
+const run = (name: 'run' | 'build' | 'seed' | 'test' | 'clone') => async (args: ParsedArgs) => (await import('./commands/run.js')).runCommand(name, args);
 
 /** Each command loads its module on demand: `ls` and `compile` never load an engine they don't use. */
 const COMMANDS: Record<string, Command> = {
   debug: { summary: 'check configuration and the connection', examples: ['framework debug --target prod'], value: PROJECT_FLAGS, run: async (a) => (await import('./commands/debug.js')).debugCommand(a) },
   compile: {
     summary: 'render models and tests to target/compiled, write manifest.json',
-    examples: ['framework compile', 'framework compile --select silver+'],
-    boolean: ['warn-error'],
+    examples: ['framework compile', 'framework compile --select silver+', 'framework compile --select dim_user --defer --state prod-artifacts'],
+    boolean: ['warn-error', ...DEFER],
     value: [...PROJECT_FLAGS, ...SELECT_FLAGS],
     run: async (a) => (await import('./commands/compile.js')).compileCommand(a),
   },
   run: {
     summary: 'build the selected models',
-    examples: ['framework run --select silver+', 'framework run --select +fact_user_events --target prod --threads 4', 'framework run --empty --target prod'],
+    examples: ['framework run --select silver+', 'framework run --select +fact_user_events --target prod --threads 4', 'framework run --empty --target prod', 'framework run --select dim_user --defer --state prod-artifacts'],
     ...RUN_FLAGS,
-    boolean: [...RUN_FLAGS.boolean, 'empty'],
+    boolean: [...RUN_FLAGS.boolean, 'empty', ...DEFER],
     run: run('run'),
   },
   seed: { summary: 'load CSV seeds', examples: ['framework seed', 'framework seed --select dim_event'], ...RUN_FLAGS, run: run('seed') },
   test: {
     summary: 'run unit tests and data tests of the selection (--unit / --data for one kind)',
     examples: ['framework test', 'framework test --select silver --data', 'framework test --select test_type:singular'],
-    boolean: [...RUN_FLAGS.boolean, 'unit', 'data'],
+    boolean: [...RUN_FLAGS.boolean, 'unit', 'data', ...DEFER],
     value: RUN_FLAGS.value,
     run: run('test'),
   },
@@ -55,11 +57,18 @@ const COMMANDS: Record<string, Command> = {
   },
   build: {
     summary: 'seeds, models and their tests in DAG order',
-    examples: ['framework build', 'framework build --select silver+ --target prod', 'framework build --exclude tag:analytics', 'framework build --empty --target prod'],
+    examples: ['framework build', 'framework build --select silver+ --target prod', 'framework build --exclude tag:analytics', 'framework build --empty --target prod', 'framework build --select dim_user+ --defer --state prod-artifacts'],
     ...RUN_FLAGS,
-    boolean: [...RUN_FLAGS.boolean, 'empty'],
+    boolean: [...RUN_FLAGS.boolean, 'empty', ...DEFER],
     value: [...RUN_FLAGS.value, 'resource-type'],
     run: run('build'),
+  },
+  clone: {
+    summary: 'create the selected models and seeds in this target as views over the --state run\'s relations (existing ones kept unless --full-refresh)',
+    examples: ['framework clone --state prod-artifacts', 'framework clone --select gold --state prod-artifacts --full-refresh'],
+    boolean: RUN_FLAGS.boolean,
+    value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads'],
+    run: run('clone'),
   },
   retry: {
     summary: 'run the previous run/build/seed/test again (same flags and selection) for the nodes that errored, failed or were skipped',
@@ -78,6 +87,7 @@ const COMMANDS: Record<string, Command> = {
   show: {
     summary: 'preview rows of a model or an inline query (--as-of <snapshot|timestamp> on Iceberg)',
     examples: ['framework show --select dim_user --limit 5', 'framework show --inline "select count(*) from {{ref \'user_events_silver\'}}"'],
+    boolean: DEFER,
     value: [...PROJECT_FLAGS, 'select', 'inline', 'limit', 'output', 'as-of'],
     run: async (a) => (await import('./commands/show.js')).showCommand(a),
   },

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { ConfigError, ExecutionError } from '../errors.js';
 import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
 import type { SelectionRequest } from '../graph/selector.js';
-import type { ModelNode, ResourceType, SourceNode } from '../project/types.js';
+import { clone } from '../materialize/clone.js';
+import type { BuildableNode, ModelNode, ResourceType, SourceNode } from '../project/types.js';
 import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
 import { runTest } from '../testing/run-test.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
@@ -15,8 +16,9 @@ import { runIntervals } from './run-intervals.js';
 import { FileLedger } from './file-ledger.js';
 import { runNewFiles } from './run-new-files.js';
 import type { Session } from './session.js';
+import { deferredRelations, stateManifest } from './defer.js';
 
-export type RunCommand = 'run' | 'build' | 'seed' | 'test';
+export type RunCommand = 'run' | 'build' | 'seed' | 'test' | 'clone';
 
 export interface RunRequest extends SelectionRequest {
   command: RunCommand;
@@ -34,6 +36,8 @@ export interface RunRequest extends SelectionRequest {
   only?: Set<string>;
   /** --empty: models read every ref and source with zero rows; no interval or file state is recorded. */
   empty?: boolean;
+  /** --defer: refs to nodes outside the selection read the --state run's relations where this target lacks them (or always: favorState). */
+  defer?: { favorState: boolean };
   /** The command's flags, recorded in run_results.json for `retry`. */
   args?: Record<string, string[]>;
 }
@@ -50,6 +54,7 @@ const RUNS: Record<RunCommand, ResourceType[]> = {
   seed: ['seed'],
   test: ['test'],
   build: ['model', 'seed', 'test'],
+  clone: ['model', 'seed'],
 };
 
 /** Select, order and execute nodes; write manifest.json and run_results.json. */
@@ -74,6 +79,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const touchWarehouse = ids.length > 0;
   if (touchWarehouse) {
     await adapter.connect();
+    if (request.defer) compiler.defer(await deferredRelations(session, new Set(ids), request.defer.favorState));
+    if (request.command === 'clone') stateManifest(session, 'clone');
     for (const hook of project.file.onRunStart) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-start'));
   }
 
@@ -93,6 +100,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
 
   /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
   const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult> => {
+    if (request.command === 'clone') return clone(ctx, node as CompiledNode & BuildableNode, session.state.manifest!.nodes[node.uniqueId]);
     if (node.resourceType !== 'model') return materialize(ctx, node);
     const model = node as CompiledNode & ModelNode;
     if (request.empty) return emptyBuild(ctx, model);
@@ -128,7 +136,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) });
       }
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
-      const isTable = node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized));
+      const isTable = request.command !== 'clone' && (node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized)));
       const history = isTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
       const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, ...(request.empty ? { empty: true } : {}) };

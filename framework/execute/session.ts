@@ -23,6 +23,8 @@ export interface Session {
   graph: Graph;
   selector: Selector;
   targetDir: string;
+  /** --state: the artifacts of another run (state: selectors, --defer, clone). */
+  state: PreviousState;
 }
 
 export interface SessionOptions extends LoadOptions {
@@ -55,6 +57,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     graph,
     selector: new Selector(graph, project.selectors, previous, { project: project.file.name, root: project.file.root }),
     targetDir,
+    state: previous,
   };
 }
 

@@ -6,6 +6,7 @@ import type { CompiledNode } from '../template/manifest.js';
 import type { Runtime } from '../template/state.js';
 import { apply, ids, render, type MaterializeContext, type MaterializeResult } from './context.js';
 import { replace } from './table.js';
+import { checkContract } from './contract.js';
 
 /**
  * Incremental models: the first run (or --full-refresh) builds the table; later runs render with
@@ -20,7 +21,9 @@ export async function incremental(ctx: MaterializeContext, node: CompiledNode & 
   }
   const range = strategyOf(node) === 'interval' ? replacedRange(ctx, node, runtime) : undefined;
   const sql = render(ctx, node, { ...runtime, isIncremental: true, ...(range ? { self: range.outside } : {}) });
-  const columns = await reconcileSchema(ctx, node, await introspector.queryColumns(sql), await introspector.columns(node.relation));
+  const incoming = await introspector.queryColumns(sql);
+  await checkContract(ctx, node, sql, incoming);
+  const columns = await reconcileSchema(ctx, node, incoming, await introspector.columns(node.relation));
   const statements = strategyStatements(ctx, node, sql, columns, range);
   // Every strategy but append replaces what it writes, so repeating it is harmless.
   const results = await apply(ctx, node, statements, strategyOf(node) !== 'append');

@@ -1,6 +1,7 @@
 import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { apply, ids, render, type MaterializeContext, type MaterializeResult } from './context.js';
+import { checkContract, enforcedDefinition } from './contract.js';
 
 /**
  * Atomic replace: CREATE OR REPLACE in one statement (DuckDB in a transaction, Iceberg as one
@@ -14,9 +15,18 @@ export async function table(ctx: MaterializeContext, node: CompiledNode & ModelN
 
 export async function replace(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string): Promise<MaterializeResult> {
   const { dialect, introspector } = ctx.adapter;
+  const columns = await checkContract(ctx, node, sql);
+  const typed = columns && enforcedDefinition(ctx, node, columns);
   const existing = await introspector.relationType(node.relation);
-  const statements = [...(existing === 'view' ? [dialect.drop(node.relation, 'view')] : []), dialect.replaceTable(node.relation, sql, node.config.properties)];
-  const results = await apply(ctx, node, statements, true);
-  const rows = results[results.length - 1]!.rowsAffected;
+  const create = typed ? dialect.replaceTableTyped(node.relation, typed.columns, typed.checks, sql, node.config.properties) : { statements: [dialect.replaceTable(node.relation, sql, node.config.properties)] };
+  const statements = [...(existing === 'view' ? [dialect.drop(node.relation, 'view')] : []), ...create.statements];
+  const results = await apply(ctx, node, statements, true).catch(async (error: unknown) => {
+    // A refused row leaves no side table behind (the published table is untouched either way).
+    if (create.cleanup) await ctx.adapter.execute(create.cleanup).catch(() => undefined);
+    throw error;
+  });
+  // The rows written: of the CTAS, or of the last insert (the one filling the table) of a typed create.
+  const filled = typed ? statements.map((q) => q.startsWith('insert')).lastIndexOf(true) : results.length - 1;
+  const rows = results[filled]!.rowsAffected;
   return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `table built${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
 }

@@ -3,11 +3,12 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { defaultConfig, folderDefaults, mergeConfig, normalizeConfig } from './config.js';
 import { baseName, foldersOf, listFiles } from './discover.js';
+import { checkConstraints, checkContract, constraintTests } from './contract.js';
 import { genericTest, testDefaults } from './generic-tests.js';
 import { ingestConfig } from './ingest.js';
 import { loadTarget } from './profiles.js';
 import { didYouMean } from './suggest.js';
-import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SourceNode, TestNode, UnitTest } from './types.js';
+import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SourceNode, Target, TestNode, UnitTest } from './types.js';
 import { validate } from './validate.js';
 import { readYaml, type YamlFile } from './yaml-file.js';
 
@@ -25,10 +26,11 @@ export function loadProject(options: LoadOptions): Project {
   const projectYaml = readProjectYaml(root);
   const file = projectFile(root, projectYaml);
   const target = loadTarget(root, options.target);
-  const loader = new NodeLoader(root, file, projectYaml);
+  const loader = new NodeLoader(root, file, projectYaml, target.type);
   loader.models();
   loader.seeds();
   loader.properties();
+  loader.uncontracted();
   loader.singularTests();
   return {
     file,
@@ -77,6 +79,7 @@ class NodeLoader {
     private readonly root: string,
     private readonly file: ProjectFile,
     private readonly projectYaml: YamlFile,
+    private readonly engine: Target['type'],
   ) {}
 
   models(): void {
@@ -135,6 +138,13 @@ class NodeLoader {
       }
       (doc.sources ?? []).forEach((entry, i) => this.source(rel, entry, i));
       (doc.unit_tests ?? []).forEach((entry, i) => this.unitTest(rel, entry, i));
+    }
+  }
+
+  /** A contract enforced by folder config on a model no properties file describes: no columns to check. */
+  uncontracted(): void {
+    for (const node of this.byName.values()) {
+      if (node.resourceType === 'model' && !node.patchPath) checkContract(node, () => ({ file: node.path }));
     }
   }
 
@@ -206,6 +216,21 @@ class NodeLoader {
     node.description = entry.description ?? '';
     node.columns = (entry.columns ?? []).map(({ tests: _t, data_tests: _d, ...c }: Record<string, unknown>) => c);
     this.tests(yaml, node, entry, at);
+    if (node.resourceType === 'model') this.contract(yaml, node, entry, at);
+  }
+
+  /** An enforced contract's columns, and the tests standing in for constraints the engine does not enforce. */
+  private contract(yaml: YamlFile, node: ModelNode, entry: Record<string, any>, at: (string | number)[]): void {
+    if (entry.constraints) node.constraints = entry.constraints;
+    const locate = (path: (string | number)[]) => yaml.locate([...at, ...path], true);
+    checkContract(node, locate);
+    checkConstraints(node, locate);
+    const site = { project: this.file.name, owner: node, file: yaml, folders: this.yamlFolders(yaml.path), folderConfig: (fqn: string[]) => this.testConfig(fqn), at: [...at, 'constraints'] };
+    for (const [column, test] of constraintTests(node, this.engine)) {
+      const made = genericTest({ ...site, ...(column ? { column: { name: column } } : {}) }, test);
+      // The same test declared under tests: already checks it.
+      if (!this.nodes.has(made.uniqueId)) this.add(made);
+    }
   }
 
   private unitTest(yaml: YamlFile, entry: Record<string, any>, i: number): void {

@@ -35,6 +35,8 @@ export interface NodeConfig {
   where?: string;
   limit?: number;
   store_failures?: boolean;
+  /** dbt's model contract: declared columns and types are checked before anything is replaced. */
+  contract?: { enforced?: boolean };
   [key: string]: unknown;
 }
 
@@ -43,6 +45,15 @@ export interface ColumnDef {
   description?: string;
   data_type?: string;
   meta?: Record<string, unknown>;
+  constraints?: Constraint[];
+}
+
+/** dbt's constraint: on a column (`columns` implied) or on the model (`columns` named). */
+export interface Constraint {
+  type: 'not_null' | 'unique' | 'primary_key' | 'check';
+  name?: string;
+  expression?: string;
+  columns?: string[];
 }
 
 /** Where in the user's files a node was declared, for error messages. */
@@ -77,6 +88,8 @@ export interface ModelNode extends BaseNode {
   resourceType: 'model';
   rawSql: string;
   relation: Relation;
+  /** Model-level constraints (several columns, or a check over the row). */
+  constraints?: Constraint[];
 }
 
 export interface SeedNode extends BaseNode {

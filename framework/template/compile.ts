@@ -4,7 +4,8 @@ import type { Adapter } from '../adapters/adapter.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
 import { ConfigError } from '../errors.js';
 import { mergeConfig, normalizeConfig } from '../project/config.js';
-import type { ModelNode, Node, NodeConfig, Project, TestNode } from '../project/types.js';
+import { checkContract } from '../project/contract.js';
+import type { ModelNode, Node, NodeConfig, Project, Relation, TestNode } from '../project/types.js';
 import { validate } from '../project/validate.js';
 import { didYouMean } from '../project/suggest.js';
 import { TemplateEnvironment } from './environment.js';
@@ -30,6 +31,8 @@ export class Compiler {
   private nodes = new Map<string, CompiledNode>();
   /** Quoted relation per node: computed once, used by every ref to it. */
   private readonly relations = new Map<string, string>();
+  /** --defer: nodes read from another target's relations instead of this one's. */
+  private deferred = new Map<string, string>();
 
   constructor(
     readonly project: Project,
@@ -46,6 +49,8 @@ export class Compiler {
       const config = this.finalConfig(node);
       const compiled = { ...node, config, dependsOn: [], checksum: checksum(node, config) } as CompiledNode;
       this.setRelation(compiled);
+      // The YAML's contract was checked on load; this catches one enabled by {{config}} in the SQL file.
+      if (compiled.resourceType === 'model') checkContract(compiled, () => ({ file: compiled.path }));
       if (compiled.config.enabled !== false) staged.set(node.uniqueId, compiled);
     }
     this.nodes = staged;
@@ -82,6 +87,11 @@ export class Compiler {
     this.nodes = new Map(Object.entries(manifest.nodes));
     this.relations.clear();
     return manifest;
+  }
+
+  /** From now on, refs to these nodes read these relations (--defer). */
+  defer(relations: Map<string, Relation>): void {
+    this.deferred = new Map([...relations].map(([id, rel]) => [id, this.adapter.dialect.relation(rel)]));
   }
 
   nodeById(id: string): CompiledNode | undefined {
@@ -190,6 +200,8 @@ export class Compiler {
   private inputRelation(id: string, state: RenderState): string {
     const standIn = state.runtime.relations?.get(id);
     if (standIn !== undefined) return standIn;
+    const deferred = this.deferred.get(id);
+    if (deferred !== undefined) return deferred;
     const node = this.nodes.get(id);
     if (!node) {
       const name = this.project.nodes.get(id)?.name ?? id;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Dialect } from '../adapter.js';
+import type { Dialect, TypedColumn } from '../adapter.js';
+import { COMMON_TYPE_ALIASES, typeMatcher } from '../type-names.js';
 import type { Relation } from '../../project/types.js';
 import { compileOnlyKysely, kyselyStatements } from '../kysely-statements.js';
 
@@ -17,6 +18,27 @@ export const duckdbDialect: Dialect = {
   createTable(rel: Relation, select: string): string {
     return db.schema.createTable(name(rel)).as(sql.raw(select)).compile().sql;
   },
+  // Run in one transaction (atomically): a refused row rolls the new table back with it.
+  replaceTableTyped(rel: Relation, columns: TypedColumn[], checks: string[], select: string) {
+    const defs = [...columns.map((c) => `${duckdbDialect.quote(c.name)} ${c.type}${c.notNull ? ' not null' : ''}`), ...checks.map((c) => `check (${c})`)];
+    return { statements: [`create or replace table ${duckdbDialect.relation(rel)} (${defs.join(', ')})`, duckdbDialect.insert(rel, columns.map((c) => c.name), select)] };
+  },
+  sameType: typeMatcher({
+    ...COMMON_TYPE_ALIASES,
+    // DuckDB's own spellings (DESCRIBE gives the first name of each).
+    signed: 'integer',
+    short: 'smallint',
+    char: 'varchar',
+    bpchar: 'varchar',
+    nvarchar: 'varchar',
+    float4: 'float',
+    real: 'float',
+    logical: 'boolean',
+    datetime: 'timestamp',
+    bytea: 'blob',
+    binary: 'blob',
+    varbinary: 'blob',
+  }),
 };
 
 function name(rel: Relation): string {

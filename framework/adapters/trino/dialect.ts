@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Column, Dialect } from '../adapter.js';
+import type { Column, Dialect, TypedColumn } from '../adapter.js';
+import { COMMON_TYPE_ALIASES, typeMatcher } from '../type-names.js';
 import type { Relation } from '../../project/types.js';
 import { compileOnlyKysely, kyselyStatements } from '../kysely-statements.js';
 
@@ -16,6 +17,28 @@ export const trinoDialect: Dialect = {
   createTable(rel: Relation, select: string, properties: Record<string, unknown>): string {
     return withProperties(db.schema.createTable(name(rel)), properties).as(sql.raw(select)).compile().sql;
   },
+  /**
+   * Iceberg enforces NOT NULL columns but Trino has no multi-statement transaction, and a CTAS
+   * cannot declare NOT NULL: the rows first go to a side table with the same columns (a NULL is
+   * refused there, the published table untouched), then the table is replaced and filled from it.
+   * Between those two commits a reader sees the table empty. CHECK is not Trino's: tests cover it.
+   */
+  replaceTableTyped(rel: Relation, columns: TypedColumn[], _checks: string[], select: string, properties: Record<string, unknown>) {
+    const side: Relation = { ...rel, name: `${rel.name}__fw_contract` };
+    const { location: _own, ...sideProperties } = properties ?? {};
+    const create = (r: Relation, props: Record<string, unknown>) =>
+      withProperties(
+        columns.reduce((q, c) => q.addColumn(c.name, sql.raw(c.type), (col) => (c.notNull ? col.notNull() : col)), db.schema.createTable(name(r)).modifyFront(sql`or replace`)),
+        props,
+      ).compile().sql;
+    const names = columns.map((c) => c.name);
+    const dropSide = trinoDialect.drop(side, 'table');
+    return {
+      statements: [create(side, sideProperties), trinoDialect.insert(side, names, select), create(rel, properties), trinoDialect.insert(rel, names, `select * from ${trinoDialect.relation(side)}`), dropSide],
+      cleanup: dropSide,
+    };
+  },
+  sameType: typeMatcher({ ...COMMON_TYPE_ALIASES, float: 'real', float4: 'real', binary: 'varbinary', bytea: 'varbinary' }),
   createTableColumns(rel: Relation, columns: Column[], partitionBy?: string[]): string {
     const table = columns.reduce((q, c) => q.addColumn(c.name, sql.raw(c.type)), db.schema.createTable(name(rel)).ifNotExists());
     return withProperties(table, partitionBy?.length ? { partitioning: partitionBy } : {}).compile().sql;

@@ -9,7 +9,7 @@ import type { Session } from '../../execute/session.js';
 import type { NodeResult } from '../../execute/results.js';
 import { runUnitTests } from '../../testing/unit-tests.js';
 import type { Reporter } from '../output.js';
-import { reporter, selection, session } from '../common.js';
+import { deferral, reporter, selection, session } from '../common.js';
 
 /**
  * run, build, seed, test: execute the selection; exit 1 when anything errored or failed.
@@ -17,6 +17,7 @@ import { reporter, selection, session } from '../common.js';
  */
 export async function runCommand(command: RunCommand, args: ParsedArgs, only?: Set<string>): Promise<number> {
   const out = reporter(args);
+  const defer = deferral(args);
   const s = await session(args);
   const threads = int(args, 'threads');
   // One command on the warehouse at a time per target: DuckDB admits a single process, tests must
@@ -61,6 +62,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs, only?: S
         failFast: bool(args, 'fail-fast'),
         fullRefresh: bool(args, 'full-refresh'),
         empty: bool(args, 'empty'),
+        ...(defer ? { defer } : {}),
         args: recorded,
         ...(only ? { only } : {}),
         ...(threads ? { threads } : {}),

@@ -2,17 +2,24 @@ import { ConfigError } from '../../errors.js';
 import type { Relation } from '../../project/types.js';
 import { didYouMean } from '../../project/suggest.js';
 import { flag, int, type ParsedArgs } from '../args.js';
-import { session } from '../common.js';
+import { deferral, session } from '../common.js';
+import { deferredRelations } from '../../execute/defer.js';
 import { printTable } from '../table.js';
 import { snapshotsOf } from './iceberg.js';
 
 /** Preview rows of a model (its compiled SQL) or of an inline query. */
 export async function showCommand(args: ParsedArgs): Promise<number> {
+  const defer = deferral(args);
   const s = await session(args);
   const limit = int(args, 'limit') ?? 10;
   const inline = flag(args, 'inline');
   const name = args.positionals[0] ?? args.flags.get('select')?.[0];
   let sql: string;
+  if (defer) {
+    // An inline query may ref anything: every model and seed is a candidate.
+    const shown = Object.values(s.manifest.nodes).filter((n) => n.name === name && n.resourceType === 'model');
+    s.compiler.defer(await deferredRelations(s, new Set(shown.map((n) => n.uniqueId)), defer.favorState, inline ? Object.keys(s.manifest.nodes) : undefined));
+  }
   if (inline) sql = s.compiler.renderText(inline, '<inline>');
   else if (name) {
     const node = Object.values(s.manifest.nodes).find((n) => n.name === name && n.resourceType !== 'test');
