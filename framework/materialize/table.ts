@@ -1,5 +1,6 @@
 import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
+import { stage, unstage } from './audit.js';
 import { apply, ids, render, type MaterializeContext, type MaterializeResult } from './context.js';
 
 /**
@@ -12,11 +13,23 @@ export async function table(ctx: MaterializeContext, node: CompiledNode & ModelN
   return replace(ctx, node, sql);
 }
 
+/**
+ * With an audit, the new table is built aside and tested first; publishing it is then a CREATE OR
+ * REPLACE from the staged copy: still one commit (Iceberg keeps the table's history for rollback),
+ * where a rename would need a drop first and leave a moment with no table.
+ */
 export async function replace(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string): Promise<MaterializeResult> {
   const { dialect, introspector } = ctx.adapter;
+  const { audit } = ctx;
+  if (audit) {
+    const staged = await stage(ctx, node, audit, sql);
+    await audit.check(staged);
+    sql = `select * from ${staged}`;
+  }
   const existing = await introspector.relationType(node.relation);
   const statements = [...(existing === 'view' ? [dialect.drop(node.relation, 'view')] : []), dialect.replaceTable(node.relation, sql, node.config.properties)];
   const results = await apply(ctx, node, statements, true);
+  if (audit) await unstage(ctx, audit);
   const rows = results[results.length - 1]!.rowsAffected;
   return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `table built${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
 }

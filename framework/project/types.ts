@@ -27,6 +27,8 @@ export interface NodeConfig {
   /** Interval models: the upstream that drives completeness and reprocessing (execute/intervals.ts). */
   interval_input?: { ref: string; time_column: string; loaded_at: string };
   maintenance?: Record<string, unknown>;
+  /** build: test the model's new data before publishing it (default) or after (execute/audit.ts). */
+  audit?: 'before' | 'after';
   severity?: 'warn' | 'error';
   warn_if?: string;
   error_if?: string;
