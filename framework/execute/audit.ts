@@ -49,9 +49,7 @@ export function planAudits(session: Session, ids: string[]): AuditPlan {
 export class AuditFailed extends Error {}
 
 export interface AuditRunner {
-  /** The audit schema: staged rows, and failing rows of audited tests. */
-  schema: string;
-  /** Run one test with `standIn` for the model under audit; the result is what the test node reports. */
+  /** Run one test with `standIn` for the model under audit (failing rows stored beside the staged ones); the result is what the test node reports. */
   runTest(test: CompiledNode, standIn: { id: string; sql: string; relation: Audit['relation'] }): Promise<NodeResult>;
   /** Whether a node of this run has finished successfully (a test reading it may then be audited). */
   succeeded(id: string): boolean;
@@ -59,9 +57,13 @@ export interface AuditRunner {
   outcomes: Map<string, NodeResult>;
 }
 
-/** The audit of one model: its tests on the staged data; any error or error-severity failure blocks publishing. */
+/**
+ * The audit of one model: its tests on the staged data; any error or error-severity failure blocks
+ * publishing. Its audit schema is `<the model's schema>_audit`, so projects (and copies of one)
+ * that write different schemas never share staged tables.
+ */
 export function auditOf(session: Session, model: CompiledNode & ModelNode, tests: string[], runner: AuditRunner): Audit {
-  const relation = { schema: runner.schema, name: `${model.relation.name}__audit` };
+  const relation = { schema: `${model.relation.schema}_audit`, name: `${model.relation.name}__audit` };
   return {
     relation,
     async check(tested) {

@@ -143,12 +143,12 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const test = (id: string, options: TestOptions = {}): Promise<NodeResult> =>
     runNode(id, async (record) => {
       await prepare(manifest.nodes[id]!);
-      const outcome = await runTest(adapter, compiler, manifest.nodes[id]!, record, auditSchema, { ...options, ...(request.empty ? { empty: true } : {}) });
+      const stored = options.standIn?.relation.schema ?? auditSchema;
+      const outcome = await runTest(adapter, compiler, manifest.nodes[id]!, record, stored, { ...options, ...(request.empty ? { empty: true } : {}) });
       return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) };
     });
 
   const auditRunner: AuditRunner = {
-    schema: auditSchema,
     runTest: (node, standIn) => test(node.uniqueId, { standIn }),
     succeeded: (id) => !index.has(id) || ['success', 'warn', 'pass'].includes(finished.get(id)?.status ?? ''),
     outcomes: new Map(),
@@ -167,8 +167,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       const history = isTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
       const tests = audits?.tests.get(id);
-      if (tests) await ensureSchema(auditSchema);
       const audit = tests ? { audit: auditOf(session, node as CompiledNode & ModelNode, tests, auditRunner) } : {};
+      if (audit.audit) await ensureSchema(audit.audit.relation.schema);
       const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, ...(request.empty ? { empty: true } : {}), ...audit };
       const result = await build(ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;

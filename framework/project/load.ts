@@ -55,6 +55,7 @@ function projectFile(root: string, yaml: YamlFile): ProjectFile {
     onRunStart: list(doc['on-run-start']),
     onRunEnd: list(doc['on-run-end']),
     schedules: (doc.schedules ?? []).map((s: Record<string, unknown>) => ({ command: 'run', ...s })),
+    ...(doc.maintenance ? { maintenance: doc.maintenance } : {}),
   };
 }
 

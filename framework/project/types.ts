@@ -150,12 +150,14 @@ export interface ProjectFile {
   onRunStart: string[];
   onRunEnd: string[];
   schedules: ScheduleDef[];
+  /** Iceberg maintenance for tables without their own config, and the state tables (execute/maintenance.ts). */
+  maintenance?: Record<string, Record<string, unknown> | boolean>;
 }
 
 export interface ScheduleDef {
   name: string;
   every: string;
-  command: 'run' | 'build';
+  command: 'run' | 'build' | 'maintain';
   select?: string;
   exclude?: string;
   target?: string;
