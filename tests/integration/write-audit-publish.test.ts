@@ -1,12 +1,13 @@
 /**
  * Issue 17 item 3 on the real stack: write–audit–publish in `build --target prod` (Trino/Iceberg).
  *
- * 1. The Reciping project (its own schemas, its own S3 prefix): window 0 builds cleanly; window 1
- *    brings one event whose user_segment is unknown, the latest event of a user who has later
- *    events in window 2. It passes silver's tests and reaches dim_user, whose accepted_values test
- *    fails on the staged table: build exits 1 naming the test, dim_user is exactly as before (same
- *    rows, same snapshot), the fact was not rebuilt, and the audit schema holds the new dim_user
- *    with the bad row. Window 2 (that user's later events) builds cleanly and publishes.
+ * 1. The Reciping project (its own schemas, its own S3 prefix; builds of +fact_user_events): window
+ *    0 builds cleanly; window 1 brings one event without a user_segment, the latest event of a
+ *    user who has later events in window 2. Silver's tests allow a NULL segment (accepted_values
+ *    skips NULLs), so it reaches dim_user, whose not_null test fails on the staged table: build
+ *    exits 1 naming the test, dim_user is exactly as before (same rows, same snapshot), the fact
+ *    was not rebuilt, and the audit schema holds the new dim_user with the bad row. Window 2 (that
+ *    user's later events) builds cleanly and publishes.
  * 2. A small project killed by SIGKILL while its audit runs, and while its publish runs: the audit
  *    kill leaves the published tables as they were; the publish kill leaves them as they were or as
  *    the publish made them (Trino runs a killed client's statement to its commit, never half); the
@@ -30,7 +31,6 @@ const table = (schema: string, name: string) => `iceberg."${schemas}_${schema}".
 const DIM_USER = table('gold_analytics', 'dim_user');
 const FACT = table('gold_analytics', 'fact_user_events');
 const DIM_COLUMNS = ['user_sk', 'user_id', 'anonymous_id', 'user_segment', 'cooking_style', 'ab_test_group', 'activity_level', 'first_seen_kst', 'last_seen_kst'];
-const BAD_SEGMENT = 'MARTIAN_20S';
 
 beforeAll(() => {
   if (!process.env.S3_ENDPOINT) ensureStack();
@@ -42,14 +42,15 @@ afterAll(async () => {
   for (const state of ['intervals', 'loaded_files']) await rows(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
 });
 
-/** One more staged file in window 1: a copy of a user's event with an unknown segment, later than the user's other window-1 events. */
+/** One more staged file in window 1: a copy of a user's event without a segment, later than the user's other window-1 events. */
 function badEvent(staged: StagedWindows): { file: string; eventId: string; userId: number } {
   const lines = (files: string[]) => files.flatMap((f) => readFileSync(join(staged.dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
   const later = new Set(lines([...staged.windows[2]!.onTime, ...staged.windows[2]!.late]).map((e) => e.user_id));
   const event = lines(staged.windows[1]!.onTime).find((e) => later.has(e.user_id))!;
   const context = typeof event.context === 'string' ? JSON.parse(event.context) : event.context;
   const eventId = randomUUID();
-  const bad = { ...event, event_id: eventId, context: { ...context, user_segment: BAD_SEGMENT }, timestamp: '2025-09-01T00:29:59.000+09:00' };
+  const { user_segment: _, ...withoutSegment } = context as Record<string, unknown>;
+  const bad = { ...event, event_id: eventId, context: withoutSegment, timestamp: '2025-09-01T00:29:59.000+09:00' };
   const file = join(dirname(staged.windows[1]!.onTime[0]!), 'replay-user-events+9+0000000000.json');
   writeFileSync(join(staged.dir, file), JSON.stringify(bad) + '\n');
   return { file, eventId, userId: Number(event.user_id) };
@@ -61,7 +62,8 @@ describe('write–audit–publish on the prod target', () => {
   it('an event failing an error-severity test of dim_user is never published: build exits 1, the audit schema keeps it, the next clean window publishes', async () => {
     const root = copyProject(schemas);
     const vars = JSON.stringify({ staging_location: `s3://${process.env.S3_STAGING_BUCKET}/${prefix}/replay-user-events/` });
-    const prod = ['--target', 'prod', '--vars', vars];
+    // The fact and what it is built from (the analytics views add time, not coverage).
+    const prod = ['--target', 'prod', '--vars', vars, '--select', '+fact_user_events'];
     const staged = await generateWindows(root, 3, 300);
     const windowFiles = (k: number) => [...staged.windows[k]!.onTime, ...staged.windows[k]!.late];
     await upload(staged, prefix, windowFiles(0));
@@ -74,23 +76,24 @@ describe('write–audit–publish on the prod target', () => {
     expect(failed.code, failed.stdout).toBe(1);
     const results = runResults(root).results;
     const status = (id: string) => results.find((r) => r.unique_id === id)!;
-    const segmentTest = results.find((r) => r.unique_id.startsWith('test.reciping.accepted_values_dim_user_user_segment'))!;
+    const segmentTest = results.find((r) => r.unique_id === 'test.reciping.not_null_dim_user_user_segment')!;
     expect(segmentTest.status).toBe('fail');
     expect(status('model.reciping.dim_user').status).toBe('error');
-    expect(status('model.reciping.dim_user').message).toContain('not published: test accepted_values_dim_user_user_segment');
+    expect(status('model.reciping.dim_user').message).toContain('not published: test not_null_dim_user_user_segment');
     expect(status('model.reciping.fact_user_events').status).toBe('skipped');
-    // Every other failure of the run is that one test.
-    expect(results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.unique_id)).toEqual(['model.reciping.dim_user', segmentTest.unique_id].sort((a, b) => results.findIndex((r) => r.unique_id === a) - results.findIndex((r) => r.unique_id === b)));
+    // Nothing else failed.
+    expect(results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.unique_id).sort()).toEqual(['model.reciping.dim_user', segmentTest.unique_id]);
     // Silver took the event (its tests allow it); what consumers read from gold did not change.
     expect(await rows(`select count(*) as n from ${table('recipe_analytics', 'user_events_silver')} where event_id = '${bad.eventId}'`)).toEqual([{ n: 1 }]);
     expect({ dim: await fingerprint(DIM_USER, DIM_COLUMNS), snapshot: await currentSnapshot(DIM_USER), fact: await currentSnapshot(FACT) }).toEqual(before);
     expect(await rows(`select count(*) as n from ${FACT} where event_id = '${bad.eventId}'`)).toEqual([{ n: 0 }]);
     const audit = table('gold_analytics_audit', 'dim_user__audit');
-    expect(await rows(`select user_id from ${audit} where user_segment = '${BAD_SEGMENT}'`)).toEqual([{ user_id: bad.userId }]);
+    expect(await rows(`select user_id from ${audit} where user_segment is null`)).toEqual([{ user_id: bad.userId }]);
+    expect(await rows(`select count(*) as n from ${table('gold_analytics_audit', segmentTest.unique_id.split('.').pop()!)}`)).toEqual([{ n: 1 }]);
 
     await upload(staged, prefix, windowFiles(2));
     await ok(root, 'build', ...prod);
-    expect(await rows(`select count(*) as n from ${DIM_USER} where user_segment = '${BAD_SEGMENT}'`)).toEqual([{ n: 0 }]);
+    expect(await rows(`select count(*) as n from ${DIM_USER} where user_segment is null`)).toEqual([{ n: 0 }]);
     expect(await rows(`select count(*) as n from ${FACT} where event_id = '${bad.eventId}'`)).toEqual([{ n: 1 }]);
     expect(await rows(`select count(*) as n from iceberg.information_schema.tables where table_schema = '${schemas}_gold_analytics_audit' and table_name = 'dim_user__audit'`)).toEqual([{ n: 0 }]);
   });
