@@ -18,6 +18,8 @@ import { deletePrefix } from '../tests/integration/ingest-support.js';
 import { generateWindows, stagedForRun, upload } from '../tests/integration/late-windows.js';
 import { copyProject } from '../tests/integration/project-copy.js';
 import { ensureStack } from '../tests/integration/stack.js';
+import { dropSchemas } from '../tests/integration/stack-queries.js';
+import { STATE_TABLES } from '../framework/execute/state-table.js';
 import { cli } from '../tests/unit/support/project.js';
 import { summarize, writeResult } from './lib.js';
 
@@ -114,9 +116,6 @@ try {
   console.log(`results: ${writeResult('maintenance-trino', result)}`);
 } finally {
   await deletePrefix(prefix).catch(() => {});
-  for (const catalog of ['iceberg', 'hive']) {
-    const found = await trino.run(`select schema_name from ${catalog}.information_schema.schemata where schema_name like '${schemas}\\_%' escape '\\'`);
-    for (const r of found.rows) await trino.run(`drop schema if exists ${catalog}."${String(r.schema_name)}" cascade`);
-  }
-  for (const state of ['intervals', 'loaded_files']) await trino.run(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
+  await dropSchemas(`${schemas}_`);
+  for (const state of STATE_TABLES) await trino.run(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
 }
