@@ -27,6 +27,8 @@ const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 96);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
 const MAINTAIN_EVERY = Number(process.env.MAINTAIN_EVERY ?? 4);
 const RETENTION = process.env.RETENTION ?? '5m';
+/** BENCH_SELECT: build only this selection (e.g. +fact_user_events) to fit a loaded machine. */
+const SELECT = process.env.BENCH_SELECT ? ['--select', process.env.BENCH_SELECT] : [];
 
 ensureStack();
 const trino = new TrinoConnection({ host: process.env.TRINO_URL!, catalog: 'iceberg', schema: 'default', user: 'bench' });
@@ -35,13 +37,17 @@ const prefix = `bench-maintenance-${id}`;
 const schemas = `bench_maint_${id}`;
 const vars = JSON.stringify({ staging_location: `s3://${process.env.S3_STAGING_BUCKET}/${prefix}/replay-user-events/` });
 
-/** A copy in schemas `<schemas>_<name>_*`; `edit` changes its project.yml and profiles.yml. */
+/**
+ * A copy in schemas `<schemas>_<name>_*`; `edit` changes its project.yml and profiles.yml. Its run
+ * lock is its own (the target's schema is not renamed): other Reciping copies on the stack never wait for it.
+ */
 function copy(name: string, edit: (file: string, text: string) => string) {
   const root = copyProject(`${schemas}_${name}`);
-  for (const file of ['project.yml', 'profiles.yml']) writeFileSync(join(root, file), edit(file, readFileSync(join(root, file), 'utf8')));
+  const lock = (text: string) => text.replace(/(\n  prod:\n)/, `$1    run_lock: {location: "s3://warehouse/_bench_${id}_${name}/lock.json"}\n`);
+  for (const file of ['project.yml', 'profiles.yml']) writeFileSync(join(root, file), edit(file, file === 'profiles.yml' ? lock(readFileSync(join(root, file), 'utf8')) : readFileSync(join(root, file), 'utf8')));
   const fw = async (...args: string[]) => {
     const started = Date.now();
-    const r = await cli(root, ...args, '--target', 'prod', '--vars', vars);
+    const r = await cli(root, ...args, ...(args[0] === 'build' ? SELECT : []), '--target', 'prod', '--vars', vars);
     return { code: r.code, seconds: (Date.now() - started) / 1000, stdout: r.stdout, errors: r.stdout.split('\n').filter((l) => /\b(ERROR|FAIL)\b/.test(l)) };
   };
   return { name, root, fw };

@@ -61,6 +61,9 @@ const currentSnapshot = async (t: string) => String((await rows(`select snapshot
 describe('write–audit–publish on the prod target', () => {
   it('an event failing an error-severity test of dim_user is never published: build exits 1, the audit schema keeps it, the next clean window publishes', async () => {
     const root = copyProject(schemas);
+    // A run lock of its own: copies of Reciping share the target's schema, hence its default lock.
+    const profiles = join(root, 'profiles.yml');
+    writeFileSync(profiles, readFileSync(profiles, 'utf8').replace(/(\n  prod:\n)/, `$1    run_lock: {location: "s3://warehouse/_it_wap_${run}/lock.json"}\n`));
     const vars = JSON.stringify({ staging_location: `s3://${process.env.S3_STAGING_BUCKET}/${prefix}/replay-user-events/` });
     // The fact and what it is built from (the analytics views add time, not coverage).
     const prod = ['--target', 'prod', '--vars', vars, '--select', '+fact_user_events'];
