@@ -93,6 +93,8 @@ try {
       if (k > 0) seconds[c.name]!.push(r.seconds);
     }
     console.log(`window ${k}: wap ${seconds.wap!.at(-1)?.toFixed(1)} s, after ${seconds.after!.at(-1)?.toFixed(1)} s, load ${loadavg()[0]!.toFixed(1)}`);
+    // Written after every window too: a run cut short still leaves its figures.
+    if (k > 0) writeResult('maintenance-trino', { partial: true, windowsDone: k, eventsPerWindow: EVENTS, seconds, failed, maintains, loadavg: { start: loadStart, now: loadavg()[0]! } });
     if (k > 0 && k % MAINTAIN_EVERY === 0) {
       const m = await wap.fw('maintain');
       maintains.push({ window: k, seconds: m.seconds, code: m.code });
