@@ -12,7 +12,7 @@ export interface MaintenanceTarget {
 }
 
 /**
- * The selected table and incremental models, each with its own `maintenance` config or else
+ * The selected seeds and table and incremental models, each with its own `maintenance` config or else
  * project.yml's, and with project.yml's config the framework's state tables: every 15-minute run
  * commits to them too. Their optimize is limited to this project's partitions (model_table).
  */
@@ -22,7 +22,8 @@ export function maintenanceTargets(session: Session, ids: Set<string>): Maintena
   const tables: MaintenanceTarget[] = [];
   for (const id of ids) {
     const node = manifest.nodes[id]!;
-    if (node.resourceType !== 'model' || !['table', 'incremental'].includes(node.config.materialized)) continue;
+    const isTable = node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized));
+    if (!isTable) continue;
     const config = (node.config.maintenance as MaintenanceConfig | undefined) ?? fallback;
     if (config) tables.push({ relation: node.relation, config });
   }

@@ -72,7 +72,7 @@ export async function maintainCommand(args: ParsedArgs): Promise<number> {
       out.info(`${s.project.target.name} (${s.adapter.type}): no snapshots to expire or small files to compact on this engine; ran CHECKPOINT`);
       return 0;
     }
-    const targets = maintenanceTargets(s, s.selector.select(selection(args, ['model'])));
+    const targets = maintenanceTargets(s, s.selector.select(selection(args, ['model', 'seed'])));
     for (const { relation, config, where } of targets) {
       if ((await s.adapter.introspector.relationType(relation)) !== 'table') continue;
       const before = await history.health(relation);
