@@ -83,9 +83,17 @@ export interface Snapshots {
   /** SQL reading `rel` as of a snapshot id or a timestamp. */
   asOf(rel: Relation, version: { snapshot: string } | { timestamp: string }): string;
   rollback(rel: Relation, snapshot: string): Promise<ExecResult>;
-  /** Run the maintenance procedures named in `config` (optimize, expire_snapshots, remove_orphan_files). */
-  maintain(rel: Relation, config: Record<string, Record<string, unknown> | boolean>): Promise<{ procedure: string; queryId?: string }[]>;
+  /**
+   * Run the maintenance procedures named in `config` (optimize, expire_snapshots,
+   * remove_orphan_files); `where` (SQL on partition columns) limits what optimize rewrites.
+   */
+  maintain(rel: Relation, config: MaintenanceConfig, where?: string): Promise<{ procedure: string; queryId?: string }[]>;
+  /** Snapshots in the table's metadata and data files of its current snapshot: what maintenance bounds. */
+  health(rel: Relation): Promise<{ snapshots: number; dataFiles: number }>;
 }
+
+/** Table procedure → its arguments (or true: defaults, false: off), as in `maintenance:` of project.yml. */
+export type MaintenanceConfig = Record<string, Record<string, unknown> | boolean>;
 
 export interface Adapter {
   readonly type: 'duckdb' | 'trino';

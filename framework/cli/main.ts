@@ -98,8 +98,9 @@ const COMMANDS: Record<string, Command> = {
     run: async (a) => (await import('./commands/iceberg.js')).rollbackCommand(a),
   },
   maintain: {
-    summary: 'optimize / expire_snapshots / remove_orphan_files per model config (Iceberg)',
-    examples: ['framework maintain --target prod'],
+    summary: 'optimize / expire_snapshots / remove_orphan_files per model or project.yml config (Iceberg; DuckDB: CHECKPOINT)',
+    examples: ['framework maintain --target prod', 'framework maintain --target prod --wait --select gold'],
+    boolean: ['wait'],
     value: [...PROJECT_FLAGS, ...SELECT_FLAGS],
     run: async (a) => (await import('./commands/iceberg.js')).maintainCommand(a),
   },

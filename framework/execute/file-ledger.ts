@@ -2,7 +2,7 @@ import type { Adapter, Dialect } from '../adapters/adapter.js';
 import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
 import type { StoredFile } from '../storage/object-store.js';
-import { StateTable, tableKey } from './state-table.js';
+import { STATE_SCHEMA, StateTable, tableKey } from './state-table.js';
 
 /** A file a model has loaded: what it looked like then, and how many rows it gave. */
 export interface LoadedFile extends StoredFile {
@@ -15,7 +15,7 @@ export interface LoadedFile extends StoredFile {
   stagedRows?: number;
 }
 
-const LEDGER: Relation = { schema: 'framework_state', name: 'loaded_files' };
+const LEDGER = { schema: STATE_SCHEMA, name: 'loaded_files' } as const satisfies Relation;
 
 /**
  * The files each new_files model has loaded (a state table of the target, keyed by the table

@@ -6,7 +6,9 @@ import type { SelectionRequest } from '../graph/selector.js';
 import { clone } from '../materialize/clone.js';
 import type { BuildableNode, ModelNode, ResourceType, SourceNode } from '../project/types.js';
 import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
-import { runTest } from '../testing/run-test.js';
+import { runTest, type TestOptions } from '../testing/run-test.js';
+import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
+import { builtParents } from './built-parents.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import type { NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
@@ -74,6 +76,10 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const fileLedger = new FileLedger(adapter);
   const invocationId = randomUUID();
   const externals = new Map<string, Promise<void>>();
+  // build: each model's error-severity tests run on its new data before it is published (write–audit–publish).
+  const audits = request.command === 'build' && !request.empty ? planAudits(session, ids) : undefined;
+  const finished = new Map<string, NodeResult>();
+  const auditSchema = `${project.target.schema}_audit`;
 
   // Nothing to execute (e.g. `test --unit`): the warehouse is not even opened.
   const touchWarehouse = ids.length > 0;
@@ -84,6 +90,11 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     for (const hook of project.file.onRunStart) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-start'));
   }
 
+  const ensureSchema = (schema: string): Promise<void> => {
+    if (!schemas.has(schema)) schemas.set(schema, adapter.ensureSchema(schema));
+    return schemas.get(schema)!;
+  };
+
   const prepare = async (node: CompiledNode): Promise<void> => {
     for (const dep of node.dependsOn) {
       const source = manifest.nodes[dep];
@@ -92,10 +103,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         await externals.get(dep);
       }
     }
-    if ((node.resourceType === 'model' || node.resourceType === 'seed') && !schemas.has(node.relation.schema)) {
-      schemas.set(node.relation.schema, adapter.ensureSchema(node.relation.schema));
-    }
-    if (node.resourceType === 'model' || node.resourceType === 'seed') await schemas.get(node.relation.schema);
+    if (node.resourceType === 'model' || node.resourceType === 'seed') await ensureSchema(node.relation.schema);
   };
 
   /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
@@ -118,7 +126,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     return materialize(ctx, model);
   };
 
-  const work = async (id: string): Promise<NodeResult> => {
+  /** Run one node's body, recording its statements (target/run/) and timing; errors become its result. */
+  const runNode = async (id: string, body: (record: (sql: string) => void) => Promise<Partial<NodeResult> & Pick<NodeResult, 'status' | 'message'>>): Promise<NodeResult> => {
     const node = manifest.nodes[id]!;
     const statements: string[] = [];
     const record = (sql: string) => statements.push(sql);
@@ -130,40 +139,70 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       return { ...base, query_ids: [], ...fields, execution_time: (Date.now() - startedAt.getTime()) / 1000, completed_at: new Date().toISOString() };
     };
     try {
+      return finish(await body(record));
+    } catch (error) {
+      if (error instanceof ConfigError) return finish({ status: 'error', message: error.format() });
+      if (error instanceof AuditFailed) return finish({ status: 'error', message: error.message });
+      const detail = error instanceof ExecutionError && error.details.queryId ? ` (query ${error.details.queryId})` : '';
+      return finish({ status: 'error', message: `${(error as Error).message}${detail}\n  compiled SQL: ${compiledPath}` });
+    }
+  };
+
+  const test = (id: string, options: TestOptions = {}): Promise<NodeResult> =>
+    runNode(id, async (record) => {
+      await prepare(manifest.nodes[id]!);
+      const stored = options.standIn?.relation.schema ?? auditSchema;
+      const outcome = await runTest(adapter, compiler, manifest.nodes[id]!, record, stored, { ...options, ...(request.empty ? { empty: true } : {}) });
+      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) };
+    });
+
+  const auditRunner: AuditRunner = {
+    runTest: (node, standIn) => test(node.uniqueId, { standIn }),
+    succeeded: (id) => !index.has(id) || ['success', 'warn', 'pass'].includes(finished.get(id)?.status ?? ''),
+    outcomes: new Map(),
+  };
+
+  const work = async (id: string): Promise<NodeResult> => {
+    const node = manifest.nodes[id]!;
+    // Already run on the model's new data before it was published.
+    const audited = auditRunner.outcomes.get(id);
+    if (audited) return audited;
+    if (node.resourceType === 'test') return test(id);
+    return runNode(id, async (record) => {
       await prepare(node);
-      if (node.resourceType === 'test') {
-        const outcome = await runTest(adapter, compiler, node, record, `${project.target.schema}_audit`, !!request.empty);
-        return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) });
-      }
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
       const isTable = request.command !== 'clone' && (node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized)));
       const history = isTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
-      const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, ...(request.empty ? { empty: true } : {}) };
+      const tests = audits?.tests.get(id);
+      const audit = tests ? { audit: auditOf(session, node as CompiledNode & ModelNode, tests, auditRunner) } : {};
+      if (audit.audit) await ensureSchema(audit.audit.relation.schema);
+      const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, ...(request.empty ? { empty: true } : {}), ...audit };
       const result = await build(ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;
-      return finish({
+      return {
         status: result.warning ? 'warn' : 'success',
         message: result.message,
         query_ids: result.queryIds,
         ...(result.rowsAffected !== undefined ? { rows_affected: result.rowsAffected } : {}),
         ...(snapshot ? { snapshot_id: snapshot } : {}),
         ...(history ? { previous_snapshot_id: previous ?? null } : {}),
-      });
-    } catch (error) {
-      if (error instanceof ConfigError) return finish({ status: 'error', message: error.format() });
-      const detail = error instanceof ExecutionError && error.details.queryId ? ` (query ${error.details.queryId})` : '';
-      return finish({ status: 'error', message: `${(error as Error).message}${detail}\n  compiled SQL: ${compiledPath}` });
-    }
+      };
+    });
   };
 
   const results = await schedule(ids, {
     threads: request.threads ?? project.target.threads,
     failFast: !!request.failFast,
     parentsOf: (id) => blockingParents(session, id, new Set(ids)),
+    after: (id) => audits?.after.get(id) ?? [],
+    settled: (id) => auditRunner.outcomes.get(id),
     work,
     onStart: (id) => events.onStart?.(manifest.nodes[id]!, index.get(id)!),
-    onDone: (r) => events.onDone?.(manifest.nodes[r.unique_id]!, r, index.get(r.unique_id)!),
+    onDone: (r) => {
+      finished.set(r.unique_id, r);
+      events.onDone?.(manifest.nodes[r.unique_id]!, r, index.get(r.unique_id)!);
+    },
   });
 
   if (touchWarehouse) for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));
@@ -221,15 +260,4 @@ function externalSource(session: Session, node: CompiledNode): SourceNode {
     throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files, so it must read exactly one external source; it reads ${sources.length}`, { file: node.path });
   }
   return sources[0]!;
-}
-
-/** Parents that exist in the warehouse: an ephemeral parent is replaced by what it reads from. */
-function builtParents(session: Session, id: string): string[] {
-  const out = new Set<string>();
-  for (const p of session.graph.parents.get(id) ?? []) {
-    const parent = session.manifest.nodes[p]!;
-    if (parent.resourceType === 'model' && parent.config.materialized === 'ephemeral') for (const q of builtParents(session, p)) out.add(q);
-    else out.add(p);
-  }
-  return [...out];
 }

@@ -6,6 +6,10 @@ export interface ScheduleOptions {
   failFast: boolean;
   /** Parents of a node among the scheduled ones (graph edges plus, in build, blocking tests). */
   parentsOf(id: string): string[];
+  /** Nodes that must finish first, whatever their outcome (an audit reading them): never a reason to skip. */
+  after?(id: string): string[];
+  /** A node's result known before it runs (a test run by its model's audit): reported instead of a skip. */
+  settled?(id: string): NodeResult | undefined;
   work(id: string): Promise<NodeResult>;
   onStart?(id: string): void;
   onDone?(result: NodeResult): void;
@@ -20,18 +24,37 @@ export async function schedule(ids: string[], options: ScheduleOptions): Promise
   const waiting = new Map(ids.map((id) => [id, new Set(options.parentsOf(id).filter((p) => wanted.has(p)))]));
   const childrenOf = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const [id, parents] of waiting) for (const p of parents) childrenOf.get(p)!.push(id);
+  const followers = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const id of ids) {
+    for (const p of options.after?.(id) ?? []) {
+      if (!wanted.has(p)) continue;
+      waiting.get(id)!.add(p);
+      followers.get(p)!.push(id);
+    }
+  }
   const results = new Map<string, NodeResult>();
   const running = new Set<Promise<void>>();
   let stopped = false;
 
+  const release = (id: string): void => {
+    for (const c of [...childrenOf.get(id)!, ...followers.get(id)!]) waiting.get(c)?.delete(id);
+  };
+
   const skip = (id: string, reason: string): void => {
     if (results.has(id)) return;
+    const known = options.settled?.(id);
+    if (known) {
+      waiting.delete(id);
+      finish(known);
+      return;
+    }
     const now = new Date().toISOString();
     const result: NodeResult = { unique_id: id, status: 'skipped', message: reason, execution_time: 0, started_at: now, completed_at: now, query_ids: [] };
     results.set(id, result);
     waiting.delete(id);
     options.onDone?.(result);
     for (const c of childrenOf.get(id)!) skip(c, reason);
+    release(id);
   };
 
   const finish = (result: NodeResult): void => {
@@ -42,7 +65,7 @@ export async function schedule(ids: string[], options: ScheduleOptions): Promise
       for (const c of childrenOf.get(result.unique_id)!) skip(c, `skipped: upstream ${name} ${result.status === 'fail' ? 'failed its tests' : 'errored'}`);
       if (options.failFast) stopped = true;
     }
-    for (const c of childrenOf.get(result.unique_id)!) waiting.get(c)?.delete(result.unique_id);
+    release(result.unique_id);
   };
 
   const launch = (): void => {

@@ -18,6 +18,10 @@ const KEY_COLUMNS: Column[] = [
  */
 const PARTITION_BY = ['model_table'];
 
+export const STATE_SCHEMA = 'framework_state';
+/** Every state table: interval state and the file ledger. */
+export const STATE_TABLES = ['intervals', 'loaded_files'] as const;
+
 /**
  * A table of the framework's own bookkeeping in the target (schema framework_state), created on
  * first use, so every machine that runs the project against the target agrees on its state.
@@ -31,10 +35,10 @@ export class StateTable {
 
   constructor(
     readonly adapter: Adapter,
-    name: string,
+    name: (typeof STATE_TABLES)[number],
     columns: Column[],
   ) {
-    this.table = { schema: 'framework_state', name };
+    this.table = { schema: STATE_SCHEMA, name };
     this.columns = [...KEY_COLUMNS, ...columns];
   }
 

@@ -4,6 +4,7 @@ import { ExecutionError } from '../errors.js';
 import type { Compiler } from '../template/compile.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { Runtime } from '../template/state.js';
+import type { Audit } from './audit.js';
 
 /** What a materialization needs: the engine, a way to render the node, and the run's flags. */
 export interface MaterializeContext {
@@ -14,6 +15,8 @@ export interface MaterializeContext {
   empty?: boolean;
   /** Called with every SQL the node executes (for target/run/ and logs). */
   record(sql: string): void;
+  /** build: write–audit–publish this model's new data (materialize/audit.ts). */
+  audit?: Audit;
 }
 
 export interface MaterializeResult {

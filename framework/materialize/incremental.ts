@@ -7,6 +7,7 @@ import type { Runtime } from '../template/state.js';
 import { apply, ids, render, type MaterializeContext, type MaterializeResult } from './context.js';
 import { replace } from './table.js';
 import { checkContract } from './contract.js';
+import { stage, unstage } from './audit.js';
 
 /**
  * Incremental models: the first run (or --full-refresh) builds the table; later runs render with
@@ -24,9 +25,17 @@ export async function incremental(ctx: MaterializeContext, node: CompiledNode & 
   const incoming = await introspector.queryColumns(sql);
   await checkContract(ctx, node, sql, incoming);
   const columns = await reconcileSchema(ctx, node, incoming, await introspector.columns(node.relation));
-  const statements = strategyStatements(ctx, node, sql, columns, range);
+  const { audit } = ctx;
+  let statements = strategyStatements(ctx, node, sql, columns, range);
+  if (audit) {
+    // The new rows are staged once; the tests see the table as the write would leave it, and the write reads the staged rows.
+    const staged = await stage(ctx, node, audit, sql);
+    await audit.check(afterWrite(ctx, node, staged, columns, range));
+    statements = strategyStatements(ctx, node, `select * from ${staged}`, columns, range);
+  }
   // Every strategy but append replaces what it writes, so repeating it is harmless.
   const results = await apply(ctx, node, statements, strategyOf(node) !== 'append');
+  if (audit) await unstage(ctx, audit);
   const rows = results[results.length - 1]!.rowsAffected;
   return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `${strategyOf(node)}${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
 }
@@ -51,6 +60,30 @@ function replacedRange(ctx: MaterializeContext, node: CompiledNode & ModelNode, 
   const [from, to] = [utcTimestamp(macros, runtime.intervalStart!), utcTimestamp(macros, runtime.intervalEnd!)];
   const c = dialect.quote(column);
   return { column, from, to, outside: `(select * from ${dialect.relation(node.relation)} where ${c} < ${from} or ${c} >= ${to} or ${c} is null)` };
+}
+
+/**
+ * The table as the strategy would leave it, as SQL over the published table and the staged rows:
+ * kept rows (outside the replaced range, or whose key the new rows do not carry) plus the new rows.
+ * Tests on it see duplicates against existing rows, as they would after the write.
+ */
+function afterWrite(ctx: MaterializeContext, node: CompiledNode & ModelNode, staged: string, columns: string[], range?: ReturnType<typeof replacedRange>): string {
+  const { dialect } = ctx.adapter;
+  const cols = columns.map((c) => dialect.quote(c)).join(', ');
+  const table = dialect.relation(node.relation);
+  const key = node.config.unique_key ?? [];
+  let kept: string;
+  switch (strategyOf(node)) {
+    case 'interval':
+      kept = `select ${cols} from ${range!.outside} as __kept`;
+      break;
+    case 'append':
+      kept = `select ${cols} from ${table}`;
+      break;
+    default:
+      kept = `select ${cols} from ${table} as __kept where not exists (select 1 from ${staged} as __new where ${key.map((k) => `__new.${dialect.quote(k)} = __kept.${dialect.quote(k)}`).join(' and ')})`;
+  }
+  return `(${kept} union all select ${cols} from ${staged})`;
 }
 
 function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string, columns: string[], range?: ReturnType<typeof replacedRange>): string[] {

@@ -67,6 +67,7 @@ export function projectFile(root: string, yaml: YamlFile): ProjectFile {
     services: doc.services ?? [],
     ingest: ingestConfig(yaml),
     extensions: list(doc.extensions),
+    ...(doc.maintenance ? { maintenance: doc.maintenance } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface NodeConfig {
   /** Interval models: the upstream that drives completeness and reprocessing (execute/intervals.ts). */
   interval_input?: { ref: string; time_column: string; loaded_at: string };
   maintenance?: Record<string, unknown>;
+  /** build: test the model's new data before publishing it (default) or after (execute/audit.ts). */
+  audit?: 'before' | 'after';
   severity?: 'warn' | 'error';
   warn_if?: string;
   error_if?: string;
@@ -167,6 +169,8 @@ export interface ProjectFile {
   ingest: IngestConfig;
   /** Project code the CLI loads (paths relative to the root). */
   extensions: string[];
+  /** Iceberg maintenance for tables without their own config, and the state tables (execute/maintenance.ts). */
+  maintenance?: Record<string, Record<string, unknown> | boolean>;
 }
 
 /** A long-running command installed as a systemd service next to the schedules' timers. */
@@ -183,7 +187,7 @@ export interface ServiceDef {
 export interface ScheduleDef {
   name: string;
   every: string;
-  command: 'run' | 'build';
+  command: 'run' | 'build' | 'maintain';
   select?: string;
   exclude?: string;
   target?: string;

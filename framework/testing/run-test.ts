@@ -2,7 +2,9 @@ import type { Adapter } from '../adapters/adapter.js';
 import { ConfigError } from '../errors.js';
 import { didYouMean } from '../project/suggest.js';
 import type { Compiler } from '../template/compile.js';
+import type { Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
+import type { Runtime } from '../template/state.js';
 
 export interface TestOutcome {
   status: 'pass' | 'warn' | 'fail';
@@ -12,13 +14,26 @@ export interface TestOutcome {
   queryIds: string[];
 }
 
+export interface TestOptions {
+  /** --empty: the test sees flags.empty. */
+  empty?: boolean;
+  /**
+   * Write–audit–publish: SQL standing in for a model (`id`) not yet published, the staged
+   * `relation` holding its new rows; the rows of a blocking failure are then stored whatever
+   * store_failures says.
+   */
+  standIn?: { id: string; sql: string; relation: Relation };
+}
+
 /**
  * Run one data test: count the rows its query returns, judge the count with warn_if / error_if
  * (default "!= 0") and the severity, and keep a few failing rows to show.
  */
-export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string, empty = false): Promise<TestOutcome> {
-  await assertColumnExists(adapter, compiler, node);
-  const sql = compiler.render(node, { isIncremental: false, ...(empty ? { empty } : {}) });
+export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string, options: TestOptions = {}): Promise<TestOutcome> {
+  const { empty, standIn } = options;
+  await assertColumnExists(adapter, compiler, node, standIn);
+  const runtime: Runtime = { isIncremental: false, ...(empty ? { empty } : {}), ...(standIn ? { relations: new Map([[standIn.id, standIn.sql]]) } : {}) };
+  const sql = compiler.render(node, runtime);
   record(sql);
   const limit = node.config.limit;
   const counted = `select count(*) as failures from (${limit ? adapter.dialect.limit(sql, limit) : sql}) as __test`;
@@ -31,7 +46,7 @@ export async function runTest(adapter: Adapter, compiler: Compiler, node: Compil
   const sample = status === 'pass' ? [] : (await adapter.query(adapter.dialect.limit(sql, 5))).rows;
   const queryIds = result.queryId ? [result.queryId] : [];
   let message = status === 'pass' ? 'pass' : `${failures} failing row${failures === 1 ? '' : 's'}`;
-  if (node.config.store_failures) {
+  if (node.config.store_failures || (standIn && status === 'fail')) {
     // Failing rows kept for inspection, replaced on every run, in the target's audit schema.
     const audit = { schema: auditSchema, name: node.config.alias ?? node.name };
     await adapter.ensureSchema(audit.schema);
@@ -47,11 +62,12 @@ export async function runTest(adapter: Adapter, compiler: Compiler, node: Compil
  * A generic test on a column the tested relation does not have fails before any SQL runs, naming
  * the YAML file and line that declared it.
  */
-async function assertColumnExists(adapter: Adapter, compiler: Compiler, node: CompiledNode): Promise<void> {
+async function assertColumnExists(adapter: Adapter, compiler: Compiler, node: CompiledNode, standIn?: TestOptions['standIn']): Promise<void> {
   if (node.resourceType !== 'test' || node.kind !== 'generic' || !node.columnName || !node.attachedTo) return;
   const tested = compiler.nodeById(node.attachedTo);
   if (!tested || !('relation' in tested) || (tested.resourceType === 'source' && tested.external)) return;
-  const columns = await adapter.introspector.columns(tested.relation);
+  // Audited before publishing: the columns are the staged table's, which the published one will get.
+  const columns = await adapter.introspector.columns(standIn?.id === tested.uniqueId ? standIn.relation : tested.relation);
   if (columns.length && !columns.some((c) => c.name.toLowerCase() === node.columnName!.toLowerCase())) {
     const where = `${node.origin.file}${node.origin.line ? `:${node.origin.line}` : ''}`;
     throw new ConfigError(`test ${node.testName} (${where}) refers to column "${node.columnName}", which ${tested.name} does not have`, node.origin, didYouMean(node.columnName, columns.map((c) => c.name)));

@@ -1,4 +1,4 @@
-import type { Dialect, ExecResult, QueryResult, Snapshots } from '../adapter.js';
+import type { Dialect, ExecResult, MaintenanceConfig, QueryResult, Snapshots } from '../adapter.js';
 import { ConfigError } from '../../errors.js';
 
 type Run = (sql: string) => Promise<QueryResult>;
@@ -36,7 +36,7 @@ export function icebergSnapshots(dialect: Dialect, query: Run, execute: Exec): S
       if (!/^-?\d+$/.test(snapshot)) throw new ConfigError(`snapshot id must be an integer, got "${snapshot}"`);
       return execute(`alter table ${dialect.relation(rel)} execute rollback_to_snapshot(${snapshot})`);
     },
-    async maintain(rel, config) {
+    async maintain(rel, config: MaintenanceConfig, where?: string) {
       const done: { procedure: string; queryId?: string }[] = [];
       for (const [procedure, options] of Object.entries(config)) {
         const allowed = PROCEDURES[procedure];
@@ -46,10 +46,16 @@ export function icebergSnapshots(dialect: Dialect, query: Run, execute: Exec): S
           if (!allowed.includes(k)) throw new ConfigError(`${procedure} takes ${allowed.join(', ')}, not "${k}"`);
           return `${k} => ${dialect.literal(String(v))}`;
         });
-        const result = await execute(`alter table ${dialect.relation(rel)} execute ${procedure}${args.length ? `(${args.join(', ')})` : ''}`);
+        const scope = where && procedure === 'optimize' ? ` where ${where}` : '';
+        const result = await execute(`alter table ${dialect.relation(rel)} execute ${procedure}${args.length ? `(${args.join(', ')})` : ''}${scope}`);
         done.push({ procedure, ...(result.queryId ? { queryId: result.queryId } : {}) });
       }
       return done;
+    },
+    async health(rel) {
+      const meta = (suffix: string) => dialect.relation({ ...rel, name: `${rel.name}$${suffix}` });
+      const { rows } = await query(`select (select count(*) from ${meta('snapshots')}) as snapshots, (select count(*) from ${meta('files')} where content = 0) as files`);
+      return { snapshots: Number(rows[0]!.snapshots), dataFiles: Number(rows[0]!.files) };
     },
   };
 }

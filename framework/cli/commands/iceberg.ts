@@ -5,8 +5,10 @@ import { ConfigError } from '../../errors.js';
 import type { RunResults } from '../../execute/artifacts.js';
 import type { Session } from '../../execute/session.js';
 import type { Relation } from '../../project/types.js';
-import { flag, type ParsedArgs } from '../args.js';
+import { maintenanceTargets } from '../../execute/maintenance.js';
+import { bool, flag, type ParsedArgs } from '../args.js';
 import { reporter, selection, session } from '../common.js';
+import { lockTarget } from '../target-lock.js';
 
 /** The target's snapshot support, or a clear error for engines without table versions. */
 export function snapshotsOf(s: Session): Snapshots {
@@ -49,23 +51,40 @@ export async function rollbackCommand(args: ParsedArgs): Promise<number> {
   }
 }
 
-/** `maintain`: optimize / expire_snapshots / remove_orphan_files per model `maintenance` config. */
+/**
+ * `maintain`: optimize / expire_snapshots / remove_orphan_files on each selected table (its own
+ * `maintenance` config, else project.yml's) and on the state tables, under the target's run lock
+ * so no scheduled run commits meanwhile; prints snapshots and data files before → after. DuckDB
+ * keeps no snapshots and compacts as it checkpoints: a CHECKPOINT, said so.
+ */
 export async function maintainCommand(args: ParsedArgs): Promise<number> {
   const out = reporter(args);
   const s = await session(args);
-  const history = snapshotsOf(s);
-  const ids = s.selector.select(selection(args, ['model']));
-  const models = [...ids].map((id) => s.manifest.nodes[id]!).filter((n) => n.resourceType === 'model' && n.config.maintenance && ['table', 'incremental'].includes(n.config.materialized));
+  const release = await lockTarget(s, out, 'maintain', bool(args, 'wait'), (message) => {
+    out.error(`${message}; stopping`);
+    process.exit(1);
+  });
   try {
     await s.adapter.connect();
-    for (const model of models) {
-      const rel = (model as { relation: Relation }).relation;
-      const done = await history.maintain(rel, model.config.maintenance as Record<string, Record<string, unknown> | boolean>);
-      out.info(`${rel.schema}.${rel.name}: ${done.map((d) => `${d.procedure}${d.queryId ? ` (${d.queryId})` : ''}`).join(', ') || 'nothing configured'}`);
+    const history = s.adapter.snapshots;
+    if (!history) {
+      await s.adapter.execute('checkpoint');
+      out.info(`${s.project.target.name} (${s.adapter.type}): no snapshots to expire or small files to compact on this engine; ran CHECKPOINT`);
+      return 0;
     }
-    if (!models.length) out.info('no selected table has a `maintenance` config');
+    const targets = maintenanceTargets(s, s.selector.select(selection(args, ['model', 'seed'])));
+    for (const { relation, config, where } of targets) {
+      if ((await s.adapter.introspector.relationType(relation)) !== 'table') continue;
+      const before = await history.health(relation);
+      const done = await history.maintain(relation, config, where);
+      const after = await history.health(relation);
+      const procedures = done.map((d) => `${d.procedure}${d.queryId ? ` (${d.queryId})` : ''}`).join(', ') || 'nothing configured';
+      out.info(`${relation.schema}.${relation.name}: ${procedures}; snapshots ${before.snapshots} → ${after.snapshots}, data files ${before.dataFiles} → ${after.dataFiles}`);
+    }
+    if (!targets.length) out.info('no selected table has a `maintenance` config, and project.yml has none');
     return 0;
   } finally {
     await s.adapter.close();
+    await release();
   }
 }

@@ -1,7 +1,5 @@
 import { executeRun, type RunCommand } from '../../execute/run.js';
 import { isFailure } from '../../execute/results.js';
-import { acquireRunLocks, runLocks } from '../../execute/run-lock.js';
-import { describeHolder } from '../../execute/lease.js';
 import { bool, flag, int, list, type ParsedArgs } from '../args.js';
 import type { ResourceType } from '../../project/types.js';
 import { ConfigError } from '../../errors.js';
@@ -10,6 +8,7 @@ import type { NodeResult } from '../../execute/results.js';
 import { runUnitTests } from '../../testing/unit-tests.js';
 import type { Reporter } from '../output.js';
 import { deferral, reporter, selection, session } from '../common.js';
+import { lockTarget } from '../target-lock.js';
 
 /**
  * run, build, seed, test: execute the selection; exit 1 when anything errored or failed.
@@ -34,18 +33,8 @@ export async function runCommand(command: RunCommand, args: ParsedArgs, only?: S
   const release =
     command === 'test' && bool(args, 'unit')
       ? undefined
-      : await acquireRunLocks(runLocks(s.targetDir, s.project.target.name, s.adapter), `framework ${command}`, s.adapter.sessionTag, {
-          wait: bool(args, 'wait'),
-          // Trino keeps running what a killed run sent: let it end before this run looks at the tables.
-          onTakeover: async (dead, why) => {
-            if (why) out.info(`taking the run lock over from ${describeHolder(dead)}: ${why}`);
-            if (!dead.tag || !s.adapter.settle) return;
-            const left = await s.adapter.settle(dead.tag);
-            if (left.length) out.info(`run ${dead.pid} ("${dead.command}", ${dead.started}) died leaving ${left.length} statement(s) on the engine: stopped or waited for (${left.join(', ')})`);
-          },
-          // Another run may hold the lock now: stop writing at once.
-          onLost: (message) => stop(`${message}; stopping`, 1),
-        });
+      : // Another run may hold the lock now: stop writing at once.
+        await lockTarget(s, out, command, bool(args, 'wait'), (message) => stop(`${message}; stopping`, 1));
   const onSignal = () => stop('interrupted: cancelling running queries', 130);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -1,0 +1,84 @@
+import type { Audit } from '../materialize/audit.js';
+import type { ModelNode } from '../project/types.js';
+import type { CompiledNode } from '../template/manifest.js';
+import { builtParents } from './built-parents.js';
+import type { NodeResult } from './results.js';
+import type { Session } from './session.js';
+
+/**
+ * Write–audit–publish in `build`: which tests run on each model's new data before it is published,
+ * and the other nodes those tests read (a relationships test's `to`), which the model waits for.
+ */
+export interface AuditPlan {
+  tests: Map<string, string[]>;
+  after: Map<string, string[]>;
+}
+
+/**
+ * A table or incremental model (unless `audit: after`) is audited with the scheduled tests attached
+ * to it (generic) or reading only it (singular), whose other inputs come earlier in the run's order:
+ * waiting for those never makes a cycle. Other tests run after publishing, as before.
+ */
+export function planAudits(session: Session, ids: string[]): AuditPlan {
+  const { manifest, graph } = session;
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const plan: AuditPlan = { tests: new Map(), after: new Map() };
+  for (const id of ids) {
+    const node = manifest.nodes[id]!;
+    if (node.resourceType !== 'model' || !['table', 'incremental'].includes(node.config.materialized) || node.config.audit === 'after') continue;
+    const tests: string[] = [];
+    const after = new Set<string>();
+    for (const t of graph.children.get(id) ?? []) {
+      const test = manifest.nodes[t]!;
+      if (test.resourceType !== 'test' || !position.has(t)) continue;
+      const others = builtParents(session, t).filter((p) => p !== id);
+      const attached = 'attachedTo' in test ? test.attachedTo === id : others.length === 0;
+      if (!attached || others.some((p) => position.has(p) && position.get(p)! > position.get(id)!)) continue;
+      tests.push(t);
+      for (const p of others) if (position.has(p)) after.add(p);
+    }
+    if (tests.length) {
+      plan.tests.set(id, tests);
+      plan.after.set(id, [...after]);
+    }
+  }
+  return plan;
+}
+
+/** A model's audit found a blocking test: nothing was published. */
+export class AuditFailed extends Error {}
+
+export interface AuditRunner {
+  /** Run one test with `standIn` for the model under audit (failing rows stored beside the staged ones); the result is what the test node reports. */
+  runTest(test: CompiledNode, standIn: { id: string; sql: string; relation: Audit['relation'] }): Promise<NodeResult>;
+  /** Whether a node of this run has finished successfully (a test reading it may then be audited). */
+  succeeded(id: string): boolean;
+  /** Outcomes of audited tests, by test id. */
+  outcomes: Map<string, NodeResult>;
+}
+
+/**
+ * The audit of one model: its tests on the staged data; any error or error-severity failure blocks
+ * publishing. Its audit schema is `<the model's schema>_audit`, so projects (and copies of one)
+ * that write different schemas never share staged tables.
+ */
+export function auditOf(session: Session, model: CompiledNode & ModelNode, tests: string[], runner: AuditRunner): Audit {
+  const relation = { schema: `${model.relation.schema}_audit`, name: `${model.relation.name}__audit` };
+  return {
+    relation,
+    async check(tested) {
+      const blocking: string[] = [];
+      for (const t of tests) {
+        // An input the test also reads failed or was skipped: the test is left to the run (which skips it).
+        if (!builtParents(session, t).every((p) => p === model.uniqueId || runner.succeeded(p))) continue;
+        const result = await runner.runTest(session.manifest.nodes[t]!, { id: model.uniqueId, sql: tested, relation });
+        runner.outcomes.set(t, result);
+        if (result.status === 'fail' || result.status === 'error') blocking.push(`${session.manifest.nodes[t]!.name} (${result.message.split('\n')[0]})`);
+      }
+      if (blocking.length) {
+        const where = session.adapter.dialect.relation(relation);
+        throw new AuditFailed(`not published: ${blocking.length === 1 ? 'test' : 'tests'} ${blocking.join(', ')} failed on its new data, which stays in ${where}`);
+      }
+    },
+  };
+}
