@@ -21,7 +21,7 @@
  * Writes bench/results/ingest.json.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -72,8 +72,8 @@ function build(): string {
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out], { encoding: 'utf8' });
   if (!existsSync(join(out, 'cli/main.js'))) throw new Error(`tsc produced no build:\n${tsc.stdout}${tsc.stderr}`);
   if (tsc.status !== 0) console.warn(`tsc reported errors (build used anyway):\n${tsc.stdout.slice(0, 2000)}`);
-  // The framework reads its version from the package.json two folders above its modules.
-  copyFileSync(join(ROOT, 'package.json'), join(out, '../package.json'));
+  // A built module finds package.json (its version) and framework/ (the JSON schemas) two folders up, as in dist/.
+  for (const name of ['package.json', 'framework']) if (!existsSync(join(out, '..', name))) symlinkSync(join(ROOT, name), join(out, '..', name));
   return out;
 }
 
