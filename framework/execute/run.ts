@@ -16,7 +16,7 @@ import { FileLedger } from './file-ledger.js';
 import { runNewFiles } from './run-new-files.js';
 import type { Session } from './session.js';
 
-export type RunCommand = 'run' | 'build' | 'seed' | 'test';
+export type RunCommand = 'run' | 'build' | 'seed' | 'test' | 'snapshot';
 
 export interface RunRequest extends SelectionRequest {
   command: RunCommand;
@@ -49,7 +49,8 @@ const RUNS: Record<RunCommand, ResourceType[]> = {
   run: ['model'],
   seed: ['seed'],
   test: ['test'],
-  build: ['model', 'seed', 'test'],
+  snapshot: ['snapshot'],
+  build: ['model', 'seed', 'snapshot', 'test'],
 };
 
 /** Select, order and execute nodes; write manifest.json and run_results.json. */
@@ -85,10 +86,9 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         await externals.get(dep);
       }
     }
-    if ((node.resourceType === 'model' || node.resourceType === 'seed') && !schemas.has(node.relation.schema)) {
-      schemas.set(node.relation.schema, adapter.ensureSchema(node.relation.schema));
-    }
-    if (node.resourceType === 'model' || node.resourceType === 'seed') await schemas.get(node.relation.schema);
+    if (node.resourceType === 'test' || node.resourceType === 'source') return;
+    if (!schemas.has(node.relation.schema)) schemas.set(node.relation.schema, adapter.ensureSchema(node.relation.schema));
+    await schemas.get(node.relation.schema);
   };
 
   /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
@@ -128,7 +128,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) });
       }
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
-      const isTable = node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized));
+      const isTable = node.resourceType === 'seed' || node.resourceType === 'snapshot' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized));
       const history = isTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
       const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, ...(request.empty ? { empty: true } : {}) };

@@ -1,6 +1,6 @@
 /** The plain objects every later layer consumes: what the project declares, before any SQL is rendered. */
-export type ResourceType = 'model' | 'seed' | 'source' | 'test';
-export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'seed' | 'test';
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot';
+export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'seed' | 'test' | 'snapshot';
 
 export interface NodeConfig {
   enabled: boolean;
@@ -33,6 +33,15 @@ export interface NodeConfig {
   where?: string;
   limit?: number;
   store_failures?: boolean;
+  /** Snapshots (dbt's names): how a changed row is detected, and what a row missing from the query means. */
+  strategy?: 'timestamp' | 'check';
+  updated_at?: string;
+  check_cols?: 'all' | string[];
+  hard_deletes?: 'ignore' | 'invalidate' | 'new_record';
+  /** dbt's older spelling of hard_deletes: invalidate. */
+  invalidate_hard_deletes?: boolean;
+  /** SQL expression stored in dbt_valid_to of current rows instead of NULL. */
+  dbt_valid_to_current?: string;
   [key: string]: unknown;
 }
 
@@ -75,6 +84,15 @@ export interface ModelNode extends BaseNode {
   resourceType: 'model';
   rawSql: string;
   relation: Relation;
+}
+
+/** An SCD type 2 history of a query's rows (dbt's snapshot): a .sql file, or YAML naming a relation. */
+export interface SnapshotNode extends BaseNode {
+  resourceType: 'snapshot';
+  rawSql: string;
+  relation: Relation;
+  /** Where its YAML config sits, for errors about it (the SQL file's {{config}} is located at compile time). */
+  configOrigin?: Origin;
 }
 
 export interface SeedNode extends BaseNode {
@@ -137,13 +155,13 @@ export interface UnitTest {
   origin: Origin;
 }
 
-export type Node = ModelNode | SeedNode | SourceNode | TestNode;
-export type BuildableNode = ModelNode | SeedNode;
+export type Node = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode;
+export type BuildableNode = ModelNode | SeedNode | SnapshotNode;
 
 export interface ProjectFile {
   name: string;
   root: string;
-  paths: { models: string; sources: string; macros: string; seeds: string; tests: string; target: string };
+  paths: { models: string; sources: string; macros: string; seeds: string; tests: string; snapshots: string; target: string };
   vars: Record<string, unknown>;
   onRunStart: string[];
   onRunEnd: string[];
@@ -193,7 +211,7 @@ export interface Project {
   file: ProjectFile;
   target: Target;
   nodes: Map<string, Node>;
-  /** Model and seed names → unique ids (what ref() resolves). */
+  /** Model, seed and snapshot names → unique ids (what ref() resolves). */
   byName: Map<string, string>;
   macros: MacroFile[];
   selectors: NamedSelector[];
