@@ -6,7 +6,7 @@ import { recipeMaster, recipeMasterCsv } from '../../../framework/datagen/index.
 import { tempDir } from '../support/project.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data'];
+const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'snapshots', 'tests/data'];
 
 /**
  * A copy of the project in a temporary directory (with the recipe master, generated if the repo

@@ -24,9 +24,9 @@ const STRATEGIES: Record<string, string> = {
 };
 
 /** YAML snapshots (dbt 1.9 form), one per strategy × mode, plus one SQL-file snapshot with a list key and dbt_valid_to_current. */
-export function snapshotFiles(): Record<string, string> {
+export function snapshotFiles(only: (name: string) => boolean = () => true): Record<string, string> {
   const entries = Object.entries(STRATEGIES).flatMap(([s, config]) =>
-    MODES.map((m) => `  - name: snap_${s}_${m}\n    relation: ref('src')\n    config: {unique_key: id, ${config}, hard_deletes: ${m}}\n`),
+    MODES.filter((m) => only(`snap_${s}_${m}`)).map((m) => `  - name: snap_${s}_${m}\n    relation: ref('src')\n    config: {unique_key: id, ${config}, hard_deletes: ${m}}\n`),
   );
   return {
     'models/src.sql': sourceModel(0),
