@@ -19,6 +19,8 @@ export interface SnapshotPlanInput {
   existing?: Column[];
   /** This run's time as a SQL timestamp (dbt's snapshot_get_time): one value for the whole run. */
   now: string;
+  /** Table properties of the first run's CREATE (Iceberg partitioning, ...). */
+  properties?: Record<string, unknown>;
 }
 
 /**
@@ -41,7 +43,7 @@ export function snapshotPlan(dialect: Dialect, macros: MacroSet, input: Snapshot
     const select =
       `select s.*, ${scdId('s', updatedAt('s'))} as dbt_scd_id, ${updatedAt('s')} as dbt_updated_at, ${updatedAt('s')} as dbt_valid_from, ` +
       `coalesce(nullif(${updatedAt('s')}, ${updatedAt('s')}), ${validToCurrent}) as dbt_valid_to${newRecord ? `, 'False' as ${IS_DELETED}` : ''} from (${input.sql}) as s`;
-    return { create: dialect.createTable(input.relation, select, {}), addColumns: [] };
+    return { create: dialect.createTable(input.relation, select, input.properties ?? {}), addColumns: [] };
   }
 
   const existing = new Set(input.existing.map((c) => c.name.toLowerCase()));
@@ -120,7 +122,7 @@ export async function snapshot(ctx: MaterializeContext, node: CompiledNode & Sna
   const existing = exists ? await introspector.columns(node.relation) : undefined;
   const queryColumns = await introspector.queryColumns(sql);
   const now = utcTimestamp(macros, at, 'ms');
-  const plan = snapshotPlan(dialect, macros, { relation: node.relation, sql, config, queryColumns, ...(existing ? { existing } : {}), now });
+  const plan = snapshotPlan(dialect, macros, { relation: node.relation, sql, config, queryColumns, ...(existing ? { existing } : {}), now, properties: node.config.properties });
   // --empty checks the query on the engine but merges nothing: zero rows would read as every key deleted.
   if (ctx.empty && !plan.create) return { message: 'snapshot query checked (--empty: nothing merged)', queryIds: [] };
   if (plan.create) {
