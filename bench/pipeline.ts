@@ -17,7 +17,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 function project(): string {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  for (const p of ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data']) {
+  for (const p of ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'snapshots', 'tests/data']) {
     if (existsSync(join(repo, p))) cpSync(join(repo, p), join(work, p), { recursive: true });
   }
   return work;

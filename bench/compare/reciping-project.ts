@@ -7,7 +7,7 @@ import type { RunResults } from '../../framework/execute/artifacts.js';
 import type { NodeResult } from '../../framework/execute/results.js';
 import { CLI, ROOT, WORK } from './paths.js';
 
-const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data'];
+const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'snapshots', 'tests/data'];
 
 /** A fresh copy of the project files in `dir`. */
 export function copyReciping(dir: string): string {

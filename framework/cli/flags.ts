@@ -13,7 +13,7 @@ export const FLAG_HELP: Record<string, string> = {
   selector: 'a named selector of selectors.yml, used alone (--select/--exclude are ignored)',
   'indirect-selection': 'tests of selected nodes: eager (default), cautious, buildable or empty',
   'warn-error': 'treat warnings (a term that matches nothing, an empty selection) as errors: exit 1',
-  'resource-type': 'keep only these resource types: model seed source test',
+  'resource-type': 'keep only these resource types: model seed snapshot source test',
   threads: 'nodes built at the same time (default: the target\'s threads)',
   'fail-fast': 'stop at the first error or failing test',
   'full-refresh': 'rebuild incremental and interval models from scratch',

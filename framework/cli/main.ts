@@ -20,7 +20,7 @@ type Command = {
 const RUN_FLAGS = { boolean: ['fail-fast', 'full-refresh', 'wait', 'warn-error'], value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads', 'start', 'end'] };
 /** --defer --state <dir>: refs outside the selection read another run's relations (dbt's deferral). */
 const DEFER = ['defer', 'favor-state'];
-const run = (name: 'run' | 'build' | 'seed' | 'test' | 'clone') => async (args: ParsedArgs) => (await import('./commands/run.js')).runCommand(name, args);
+const run = (name: 'run' | 'build' | 'seed' | 'test' | 'clone' | 'snapshot') => async (args: ParsedArgs) => (await import('./commands/run.js')).runCommand(name, args);
 
 /** Each command loads its module on demand: `ls` and `compile` never load an engine they don't use. */
 const COMMANDS: Record<string, Command> = {
@@ -39,6 +39,13 @@ const COMMANDS: Record<string, Command> = {
     boolean: [...RUN_FLAGS.boolean, 'empty', ...DEFER],
     run: run('run'),
   },
+  snapshot: {
+    summary: 'record the history of the selected snapshots (SCD type 2: dbt_valid_from / dbt_valid_to)',
+    examples: ['framework snapshot', 'framework snapshot --select dim_user_history --target prod'],
+    boolean: ['fail-fast', 'wait', 'warn-error', 'empty'],
+    value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads'],
+    run: run('snapshot'),
+  },
   seed: { summary: 'load CSV seeds', examples: ['framework seed', 'framework seed --select dim_event'], ...RUN_FLAGS, run: run('seed') },
   test: {
     summary: 'run unit tests and data tests of the selection (--unit / --data for one kind)',
@@ -56,7 +63,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (a) => (await import('./commands/source.js')).sourceCommand(a),
   },
   build: {
-    summary: 'seeds, models and their tests in DAG order',
+    summary: 'seeds, models, snapshots and their tests in DAG order',
     examples: ['framework build', 'framework build --select silver+ --target prod', 'framework build --exclude tag:analytics', 'framework build --empty --target prod', 'framework build --select dim_user+ --defer --state prod-artifacts'],
     ...RUN_FLAGS,
     boolean: [...RUN_FLAGS.boolean, 'empty', ...DEFER],

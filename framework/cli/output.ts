@@ -83,6 +83,7 @@ function describe(node: CompiledNode): string {
   if (node.resourceType === 'test') return `test ${node.name}`;
   if (node.resourceType === 'seed') return `seed ${node.relation.schema}.${node.relation.name}`;
   if (node.resourceType === 'model') return `${node.config.materialized} model ${node.relation.schema}.${node.relation.name}`;
+  if (node.resourceType === 'snapshot') return `snapshot ${node.relation.schema}.${node.relation.name}`;
   return node.name;
 }
 

@@ -20,7 +20,7 @@ import { runNewFiles } from './run-new-files.js';
 import type { Session } from './session.js';
 import { deferredRelations, stateManifest } from './defer.js';
 
-export type RunCommand = 'run' | 'build' | 'seed' | 'test' | 'clone';
+export type RunCommand = 'run' | 'build' | 'seed' | 'test' | 'clone' | 'snapshot';
 
 export interface RunRequest extends SelectionRequest {
   command: RunCommand;
@@ -55,7 +55,8 @@ const RUNS: Record<RunCommand, ResourceType[]> = {
   run: ['model'],
   seed: ['seed'],
   test: ['test'],
-  build: ['model', 'seed', 'test'],
+  snapshot: ['snapshot'],
+  build: ['model', 'seed', 'snapshot', 'test'],
   clone: ['model', 'seed'],
 };
 
@@ -103,7 +104,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         await externals.get(dep);
       }
     }
-    if (node.resourceType === 'model' || node.resourceType === 'seed') await ensureSchema(node.relation.schema);
+    if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') await ensureSchema(node.relation.schema);
   };
 
   /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
@@ -171,7 +172,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     return runNode(id, async (record) => {
       await prepare(node);
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
-      const isTable = request.command !== 'clone' && (node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized)));
+      const isTable = request.command !== 'clone' && (node.resourceType === 'seed' || node.resourceType === 'snapshot' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized)));
       const history = isTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
       const tests = audits?.tests.get(id);

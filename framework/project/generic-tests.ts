@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { defaultConfig, mergeConfig, normalizeConfig } from './config.js';
-import type { ModelNode, NodeConfig, SeedNode, SourceNode, TestNode } from './types.js';
+import type { ModelNode, NodeConfig, SeedNode, SnapshotNode, SourceNode, TestNode } from './types.js';
 import type { YamlFile } from './yaml-file.js';
 
 /** Keys of a test entry that configure the test rather than feed its template. */
@@ -9,7 +9,7 @@ const TEST_CONFIG_KEYS = new Set(['severity', 'warn_if', 'error_if', 'where', 'l
 
 export interface TestSite {
   project: string;
-  owner: ModelNode | SeedNode | SourceNode;
+  owner: ModelNode | SeedNode | SnapshotNode | SourceNode;
   column?: { name: string; tags?: string[] };
   file: YamlFile;
   at: (string | number)[];
@@ -78,7 +78,7 @@ export function genericTest(site: TestSite, entry: unknown): TestNode {
  * the argument values in key order, cleaned to [0-9A-Za-z_] and joined by "__". From 64 characters
  * on, relations and files use the short form: 30 characters and an md5 of the full name.
  */
-export function dbtTestName(owner: ModelNode | SeedNode | SourceNode, testName: string, args: Record<string, unknown>): { full: string; short: string } {
+export function dbtTestName(owner: TestSite['owner'], testName: string, args: Record<string, unknown>): { full: string; short: string } {
   const identifier = owner.resourceType === 'source' ? `source_${testName}_${owner.sourceName}_${owner.tableName}` : `${testName}_${owner.name}`;
   const flat = Object.keys(args)
     .sort()

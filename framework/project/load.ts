@@ -8,7 +8,7 @@ import { genericTest, testDefaults } from './generic-tests.js';
 import { ingestConfig } from './ingest.js';
 import { loadTarget } from './profiles.js';
 import { didYouMean } from './suggest.js';
-import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SourceNode, Target, TestNode, UnitTest } from './types.js';
+import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SnapshotNode, SourceNode, Target, TestNode, UnitTest } from './types.js';
 import { validate } from './validate.js';
 import { readYaml, type YamlFile } from './yaml-file.js';
 
@@ -19,6 +19,9 @@ export interface LoadOptions {
 }
 
 const ADAPTER_FOLDERS = new Set(['duckdb', 'trino']);
+/** What ref() can name. */
+const REFERABLE = new Set<Node['resourceType']>(['model', 'seed', 'snapshot']);
+type Referable = ModelNode | SeedNode | SnapshotNode;
 
 /** Read and validate every file of a project. Pure reading: no SQL is rendered, nothing is executed. */
 export function loadProject(options: LoadOptions): Project {
@@ -29,6 +32,7 @@ export function loadProject(options: LoadOptions): Project {
   const loader = new NodeLoader(root, file, projectYaml, target.type);
   loader.models();
   loader.seeds();
+  loader.snapshots();
   loader.properties();
   loader.uncontracted();
   loader.singularTests();
@@ -36,7 +40,7 @@ export function loadProject(options: LoadOptions): Project {
     file,
     target,
     nodes: loader.nodes,
-    byName: new Map([...loader.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'seed').map((n) => [n.name, n.uniqueId])),
+    byName: new Map([...loader.nodes.values()].filter((n) => REFERABLE.has(n.resourceType)).map((n) => [n.name, n.uniqueId])),
     macros: macros(root, file.paths.macros),
     selectors: selectors(root),
     unitTests: loader.unitTests,
@@ -59,7 +63,17 @@ export function projectFile(root: string, yaml: YamlFile): ProjectFile {
   return {
     name: doc.name,
     root,
-    paths: { models: 'models', sources: 'sources', macros: 'macros', seeds: 'seeds', tests: 'tests', target: 'target', dashboards: 'dashboards', ...(doc.paths ?? {}) },
+    paths: {
+      models: 'models',
+      sources: 'sources',
+      macros: 'macros',
+      seeds: 'seeds',
+      tests: 'tests',
+      snapshots: doc['snapshot-paths']?.[0] ?? 'snapshots',
+      target: 'target',
+      dashboards: 'dashboards',
+      ...(doc.paths ?? {}),
+    },
     vars: doc.vars ?? {},
     onRunStart: list(doc['on-run-start']),
     onRunEnd: list(doc['on-run-end']),
@@ -74,7 +88,7 @@ export function projectFile(root: string, yaml: YamlFile): ProjectFile {
 class NodeLoader {
   readonly nodes = new Map<string, Node>();
   readonly unitTests: UnitTest[] = [];
-  private readonly byName = new Map<string, ModelNode | SeedNode>();
+  private readonly byName = new Map<string, Referable>();
 
   constructor(
     private readonly root: string,
@@ -126,15 +140,40 @@ class NodeLoader {
     }
   }
 
-  /** YAML property files: docs, columns, config and tests for models and seeds; source declarations. */
+  /** Snapshot SQL files: the query whose rows are kept as history; config in {{config}} or YAML. */
+  snapshots(): void {
+    const dir = this.file.paths.snapshots;
+    for (const path of listFiles(this.root, dir, ['.sql'])) {
+      this.add(this.snapshot(path, foldersOf(path, dir), baseName(path), readFileSync(join(this.root, path), 'utf8'), { file: path, line: 1 }));
+    }
+  }
+
+  private snapshot(path: string, folders: string[], name: string, rawSql: string, origin: SnapshotNode['origin']): SnapshotNode {
+    return {
+      uniqueId: `snapshot.${this.file.name}.${name}`,
+      resourceType: 'snapshot',
+      name,
+      path,
+      fqn: [this.file.name, ...folders, name],
+      description: '',
+      columns: [],
+      config: this.layered('snapshots', folders, 'snapshot'),
+      origin,
+      rawSql,
+      relation: { schema: '', name },
+    };
+  }
+
+  /** YAML property files: docs, columns, config and tests for models, seeds and snapshots; source declarations. */
   properties(): void {
-    const { models, sources, seeds } = this.file.paths;
-    const files = [...new Set([models, sources, seeds].flatMap((d) => listFiles(this.root, d, ['.yml', '.yaml'])))];
+    const { models, sources, seeds, snapshots } = this.file.paths;
+    const files = [...new Set([models, sources, seeds, snapshots].flatMap((d) => listFiles(this.root, d, ['.yml', '.yaml'])))];
     for (const path of files) {
       const rel = readYaml(join(this.root, path), path);
       validate('properties', rel);
       const doc = rel.data as Record<string, any[]>;
-      for (const kind of ['models', 'seeds'] as const) {
+      (doc.snapshots ?? []).forEach((entry, i) => this.yamlSnapshot(rel, entry, i));
+      for (const kind of ['models', 'seeds', 'snapshots'] as const) {
         (doc[kind] ?? []).forEach((entry, i) => this.patch(rel, kind, entry, i));
       }
       (doc.sources ?? []).forEach((entry, i) => this.source(rel, entry, i));
@@ -182,10 +221,24 @@ class NodeLoader {
     return ['tests', 'data_tests'].flatMap((tree) => folderDefaults(this.projectYaml, tree, folders, this.file.name));
   }
 
+  /**
+   * dbt 1.9's YAML snapshot: `relation: ref('x')` instead of a .sql file; the query is all of it.
+   * The entry is then patched like any other (config, columns, tests).
+   */
+  private yamlSnapshot(yaml: YamlFile, entry: Record<string, any>, i: number): void {
+    if (entry.relation === undefined) return;
+    const relation = String(entry.relation).replace(/"/g, "'");
+    if (!/^(ref|source)\(.*\)$/.test(relation.trim())) {
+      throw new ConfigError(`snapshot "${entry.name}": relation must be ref('model') or source('source', 'table'), got "${entry.relation}"`, yaml.locate(['snapshots', i, 'relation']));
+    }
+    const origin = yaml.locate(['snapshots', i, 'name']);
+    this.add(this.snapshot(yaml.path, this.yamlFolders(yaml.path), entry.name, `select * from {{relation "${relation.trim()}"}}`, origin));
+  }
+
   /** Folders of a properties file under the resource folder that holds it (dbt's fqn of what it declares). */
   private yamlFolders(path: string): string[] {
-    const { models, sources, seeds } = this.file.paths;
-    const dir = [models, sources, seeds].find((d) => path.startsWith(d.replace(/\/$/, '') + '/'));
+    const { models, sources, seeds, snapshots } = this.file.paths;
+    const dir = [models, sources, seeds, snapshots].find((d) => path.startsWith(d.replace(/\/$/, '') + '/'));
     return dir ? foldersOf(path, dir) : [];
   }
 
@@ -195,13 +248,13 @@ class NodeLoader {
       throw new ConfigError(`two ${node.resourceType}s are named "${node.name}": ${existing.path} and ${node.path}`, { file: node.path }, 'names must be unique across folders');
     }
     this.nodes.set(node.uniqueId, node);
-    if (node.resourceType === 'model' || node.resourceType === 'seed') this.byName.set(node.name, node);
+    if (REFERABLE.has(node.resourceType)) this.byName.set(node.name, node as Referable);
   }
 
-  private patch(yaml: YamlFile, kind: 'models' | 'seeds', entry: Record<string, any>, i: number): void {
+  private patch(yaml: YamlFile, kind: 'models' | 'seeds' | 'snapshots', entry: Record<string, any>, i: number): void {
     const at = [kind, i];
     const node = this.byName.get(entry.name);
-    const expected = kind === 'models' ? 'model' : 'seed';
+    const expected = ({ models: 'model', seeds: 'seed', snapshots: 'snapshot' } as const)[kind];
     if (!node || node.resourceType !== expected) {
       const names = [...this.byName.values()].filter((n) => n.resourceType === expected).map((n) => n.name);
       throw new ConfigError(`${yaml.path} describes ${expected} "${entry.name}" but no such ${expected} file exists`, yaml.locate([...at, 'name']), didYouMean(entry.name, names));
@@ -212,6 +265,7 @@ class NodeLoader {
     if (entry.config) {
       validate('config', yaml, entry.config, [...at, 'config']);
       node.config = mergeConfig(node.config, normalizeConfig(entry.config));
+      if (node.resourceType === 'snapshot') node.configOrigin = yaml.locate([...at, 'config']);
     }
     node.patchPath = yaml.path;
     node.description = entry.description ?? '';
@@ -269,7 +323,7 @@ class NodeLoader {
     });
   }
 
-  private tests(yaml: YamlFile, owner: ModelNode | SeedNode | SourceNode, entry: Record<string, any>, at: (string | number)[]): void {
+  private tests(yaml: YamlFile, owner: Referable | SourceNode, entry: Record<string, any>, at: (string | number)[]): void {
     const site = { project: this.file.name, owner, file: yaml, folders: this.yamlFolders(yaml.path), folderConfig: (fqn: string[]) => this.testConfig(fqn) };
     const key = (e: Record<string, any>) => (e.data_tests ? 'data_tests' : 'tests');
     (entry[key(entry)] ?? []).forEach((t: unknown, k: number) => {

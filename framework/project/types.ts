@@ -1,8 +1,8 @@
 /** The plain objects every later layer consumes: what the project declares, before any SQL is rendered. */
 import type { IngestConfig } from './ingest.js';
 
-export type ResourceType = 'model' | 'seed' | 'source' | 'test';
-export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'seed' | 'test';
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot';
+export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'seed' | 'test' | 'snapshot';
 
 export interface NodeConfig {
   enabled: boolean;
@@ -39,6 +39,15 @@ export interface NodeConfig {
   store_failures?: boolean;
   /** dbt's model contract: declared columns and types are checked before anything is replaced. */
   contract?: { enforced?: boolean };
+  /** Snapshots (dbt's names): how a changed row is detected, and what a row missing from the query means. */
+  strategy?: 'timestamp' | 'check';
+  updated_at?: string;
+  check_cols?: 'all' | string[];
+  hard_deletes?: 'ignore' | 'invalidate' | 'new_record';
+  /** dbt's older spelling of hard_deletes: invalidate. */
+  invalidate_hard_deletes?: boolean;
+  /** SQL expression stored in dbt_valid_to of current rows instead of NULL. */
+  dbt_valid_to_current?: string;
   [key: string]: unknown;
 }
 
@@ -92,6 +101,15 @@ export interface ModelNode extends BaseNode {
   relation: Relation;
   /** Model-level constraints (several columns, or a check over the row). */
   constraints?: Constraint[];
+}
+
+/** An SCD type 2 history of a query's rows (dbt's snapshot): a .sql file, or YAML naming a relation. */
+export interface SnapshotNode extends BaseNode {
+  resourceType: 'snapshot';
+  rawSql: string;
+  relation: Relation;
+  /** Where its YAML config sits, for errors about it (the SQL file's {{config}} is located at compile time). */
+  configOrigin?: Origin;
 }
 
 export interface SeedNode extends BaseNode {
@@ -154,13 +172,13 @@ export interface UnitTest {
   origin: Origin;
 }
 
-export type Node = ModelNode | SeedNode | SourceNode | TestNode;
-export type BuildableNode = ModelNode | SeedNode;
+export type Node = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode;
+export type BuildableNode = ModelNode | SeedNode | SnapshotNode;
 
 export interface ProjectFile {
   name: string;
   root: string;
-  paths: { models: string; sources: string; macros: string; seeds: string; tests: string; target: string; dashboards: string };
+  paths: { models: string; sources: string; macros: string; seeds: string; tests: string; snapshots: string; target: string; dashboards: string };
   vars: Record<string, unknown>;
   onRunStart: string[];
   onRunEnd: string[];
@@ -227,7 +245,7 @@ export interface Project {
   file: ProjectFile;
   target: Target;
   nodes: Map<string, Node>;
-  /** Model and seed names → unique ids (what ref() resolves). */
+  /** Model, seed and snapshot names → unique ids (what ref() resolves). */
   byName: Map<string, string>;
   macros: MacroFile[];
   selectors: NamedSelector[];

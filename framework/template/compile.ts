@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Adapter } from '../adapters/adapter.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type SourcePosition } from '../errors.js';
 import { mergeConfig, normalizeConfig } from '../project/config.js';
 import { checkContract } from '../project/contract.js';
 import type { ModelNode, Node, NodeConfig, Project, Relation, TestNode } from '../project/types.js';
+import { snapshotConfig } from '../project/snapshot-config.js';
 import { validate } from '../project/validate.js';
 import { didYouMean } from '../project/suggest.js';
 import { TemplateEnvironment } from './environment.js';
@@ -65,7 +66,7 @@ export class Compiler {
       }
     }
     for (const node of staged.values()) {
-      if (node.resourceType === 'model' || node.resourceType === 'test') {
+      if (node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot') {
         const { sql, state } = this.renderWithState(node, FULL_BUILD);
         node.compiledSql = sql;
         node.dependsOn = [...state.dependsOn];
@@ -172,18 +173,25 @@ export class Compiler {
 
   /** Folder and YAML config, then the template's own {{config}} (read from its syntax tree). */
   private finalConfig(node: Node): NodeConfig {
-    if (node.resourceType !== 'model' && node.resourceType !== 'test') return node.config;
-    if (!('rawSql' in node) || !node.rawSql.includes('config')) return node.config;
+    const config = this.withInFileConfig(node);
+    // Snapshot keys are checked now, so a missing one stops the command before anything runs.
+    if (node.resourceType === 'snapshot' && config.config.enabled !== false) snapshotConfig(node.name, config.config, config.where ?? node.configOrigin ?? node.origin);
+    return config.config;
+  }
+
+  private withInFileConfig(node: Node): { config: NodeConfig; where?: SourcePosition } {
+    if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot') return { config: node.config };
+    if (!('rawSql' in node) || !node.rawSql.includes('config')) return { config: node.config };
     const inFile = staticConfig(this.env.parse(node.rawSql, node.path), node.path, this.project.vars);
-    if (!Object.keys(inFile).length) return node.config;
+    if (!Object.keys(inFile).length) return { config: node.config };
     const state = this.renderState(node, FULL_BUILD, () => '');
     const where = positionOf(state, 'config');
     validate('config', { path: node.path, data: inFile, locate: () => where }, inFile);
-    return mergeConfig(node.config, normalizeConfig(inFile));
+    return { config: mergeConfig(node.config, normalizeConfig(inFile)), where };
   }
 
   private setRelation(node: CompiledNode): void {
-    if (node.resourceType !== 'model' && node.resourceType !== 'seed') return;
+    if (node.resourceType !== 'model' && node.resourceType !== 'seed' && node.resourceType !== 'snapshot') return;
     node.relation = { schema: node.config.schema ?? this.project.target.schema, name: node.config.alias ?? node.name };
   }
 

@@ -9,12 +9,13 @@ export type CompiledNode = Node & {
 };
 
 /**
- * Where a node's SQL is written under target/compiled and target/run: its own file, or for a
- * generic test `<properties file>/<name>.sql`, under the short name (alias) dbt gives long ones.
+ * Where a node's SQL is written under target/compiled and target/run: its own file, or for a node
+ * declared in YAML (generic test, YAML snapshot) `<properties file>/<name>.sql`, a test under the
+ * short name (alias) dbt gives long ones.
  */
 export function sqlFilePath(node: CompiledNode): string {
-  if (node.resourceType !== 'test' || node.kind !== 'generic') return node.path;
-  return `${node.path.replace(/\.(yml|yaml)$/, '')}/${node.config.alias ?? node.name}.sql`;
+  if (!/\.(yml|yaml)$/.test(node.path)) return node.path;
+  return `${node.path.replace(/\.(yml|yaml)$/, '')}/${(node.resourceType === 'test' && node.config.alias) || node.name}.sql`;
 }
 
 /** The plain graph object `compile` produces and `run`, `ls`, `docs` and `test` consume. */

@@ -88,7 +88,7 @@ function inputId(input: string, nodes: Record<string, CompiledNode>, test: UnitT
   const ref = /^ref\(\s*['"]([^'"]+)['"]\s*\)$/.exec(input.trim());
   const source = /^source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)$/.exec(input.trim());
   const found = Object.values(nodes).find((n) =>
-    ref ? (n.resourceType === 'model' || n.resourceType === 'seed') && n.name === ref[1] : source ? n.resourceType === 'source' && n.name === `${source[1]}.${source[2]}` : false,
+    ref ? (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot') && n.name === ref[1] : source ? n.resourceType === 'source' && n.name === `${source[1]}.${source[2]}` : false,
   );
   if (!found) throw new ConfigError(`unit test "${test.name}": input ${input} is not ref('model'), source('src', 'table') or this, or names nothing in the project`, test.origin);
   return found.uniqueId;

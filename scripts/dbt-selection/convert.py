@@ -12,11 +12,12 @@ import yaml
 
 SRC, DST = sys.argv[1], sys.argv[2]
 # Config keys dbt knows; the framework's own (interval, maintenance, ...) do not change selection.
-DBT_CONFIG = {'materialized', 'tags', 'enabled', 'unique_key', 'schema', 'alias', 'severity', 'meta', 'incremental_strategy', 'on_schema_change', 'full_refresh', 'where', 'limit', 'store_failures', 'warn_if', 'error_if'}
+DBT_CONFIG = {'materialized', 'tags', 'enabled', 'unique_key', 'schema', 'alias', 'severity', 'meta', 'incremental_strategy', 'on_schema_change', 'full_refresh', 'where', 'limit', 'store_failures', 'warn_if', 'error_if',
+              'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'dbt_valid_to_current', 'invalidate_hard_deletes'}
 
 project = yaml.safe_load(open(os.path.join(SRC, 'project.yml')))
 name = project['name']
-paths = {'models': 'models', 'sources': 'sources', 'seeds': 'seeds', 'tests': 'tests', 'macros': 'macros', **project.get('paths', {})}
+paths = {'models': 'models', 'sources': 'sources', 'seeds': 'seeds', 'tests': 'tests', 'macros': 'macros', 'snapshots': (project.get('snapshot-paths') or ['snapshots'])[0], **project.get('paths', {})}
 
 
 def dbt_config(tree):
@@ -81,7 +82,7 @@ def convert_tests(tests):
 
 def convert_yaml(doc):
     doc.pop('unit_tests', None)
-    for kind in ('models', 'seeds'):
+    for kind in ('models', 'seeds', 'snapshots'):
         for node in doc.get(kind) or []:
             if 'config' in node:
                 node['config'] = dbt_config(node['config'])
@@ -90,7 +91,7 @@ def convert_yaml(doc):
     for source in doc.get('sources') or []:
         for table in source.get('tables') or []:
             table.pop('external', None)
-    return doc if any(doc.get(k) for k in ('models', 'seeds', 'sources')) else None
+    return doc if any(doc.get(k) for k in ('models', 'seeds', 'sources', 'snapshots')) else None
 
 
 def copy_tree(folder, dest):
@@ -100,7 +101,11 @@ def copy_tree(folder, dest):
             dst = os.path.join(DST, dest, os.path.relpath(src, os.path.join(SRC, folder)))
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             if f.endswith('.sql'):
-                open(dst, 'w').write(convert_sql(open(src).read()))
+                sql = convert_sql(open(src).read())
+                # A SQL snapshot is dbt's {% snapshot %} block.
+                if dest == 'snapshots':
+                    sql = '{% snapshot ' + f[:-4] + ' %}\n' + sql + '\n{% endsnapshot %}\n'
+                open(dst, 'w').write(sql)
             elif f.endswith(('.yml', '.yaml')):
                 doc = convert_yaml(yaml.safe_load(open(src)) or {})
                 if doc:
@@ -113,10 +118,10 @@ shutil.rmtree(DST, ignore_errors=True)
 os.makedirs(DST)
 dbt_project = {
     'name': name, 'version': '1.0', 'config-version': 2, 'profile': 'selection',
-    'model-paths': ['models', 'sources'], 'seed-paths': ['seeds'], 'test-paths': ['tests'], 'macro-paths': ['macros'],
+    'model-paths': ['models', 'sources'], 'seed-paths': ['seeds'], 'test-paths': ['tests'], 'macro-paths': ['macros'], 'snapshot-paths': ['snapshots'],
     'vars': project.get('vars', {}),
 }
-for tree in ('models', 'seeds', 'tests', 'data_tests'):
+for tree in ('models', 'seeds', 'snapshots', 'tests', 'data_tests'):
     if tree in project:
         dbt_project['data_tests' if tree == 'tests' else tree] = scoped(project[tree])
 yaml.safe_dump(dbt_project, open(os.path.join(DST, 'dbt_project.yml'), 'w'))
@@ -125,6 +130,7 @@ copy_tree(paths['models'], 'models')
 copy_tree(paths['sources'], 'sources')
 copy_tree(paths['seeds'], 'seeds')
 copy_tree(paths['tests'], 'tests')
+copy_tree(paths['snapshots'], 'snapshots')
 
 selectors_file = os.path.join(SRC, 'selectors.yml')
 if os.path.exists(selectors_file):

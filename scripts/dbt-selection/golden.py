@@ -1,17 +1,19 @@
 """Record what dbt-core selects for each case, as the golden file of tests/unit/engine/selection.test.ts.
 
     python3 -m venv /tmp/dbt && /tmp/dbt/bin/pip install "dbt-core~=1.11.0" dbt-duckdb
-    python3 scripts/dbt-selection/golden.py /tmp/dbt/bin/dbt [--aliases-only]
+    python3 scripts/dbt-selection/golden.py /tmp/dbt/bin/dbt [--aliases-only] [--only reciping|fixture]
 
 For each project (the selector fixture and Reciping) it converts the project to dbt's format
 (convert.py: refs, sources, config and YAML only, which is all `dbt ls` reads), runs
 `dbt ls --output json` once per case line and writes the unique ids (tests without dbt's hash suffix),
-and the alias (relation name) of every test. --aliases-only refreshes just the aliases.
+and the alias (relation name) of every test. --aliases-only refreshes just the aliases; --only
+re-records one project and keeps the other's entries (each `dbt ls` takes seconds).
 """
 import json, os, shlex, subprocess, sys, tempfile
 
 DBT = sys.argv[1]
 ALIASES_ONLY = '--aliases-only' in sys.argv
+ONLY = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 PROJECTS = {'fixture': os.path.join(REPO, 'tests/fixtures/selection'), 'reciping': REPO}
@@ -36,9 +38,11 @@ def test_aliases(project):
 
 out = os.path.join(REPO, 'tests/fixtures/selection/golden.json')
 version = subprocess.run([DBT, '--version'], capture_output=True, text=True).stdout.split('installed:')[1].split()[0]
-golden = json.load(open(out)) if ALIASES_ONLY else {'dbt_core': version, 'projects': {}, 'aliases': {}}
+golden = json.load(open(out)) if ALIASES_ONLY or ONLY else {'dbt_core': version, 'projects': {}, 'aliases': {}}
 golden.setdefault('aliases', {})
 for name, root in PROJECTS.items():
+    if ONLY and name != ONLY:
+        continue
     converted = tempfile.mkdtemp(prefix=f'dbt-{name}-')
     subprocess.run([sys.executable, os.path.join(HERE, 'convert.py'), root, converted], check=True)
     golden['aliases'][name] = test_aliases(converted)

@@ -6,7 +6,7 @@ import { tempDir } from '../unit/support/project.js';
 
 const REPO = join(import.meta.dirname, '../..');
 
-const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data', 'dashboards'];
+const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'snapshots', 'tests/data', 'dashboards'];
 
 /**
  * The repository's Reciping project copied to a temporary directory. With `isolate`, the copy

@@ -13,6 +13,8 @@ export const duckdbMacros: MacroSet = {
   format_ts: (expr, format) => `strftime(${expr}, '${translateStrftime(format, 'strftime')}')`,
   day_name: (expr) => `strftime(${expr}, '%a')`,
   hash_key: (...exprs) => `CAST(('0x' || substr(md5(${keyText(exprs)}), 1, 15)) AS BIGINT)`,
+  /** md5 of the parts' key text as 32 lowercase hex digits (dbt's snapshot_hash_arguments). */
+  md5_hex: (...exprs) => `md5(${keyText(exprs)})`,
   safe_cast: (expr, type) => `TRY_CAST(${expr} AS ${type})`,
   // Whole seconds from a to b, truncated toward zero like Trino's date_diff (DuckDB's date_diff
   // counts second boundaries crossed, so 0.2 s across a boundary would be 1).

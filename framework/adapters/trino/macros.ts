@@ -14,6 +14,7 @@ export const trinoMacros: MacroSet = {
   day_name: (expr) => `date_format(${expr}, '%a')`,
   // The same 60 bits of md5 as DuckDB, so surrogate keys agree across engines.
   hash_key: (...exprs) => `from_base(substr(to_hex(md5(to_utf8(${keyText(exprs)}))), 1, 15), 16)`,
+  md5_hex: (...exprs) => `lower(to_hex(md5(to_utf8(${keyText(exprs)}))))`,
   safe_cast: (expr, type) => `TRY_CAST(${expr} AS ${type})`,
   seconds_between: (a, b) => `date_diff('second', ${a}, ${b})`,
   ms_between: (a, b) => `date_diff('millisecond', ${a}, ${b})`,

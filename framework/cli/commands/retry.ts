@@ -10,7 +10,7 @@ import { reporter } from '../common.js';
 
 /** dbt's retryable statuses: what did not finish well. A warning is a success. */
 const RETRY: NodeStatus[] = ['error', 'fail', 'skipped'];
-const COMMANDS: RunCommand[] = ['run', 'build', 'seed', 'test'];
+const COMMANDS: RunCommand[] = ['run', 'build', 'seed', 'test', 'snapshot'];
 /** Flags of `retry` itself that override the previous run's. */
 const OVERRIDES = ['log-format', 'threads', 'wait'];
 
@@ -22,11 +22,11 @@ export async function retryCommand(args: ParsedArgs): Promise<number> {
   const root = resolve(flag(args, 'project-dir') ?? process.cwd());
   const project = loadProject({ root });
   const path = join(project.file.root, project.file.paths.target, 'run_results.json');
-  if (!existsSync(path)) throw new ConfigError(`nothing to retry: ${path} does not exist (run, build, seed or test first)`);
+  if (!existsSync(path)) throw new ConfigError(`nothing to retry: ${path} does not exist (run, build, seed, test or snapshot first)`);
   const previous = JSON.parse(readFileSync(path, 'utf8')) as RunResults;
   const { command, args: given } = previous.metadata;
   if (!COMMANDS.includes(command as RunCommand) || !given) {
-    throw new ConfigError(`nothing to retry: ${path} does not record a run, build, seed or test invocation with its flags (written by an older version?)`);
+    throw new ConfigError(`nothing to retry: ${path} does not record a run, build, seed, test or snapshot invocation with its flags (written by an older version?)`);
   }
   const only = new Set(previous.results.filter((r) => RETRY.includes(r.status)).map((r) => r.unique_id));
   if (!only.size) {

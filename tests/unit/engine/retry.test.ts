@@ -60,6 +60,6 @@ describe('framework retry', () => {
     const root = project();
     const result = await cli(root, 'retry');
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: nothing to retry: .*run_results\.json does not exist \(run, build, seed or test first\)\n$/);
+    expect(result.stderr).toMatch(/^error: nothing to retry: .*run_results\.json does not exist \(run, build, seed, test or snapshot first\)\n$/);
   });
 });

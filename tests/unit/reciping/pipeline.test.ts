@@ -160,7 +160,7 @@ describe('reciping pipeline on a three-week sample around the A/B test', () => {
   it('passes its unit tests and reports source freshness of staging and bronze', async () => {
     const unit = await cli(root, 'test', '--unit', '--vars', vars);
     expect(unit.code, unit.stdout).toBe(0);
-    expect(unit.stdout).toMatch(/5 of 5 PASS unit test/);
+    expect(unit.stdout).toMatch(/6 of 6 PASS unit test/);
     const fresh = await cli(root, 'source', 'freshness', '--vars', vars);
     // The sample's newest bucket is from August 2025: staging is stale, bronze was just loaded.
     expect(fresh.code).toBe(1);

@@ -6,7 +6,7 @@ import { recipeMaster, recipeMasterCsv } from '../../../extensions/reciping/data
 import { tempDir } from '../support/project.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data', 'dashboards'];
+const PROJECT_FILES = ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'snapshots', 'tests/data', 'dashboards'];
 
 /**
  * A copy of the project in a temporary directory (with the recipe master, generated if the repo
