@@ -3,7 +3,8 @@
 // target, then time the same next window of 10,000 events — its `run` and its `test` — from that
 // snapshot `--runs` times. Targets (DuckDB, 1M vs 8M): run and test ratios ≤ 1.25, run ≤ 2 s at 8M.
 // Run: node --import tsx bench/scale.ts [--sizes 1000000,8000000] [--runs 3] [--keep-data]
-// --keep-data reuses the staged history of an earlier run of the same size (the build is redone).
+// --keep-data reuses the staged history of an earlier run of the same size (the build is redone);
+// --reuse-history also reuses its built snapshot (for changes that leave the tables as they are).
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
@@ -18,7 +19,8 @@ const flag = (name: string) => {
 const sizes = (flag('sizes') ?? '1000000,8000000').split(',').map(Number);
 const runs = Number(flag('runs') ?? 3);
 const windowEvents = Number(flag('window-events') ?? 10_000);
-const keepData = process.argv.includes('--keep-data');
+const reuseHistory = process.argv.includes('--reuse-history');
+const keepData = reuseHistory || process.argv.includes('--keep-data');
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
 
 interface Step {
@@ -28,7 +30,8 @@ interface Step {
 }
 
 function project(work: string): void {
-  for (const p of ['target', 'target.history', 'window', 'models', 'macros', 'seeds', 'sources', 'tests']) rmSync(join(work, p), { recursive: true, force: true });
+  for (const p of ['target', 'window', 'models', 'macros', 'seeds', 'sources', 'tests']) rmSync(join(work, p), { recursive: true, force: true });
+  if (!reuseHistory) rmSync(join(work, 'target.history'), { recursive: true, force: true });
   if (!keepData) rmSync(join(work, 'history'), { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   for (const p of ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data']) {
@@ -65,8 +68,9 @@ function measure(events: number) {
   if (!existsSync(join(work, 'history'))) {
     generateSeconds = fw(['generate', 'events', '--mode', 'bulk', '--start', '2025-06-01', '--end', '2025-08-31', '--events', String(events), '--seed', '1', '--out', 'history']);
   }
-  const historySeconds = fw(['seed', '--vars', vars]) + fw(['run', '--vars', vars]);
-  console.log(`${events}: history generated in ${generateSeconds?.toFixed(1) ?? '(kept)'} s, built in ${historySeconds.toFixed(1)} s`);
+  const reuse = reuseHistory && existsSync(join(work, 'target.history'));
+  const historySeconds = reuse ? undefined : fw(['seed', '--vars', vars]) + fw(['run', '--vars', vars]);
+  console.log(`${events}: history generated in ${generateSeconds?.toFixed(1) ?? '(kept)'} s, built in ${historySeconds?.toFixed(1) ?? '(kept)'} s`);
 
   // The warm-up window makes the measured one a steady-state cycle, not the first after a full build.
   const window = (start: string, seed: number) => {
@@ -74,10 +78,13 @@ function measure(events: number) {
     fw(['generate', 'events', '--mode', 'window', '--start', start, '--events', String(windowEvents), '--seed', String(seed), '--out', 'window']);
     return files(join(work, 'window'));
   };
-  const warm = window('2025-09-01T00:00:00+09:00', 99);
-  for (const f of warm) cpSync(join(work, 'window', f), join(work, 'history', f));
-  const warmSeconds = fw(['run', '--vars', vars]);
-  cpSync(join(work, 'target'), join(work, 'target.history'), { recursive: true });
+  let warmSeconds: number | undefined;
+  if (!reuse) {
+    const warm = window('2025-09-01T00:00:00+09:00', 99);
+    for (const f of warm) cpSync(join(work, 'window', f), join(work, 'history', f));
+    warmSeconds = fw(['run', '--vars', vars]);
+    cpSync(join(work, 'target'), join(work, 'target.history'), { recursive: true });
+  }
 
   const measured = window('2025-09-01T00:15:00+09:00', 100);
   const samples = Array.from({ length: runs }, () => {
