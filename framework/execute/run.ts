@@ -6,6 +6,7 @@ import type { SelectionRequest } from '../graph/selector.js';
 import type { ModelNode, ResourceType, SourceNode } from '../project/types.js';
 import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
 import { runTest } from '../testing/run-test.js';
+import { lastBuilds, testScope } from '../testing/scope.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import type { NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
@@ -36,6 +37,8 @@ export interface RunRequest extends SelectionRequest {
   empty?: boolean;
   /** The command's flags, recorded in run_results.json for `retry`. */
   args?: Record<string, string[]>;
+  /** --full: every data test checks the whole table, not only what the last run wrote (testing/scope.ts). */
+  fullTests?: boolean;
 }
 
 export interface RunEvents {
@@ -69,6 +72,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const fileLedger = new FileLedger(adapter);
   const invocationId = randomUUID();
   const externals = new Map<string, Promise<void>>();
+  // Models' build starts, for scoping their tests: this build's, or a `test`'s previous command's.
+  const builds = request.fullTests || request.empty ? undefined : request.command === 'test' ? lastBuilds(targetDir) : new Map<string, string>();
 
   // Nothing to execute (e.g. `test --unit`): the warehouse is not even opened.
   const touchWarehouse = ids.length > 0;
@@ -124,8 +129,9 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     try {
       await prepare(node);
       if (node.resourceType === 'test') {
-        const outcome = await runTest(adapter, compiler, node, record, `${project.target.schema}_audit`, !!request.empty);
-        return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) });
+        const scope = builds && testScope(adapter, manifest, node, builds);
+        const outcome = await runTest(adapter, compiler, node, record, `${project.target.schema}_audit`, !!request.empty, scope);
+        return finish({ status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope } : {}) });
       }
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
       const isTable = node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized));
@@ -134,6 +140,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, ...(request.empty ? { empty: true } : {}) };
       const result = await build(ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;
+      if (node.resourceType === 'model' && !result.warning) builds?.set(id, base.started_at);
       return finish({
         status: result.warning ? 'warn' : 'success',
         message: result.message,

@@ -16,9 +16,9 @@ export interface TestOutcome {
  * Run one data test: count the rows its query returns, judge the count with warn_if / error_if
  * (default "!= 0") and the severity, and keep a few failing rows to show.
  */
-export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string, empty = false): Promise<TestOutcome> {
+export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string, empty = false, scope?: string): Promise<TestOutcome> {
   await assertColumnExists(adapter, compiler, node);
-  const sql = compiler.render(node, { isIncremental: false, ...(empty ? { empty } : {}) });
+  const sql = compiler.render(node, { isIncremental: false, ...(empty ? { empty } : {}), ...(scope ? { testScope: scope } : {}) });
   record(sql);
   const limit = node.config.limit;
   const counted = `select count(*) as failures from (${limit ? adapter.dialect.limit(sql, limit) : sql}) as __test`;

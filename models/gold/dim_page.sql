@@ -36,7 +36,8 @@ select
   CAST(NULL AS VARCHAR) as page_url,
   CAST(NULL AS TIMESTAMP) as last_seen_kst,
   CAST(NULL AS VARCHAR) as last_event_id,
-  (select max(s.processed_at) from {{ref "user_events_silver"}} as s) as processed_at
+  (select max(s.processed_at) from {{ref "user_events_silver"}} as s) as processed_at,
+  {{now}} as updated_at
 union all
 {{/unless}}
 select
@@ -45,6 +46,7 @@ select
   r.page_url,
   r.kst_timestamp as last_seen_kst,
   r.event_id as last_event_id,
-  (select max(s.processed_at) from {{ref "user_events_silver"}} as s) as processed_at
+  (select max(s.processed_at) from {{ref "user_events_silver"}} as s) as processed_at,
+  {{now}} as updated_at
 from ranked as r
 where r.recency = 1

@@ -76,7 +76,8 @@ select
   CAST(NULL AS VARCHAR) as last_event_id,
   CAST(NULL AS TIMESTAMP) as ab_test_group_kst,
   CAST(NULL AS VARCHAR) as ab_test_group_event_id,
-  (select max(e.processed_at) from events as e) as processed_at
+  (select max(e.processed_at) from events as e) as processed_at,
+  {{now}} as updated_at
 union all
 {{/unless}}
 select
@@ -92,7 +93,8 @@ select
   r.event_id as last_event_id,
   ab.kst_timestamp as ab_test_group_kst,
   ab.event_id as ab_test_group_event_id,
-  (select max(e.processed_at) from events as e) as processed_at
+  (select max(e.processed_at) from events as e) as processed_at,
+  {{now}} as updated_at
 from ranked as r
 left join ab on ab.user_id = r.user_id
 left join activity as a on a.user_id = r.user_id

@@ -61,6 +61,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs, only?: S
         failFast: bool(args, 'fail-fast'),
         fullRefresh: bool(args, 'full-refresh'),
         empty: bool(args, 'empty'),
+        fullTests: bool(args, 'full'),
         args: recorded,
         ...(only ? { only } : {}),
         ...(threads ? { threads } : {}),
