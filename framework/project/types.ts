@@ -155,7 +155,9 @@ export interface ProjectFile {
 export interface ScheduleDef {
   name: string;
   every: string;
-  command: 'run' | 'build';
+  command: 'run' | 'build' | 'test';
+  /** --full: tests check whole tables (a nightly schedule), not only what the last run wrote. */
+  full?: boolean;
   select?: string;
   exclude?: string;
   target?: string;
