@@ -22,6 +22,7 @@ export const FLAG_HELP: Record<string, string> = {
   start: 'first instant to process (ISO-8601); with --end, restates that closed range',
   end: 'end of the range to process (ISO-8601), instead of now',
   unit: 'only unit tests (in-memory DuckDB, no warehouse)',
+  full: 'data tests check every row, not only the rows the last run wrote (written_at models)',
   data: 'only data tests (skip unit tests)',
   output: 'output form: name, json, path or selector (ls); table or json (show, intervals, ingest status)',
   inline: 'a SQL query to preview instead of a model (may use ref and source)',

@@ -15,6 +15,8 @@ export interface NodeResult {
   /** Snapshot before this run wrote; null when the run created the table. */
   previous_snapshot_id?: string | null;
   compiled_path?: string;
+  /** A test scoped to what the last run wrote: the predicate on the tested model's rows. */
+  scope?: string;
   sample?: Record<string, unknown>[];
 }
 

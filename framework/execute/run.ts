@@ -9,6 +9,7 @@ import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
 import { runTest, type TestOptions } from '../testing/run-test.js';
 import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
 import { builtParents } from './built-parents.js';
+import { lastBuilds, testScope } from '../testing/scope.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import type { NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
@@ -42,6 +43,8 @@ export interface RunRequest extends SelectionRequest {
   defer?: { favorState: boolean };
   /** The command's flags, recorded in run_results.json for `retry`. */
   args?: Record<string, string[]>;
+  /** --full: every data test checks the whole table, not only what the last run wrote (testing/scope.ts). */
+  fullTests?: boolean;
 }
 
 export interface RunEvents {
@@ -81,6 +84,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const audits = request.command === 'build' && !request.empty ? planAudits(session, ids) : undefined;
   const finished = new Map<string, NodeResult>();
   const auditSchema = `${project.target.schema}_audit`;
+  // Models' build starts, for scoping their tests: this build's, or a `test`'s previous command's.
+  const builds = request.fullTests || request.empty ? undefined : request.command === 'test' ? lastBuilds(targetDir) : new Map<string, string>();
 
   // Nothing to execute (e.g. `test --unit`): the warehouse is not even opened.
   const touchWarehouse = ids.length > 0;
@@ -151,10 +156,13 @@ export async function executeRun(session: Session, request: RunRequest, events: 
 
   const test = (id: string, options: TestOptions = {}): Promise<NodeResult> =>
     runNode(id, async (record) => {
-      await prepare(manifest.nodes[id]!);
+      const node = manifest.nodes[id]!;
+      await prepare(node);
       const stored = options.standIn?.relation.schema ?? auditSchema;
-      const outcome = await runTest(adapter, compiler, manifest.nodes[id]!, record, stored, { ...options, ...(request.empty ? { empty: true } : {}) });
-      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}) };
+      // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
+      const scope = builds ? testScope(adapter, manifest, node, builds) : undefined;
+      const outcome = await runTest(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
+      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope } : {}) };
     });
 
   const auditRunner: AuditRunner = {
@@ -170,6 +178,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     if (audited) return audited;
     if (node.resourceType === 'test') return test(id);
     return runNode(id, async (record) => {
+      // Rows the build writes are stamped at or after this instant: its tests, audits included, are scoped by it.
+      if (node.resourceType === 'model') builds?.set(id, new Date().toISOString());
       await prepare(node);
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
       const isTable = request.command !== 'clone' && (node.resourceType === 'seed' || node.resourceType === 'snapshot' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized)));
@@ -181,6 +191,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, ...(request.empty ? { empty: true } : {}), ...audit };
       const result = await build(ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;
+      if (result.warning) builds?.delete(id);
       return {
         status: result.warning ? 'warn' : 'success',
         message: result.message,

@@ -15,6 +15,8 @@ export interface NodeConfig {
   incremental_strategy?: 'merge' | 'append' | 'delete+insert' | 'new_files';
   /** new_files: the model's column holding each row's source file path. */
   file_column?: string;
+  /** The column a run stamps on the rows it writes (at or after its start): scopes the model's tests (testing/scope.ts). */
+  written_at?: string;
   on_schema_change: 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
   full_refresh?: boolean | null;
   pre_hook: string[];
@@ -205,7 +207,9 @@ export interface ServiceDef {
 export interface ScheduleDef {
   name: string;
   every: string;
-  command: 'run' | 'build' | 'maintain';
+  command: 'run' | 'build' | 'test' | 'maintain';
+  /** --full: tests check whole tables (a nightly schedule), not only what the last run wrote. */
+  full?: boolean;
   select?: string;
   exclude?: string;
   target?: string;

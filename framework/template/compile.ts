@@ -154,7 +154,7 @@ export class Compiler {
     if (node.resourceType === 'test' && node.kind === 'generic') {
       state.dependsOn.add(node.attachedTo!);
       const tested = state.relationOf(node.attachedTo!);
-      const where = node.config.where;
+      const where = [node.config.where, state.runtime.testScope].filter(Boolean).map((w) => `(${w})`).join(' and ');
       Object.assign(context, builtinTestDefaults[node.testName!], node.args, {
         model: where ? `(select * from ${tested} where ${where})` : tested,
         column_name: node.columnName,

@@ -18,6 +18,8 @@ export interface Runtime {
   empty?: boolean;
   /** Unit tests: vars over the project's. */
   vars?: Record<string, unknown>;
+  /** A generic test scoped to what the last run wrote: a predicate on the tested model's rows (testing/scope.ts). */
+  testScope?: string;
 }
 
 /**

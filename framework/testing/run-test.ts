@@ -23,6 +23,8 @@ export interface TestOptions {
    * store_failures says.
    */
   standIn?: { id: string; sql: string; relation: Relation };
+  /** A filter on the model's rows: only those the last run wrote (testing/scope.ts). */
+  scope?: string;
 }
 
 /**
@@ -30,9 +32,9 @@ export interface TestOptions {
  * (default "!= 0") and the severity, and keep a few failing rows to show.
  */
 export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string, options: TestOptions = {}): Promise<TestOutcome> {
-  const { empty, standIn } = options;
+  const { empty, standIn, scope } = options;
   await assertColumnExists(adapter, compiler, node, standIn);
-  const runtime: Runtime = { isIncremental: false, ...(empty ? { empty } : {}), ...(standIn ? { relations: new Map([[standIn.id, standIn.sql]]) } : {}) };
+  const runtime: Runtime = { isIncremental: false, ...(empty ? { empty } : {}), ...(standIn ? { relations: new Map([[standIn.id, standIn.sql]]) } : {}), ...(scope ? { testScope: scope } : {}) };
   const sql = compiler.render(node, runtime);
   record(sql);
   const limit = node.config.limit;

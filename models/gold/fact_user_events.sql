@@ -8,13 +8,22 @@
   one (page_view_duration_seconds, NULL for a session's last event) change when later events
   arrive. A session is (user_id, session_id): a session id reused by another user is another
   session. Merged on event_id; created_at survives recomputation, updated_at records it.
+  Bound: a session lasts less than a day (the generator's last minutes; a web session expires
+  after 30 idle minutes), so its events lie on the date of a touched row or the day before or
+  after: the session lookup and the fact's own previous rows are read for those dates only, which
+  lets the engine prune by date (row-group min/max on DuckDB, event_date partitions on Iceberg).
 --}}
 with
 {{#if interval_start}}
 touched as (
-  select distinct s.session_id
+  select distinct s.session_id, s.date
   from {{ref "user_events_silver"}} as s
   where s.staging_interval_utc >= {{interval_start}} and s.staging_interval_utc < {{interval_end}}
+),
+touched_dates as (
+  select distinct CAST({{add_seconds "CAST(t.date AS TIMESTAMP)" "d.n * 86400"}} AS DATE) as date
+  from touched as t
+  cross join (values (-1), (0), (1)) as d(n)
 ),
 {{/if}}
 events as (
@@ -30,7 +39,8 @@ events as (
     s.prop_recipe_id
   from {{ref "user_events_silver"}} as s
   {{#if interval_start}}
-  where s.session_id in (select t.session_id from touched as t)
+  where s.date in (select d.date from touched_dates as d)
+    and s.session_id in (select t.session_id from touched as t)
   {{/if}}
 ),
 sessions as (
@@ -74,5 +84,5 @@ left join {{ref "dim_recipe"}} as dr on dr.recipe_id = q.prop_recipe_id
 left join {{ref "dim_page"}} as dp on dp.page_name = q.page_name
 left join {{ref "dim_event"}} as de on de.event_name = q.event_name
 {{#if (is_incremental)}}
-left join {{this}} as prev on prev.event_id = q.event_id
+left join {{this}} as prev on prev.event_date = q.date and prev.event_id = q.event_id
 {{/if}}

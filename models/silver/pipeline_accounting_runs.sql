@@ -7,6 +7,8 @@
   is_balanced (bronze = silver + quarantine + duplicates) holds only if silver kept exactly one row
   per new valid event_id and quarantine kept every invalid line of the range.
   Runs after silver and quarantine (it reads them), on the same loads they just processed.
+  The lookup of earlier event_ids reads silver's rows of the line's event date only, the bound
+  silver's own de-duplication uses (a re-delivery carries the same event time).
   Filters use the bound as a scalar subquery, not a join: engines push that into the bronze scan,
   before any parsing.
 --}}
@@ -36,7 +38,7 @@ earlier as (
   where l.reject_reason is null
     and exists (
       select 1 from {{ref "user_events_silver"}} as s
-      where s.event_id = l.event_id and s.bronze_ingestion_timestamp <= (select b.accounted_from from bounds as b)
+      where s.date = CAST(l.kst_timestamp AS DATE) and s.event_id = l.event_id and s.bronze_ingestion_timestamp <= (select b.accounted_from from bounds as b)
     )
   {{else}}
   where false

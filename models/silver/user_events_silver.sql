@@ -5,7 +5,12 @@
     files), oldest first; the interval's rows are replaced, so reprocessing is idempotent.
   - Within the batch, duplicates of an event_id keep one row: the earliest load, then event
     time, file and line text (deterministic whatever order the engine reads them in).
-  - Across intervals, an event_id already in silver is skipped: the first delivery wins.
+  - Across intervals, an event_id already in silver is skipped: the first delivery wins. The
+    lookup reads only silver's rows of the batch's event dates: a re-delivery is the same record,
+    so it carries the same event time and date, and its earlier copy can only be on that date (the
+    join on date lets the engine prune silver by date: row-group min/max on DuckDB, the
+    day(kst_timestamp) partitions on Iceberg). An event_id re-sent with another time is not a
+    re-delivery; the full-table unique test (`framework test --full`) would report it.
 --}}
 with batch as (
   select p.*
@@ -63,5 +68,5 @@ select
 from ranked as r
 where r.delivery_rank = 1
 {{#if (is_incremental)}}
-  and not exists (select 1 from {{this}} as s where s.event_id = r.event_id)
+  and not exists (select 1 from {{this}} as s where s.date = CAST(r.kst_timestamp AS DATE) and s.event_id = r.event_id)
 {{/if}}

@@ -52,6 +52,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs, only?: S
         fullRefresh: bool(args, 'full-refresh'),
         empty: bool(args, 'empty'),
         ...(defer ? { defer } : {}),
+        fullTests: bool(args, 'full'),
         args: recorded,
         ...(only ? { only } : {}),
         ...(threads ? { threads } : {}),

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onCalendar } from '../../../framework/schedule/units.js';
+import { onCalendar, renderUnits } from '../../../framework/schedule/units.js';
 import { cli, tempProject } from '../support/project.js';
 
 describe('systemd schedules', () => {
@@ -15,6 +15,11 @@ describe('systemd schedules', () => {
     const check = spawnSync('systemd-analyze', ['calendar', '--iterations=2', onCalendar('15m')], { encoding: 'utf8' });
     expect(check.status).toBe(0);
     expect(check.stdout).toMatch(/Next elapse: .+:(00|15|30|45):00/);
+  });
+
+  it('a nightly schedule of whole-table tests runs `test --full`', () => {
+    const units = renderUnits({ name: 'shop', root: '/srv/shop' }, { name: 'nightly', every: '1d', command: 'test', full: true }, { node: '/usr/bin/node', cli: '/srv/cli.js' });
+    expect(JSON.stringify(units)).toMatch(/\/srv\/cli\.js test --project-dir \/srv\/shop --wait --full/);
   });
 
   it('accepts 1-minute and 5-minute schedules, firing on the minute grid', () => {

@@ -1,0 +1,120 @@
+// Issue 16: a 15-minute cycle whose cost does not grow with history. For each history size, build
+// a history of N events, run one warm-up window (the steady state of the schedule), snapshot the
+// target, then time the same next window of 10,000 events — its `run` and its `test` — from that
+// snapshot `--runs` times. Targets (DuckDB, 1M vs 8M): run and test ratios ≤ 1.25, run ≤ 2 s at 8M.
+// Run: node --import tsx bench/scale.ts [--sizes 1000000,8000000] [--runs 3] [--keep-data]
+// --keep-data reuses the staged history of an earlier run of the same size (the build is redone);
+// --reuse-history also reuses its built snapshot (for changes that leave the tables as they are).
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, relative } from 'node:path';
+import { summarize, timeCommand, writeResult, type Timing } from './lib.js';
+
+const repo = join(import.meta.dirname, '..');
+const cli = join(repo, 'bin/framework.js');
+const flag = (name: string) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const sizes = (flag('sizes') ?? '1000000,8000000').split(',').map(Number);
+const runs = Number(flag('runs') ?? 3);
+const windowEvents = Number(flag('window-events') ?? 10_000);
+const reuseHistory = process.argv.includes('--reuse-history');
+const keepData = reuseHistory || process.argv.includes('--keep-data');
+const load = () => loadavg().map((l) => Number(l.toFixed(2)));
+
+interface Step {
+  seconds: Timing;
+  /** Median execution_time per node over the runs (run_results.json), slowest first. */
+  nodes: Record<string, number>;
+}
+
+function project(work: string): void {
+  for (const p of ['target', 'window', 'models', 'macros', 'seeds', 'sources', 'tests']) rmSync(join(work, p), { recursive: true, force: true });
+  if (!reuseHistory) rmSync(join(work, 'target.history'), { recursive: true, force: true });
+  if (!keepData) rmSync(join(work, 'history'), { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  for (const p of ['project.yml', 'profiles.yml', 'selectors.yml', 'sources', 'models', 'macros', 'seeds', 'tests/data']) {
+    if (existsSync(join(repo, p))) cpSync(join(repo, p), join(work, p), { recursive: true });
+  }
+}
+
+/** Every file under `dir`, relative to it. */
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+function nodeTimes(work: string): Record<string, number> {
+  const results = JSON.parse(readFileSync(join(work, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; execution_time: number }[] };
+  return Object.fromEntries(results.results.map((r) => [r.unique_id, r.execution_time]));
+}
+
+function medians(samples: Record<string, number>[]): Record<string, number> {
+  const ids = Object.keys(samples[0] ?? {});
+  const median = (id: string) => summarize(samples.map((s) => s[id] ?? 0)).median;
+  return Object.fromEntries(ids.map((id) => [id, Number(median(id).toFixed(3))]).sort((a, b) => Number(b[1]) - Number(a[1])));
+}
+
+function measure(events: number) {
+  const work = join(repo, `bench/.work/scale-${events}`);
+  project(work);
+  const fw = (args: string[]) => timeCommand('node', [cli, ...args, '--project-dir', work], work);
+  const vars = JSON.stringify({ staging_location: join(work, 'history/replay-user-events/**/*.json') });
+  const loadStart = load();
+
+  let generateSeconds: number | undefined;
+  if (!existsSync(join(work, 'history'))) {
+    generateSeconds = fw(['generate', 'events', '--mode', 'bulk', '--start', '2025-06-01', '--end', '2025-08-31', '--events', String(events), '--seed', '1', '--out', 'history']);
+  }
+  const reuse = reuseHistory && existsSync(join(work, 'target.history'));
+  const historySeconds = reuse ? undefined : fw(['seed', '--vars', vars]) + fw(['run', '--vars', vars]);
+  console.log(`${events}: history generated in ${generateSeconds?.toFixed(1) ?? '(kept)'} s, built in ${historySeconds?.toFixed(1) ?? '(kept)'} s`);
+
+  // The warm-up window makes the measured one a steady-state cycle, not the first after a full build.
+  const window = (start: string, seed: number) => {
+    rmSync(join(work, 'window'), { recursive: true, force: true });
+    fw(['generate', 'events', '--mode', 'window', '--start', start, '--events', String(windowEvents), '--seed', String(seed), '--out', 'window']);
+    return files(join(work, 'window'));
+  };
+  let warmSeconds: number | undefined;
+  if (!reuse) {
+    const warm = window('2025-09-01T00:00:00+09:00', 99);
+    for (const f of warm) cpSync(join(work, 'window', f), join(work, 'history', f));
+    warmSeconds = fw(['run', '--vars', vars]);
+    cpSync(join(work, 'target'), join(work, 'target.history'), { recursive: true });
+  }
+
+  const measured = window('2025-09-01T00:15:00+09:00', 100);
+  const samples = Array.from({ length: runs }, () => {
+    rmSync(join(work, 'target'), { recursive: true, force: true });
+    cpSync(join(work, 'target.history'), join(work, 'target'), { recursive: true });
+    for (const f of measured) cpSync(join(work, 'window', f), join(work, 'history', f));
+    const run = fw(['run', '--vars', vars]);
+    const runNodes = nodeTimes(work);
+    const test = fw(['test', '--vars', vars]);
+    const testNodes = nodeTimes(work);
+    for (const f of measured) rmSync(join(work, 'history', f));
+    console.log(`${events}: window run ${run.toFixed(2)} s, test ${test.toFixed(2)} s`);
+    return { run, test, runNodes, testNodes };
+  });
+  const run: Step = { seconds: summarize(samples.map((s) => s.run)), nodes: medians(samples.map((s) => s.runNodes)) };
+  const test: Step = { seconds: summarize(samples.map((s) => s.test)), nodes: medians(samples.map((s) => s.testNodes)) };
+  return { events, load: { start: loadStart, end: load() }, generateSeconds, historySeconds, warmUpRunSeconds: warmSeconds, run, test };
+}
+
+const [small, large] = sizes.map(measure);
+if (!small || !large) throw new Error('--sizes takes two history sizes, e.g. 1000000,8000000');
+const ratio = (a: number, b: number) => Number((b / a).toFixed(2));
+const ratios = { run: ratio(small.run.seconds.median, large.run.seconds.median), test: ratio(small.test.seconds.median, large.test.seconds.median) };
+console.log(`run ${small.run.seconds.median.toFixed(2)} s → ${large.run.seconds.median.toFixed(2)} s (×${ratios.run}); test ${small.test.seconds.median.toFixed(2)} s → ${large.test.seconds.median.toFixed(2)} s (×${ratios.test})`);
+const path = writeResult(flag('name') ?? 'scale-duckdb', {
+  target: 'duckdb',
+  windowEvents,
+  targets: { runRatio: 1.25, testRatio: 1.25, runSecondsAtLarge: 2 },
+  sizes: [small, large],
+  ratios,
+  met: { runRatio: ratios.run <= 1.25, testRatio: ratios.test <= 1.25, runSeconds: large.run.seconds.median <= 2 },
+});
+console.log(`results: ${path}`);

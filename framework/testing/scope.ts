@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Adapter } from '../adapters/adapter.js';
+import type { CompiledNode, Manifest } from '../template/manifest.js';
+
+/**
+ * Tests scoped to what a run wrote (dbt-core #10877): after a run, a row-wise generic test of a
+ * model with `written_at` checks only the rows stamped at or after the start of the run that
+ * built the model, so a scheduled cycle's tests cost what its window wrote, not the history.
+ * Tests of whole tables (row_count, uniqueness, custom and singular tests) and `--full` check every row.
+ */
+// unique and unique_combination_of_columns are not: a new row may repeat a key of an older one, which a filter on the new rows cannot see.
+const ROW_WISE = new Set(['not_null', 'accepted_values', 'relationships', 'expression_is_true', 'accepted_range']);
+
+/** When each model was last built (its node's start, ISO), from the run_results.json of the command before this one. */
+export function lastBuilds(targetDir: string): Map<string, string> {
+  const path = join(targetDir, 'run_results.json');
+  const builds = new Map<string, string>();
+  if (!existsSync(path)) return builds;
+  const previous = JSON.parse(readFileSync(path, 'utf8')) as { results?: { unique_id: string; status: string; started_at: string }[] };
+  for (const r of previous.results ?? []) {
+    if (r.unique_id.startsWith('model.') && (r.status === 'success' || r.status === 'warn')) builds.set(r.unique_id, r.started_at);
+  }
+  return builds;
+}
+
+/** The predicate on the tested model's rows, or undefined when the test checks the whole table. */
+export function testScope(adapter: Adapter, manifest: Manifest, test: CompiledNode, builds: Map<string, string>): string | undefined {
+  if (test.resourceType !== 'test' || test.kind !== 'generic' || !ROW_WISE.has(test.testName!) || !test.attachedTo) return undefined;
+  const column = manifest.nodes[test.attachedTo]?.config.written_at;
+  const since = builds.get(test.attachedTo);
+  if (!column || !since) return undefined;
+  // A time-zone-aware constant: the engine compares the column as stored, so it can prune on it.
+  return `${adapter.dialect.quote(column)} >= ${adapter.macros.parse_ts!(adapter.dialect.literal(since))}`;
+}
