@@ -48,6 +48,10 @@ export function renderUnits(project: { name: string; root: string }, schedule: S
     // Secrets live in the environment file, never in the unit.
     ...(schedule.environment_file ? [`EnvironmentFile=-${schedule.environment_file}`] : []),
     `ExecStart=${args.map(quoteArg).join(' ')}`,
+    // A killed run (OOM, SIGKILL) starts again 5 s later instead of at the next tick, taking over its lock;
+    // a failing run (exit 1, e.g. a failing test) waits for the next tick.
+    'Restart=on-abnormal',
+    'RestartSec=5',
     'StandardOutput=journal',
     'StandardError=journal',
     `SyslogIdentifier=${name}`,

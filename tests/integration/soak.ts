@@ -4,7 +4,8 @@
  * local folder (DuckDB) or an S3 prefix (Trino), the first SIGKILLed and restarted every
  * `killEveryMs`; and the cycle — `framework build --project-dir <copy> --wait [--target prod]`, the
  * command the systemd unit runs — every `cycleEveryMs` on a copy of the project (on Trino, in
- * schemas of its own), every n-th of them SIGKILLed at a random point. After the producer
+ * schemas of its own), every n-th of them SIGKILLed at a random point and started again 5 s later,
+ * as the unit's Restart=on-abnormal does. After the producer
  * stops: a drain, one last clean cycle, and the verdict — each produced event in silver exactly
  * once, no valid event quarantined, the build's tests (the books among them) green — with each
  * event's freshness: from the start of its send to the end of the first cycle after which the
@@ -52,6 +53,8 @@ export interface SoakFigures {
 /** Staged files rotate by 20 s of record time; a quiet partition's window is closed by a flush marker as soon. */
 const CONSUMER = ['--rotate-interval-ms', '20000', '--session-timeout-ms', '6000', '--progress-ms', '1000'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** RestartSec of the cycle's unit (schedule/units.ts). */
+const RESTART_MS = 5_000;
 
 export async function soak(options: SoakOptions): Promise<SoakFigures> {
   const started = Date.now();
@@ -139,7 +142,8 @@ export async function soak(options: SoakOptions): Promise<SoakFigures> {
       while (producing) {
         while (producing && Date.now() < next) await sleep(200);
         if (!producing) break;
-        await cycle(true);
+        // As the unit's Restart=on-abnormal: a killed cycle starts again RESTART_MS later.
+        while ((await cycle(true)).exit === 'SIGKILL' && producing) await sleep(RESTART_MS);
         next += options.cycleEveryMs * Math.max(1, Math.ceil((Date.now() - next) / options.cycleEveryMs));
       }
     })();

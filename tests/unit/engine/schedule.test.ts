@@ -52,6 +52,7 @@ describe('systemd schedules', () => {
     expect(timer).toContain('OnCalendar=*-*-* *:00/15:00');
     expect(timer).toContain('Persistent=true');
     expect(service).toContain('Type=oneshot');
+    expect(service).toContain('Restart=on-abnormal');
     expect(service).toContain('EnvironmentFile=-/etc/framework/shop.env');
     expect(service).toMatch(/ExecStart=\S+node\S* \S+bin\/framework\.js build --project-dir \S+ --wait --target dev --select silver\+ tag:gold/);
     expect(service).toContain('StandardOutput=journal');
