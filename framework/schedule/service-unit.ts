@@ -1,5 +1,5 @@
 import type { ServiceDef } from '../project/types.js';
-import { quoteArg } from './units.js';
+import { serviceText } from './units.js';
 
 export interface ServiceUnit {
   /** The template's name: instance i runs as `<name>@i.service`. */
@@ -22,30 +22,16 @@ const STOP_TIMEOUT_S = 90;
 export function renderService(project: { name: string; root: string }, service: ServiceDef, runtime: { node: string; cli: string }): ServiceUnit {
   const name = `framework-${project.name}-${service.name}`;
   const args = [runtime.node, runtime.cli, ...service.command.split(' '), '--project-dir', project.root, '--instance', '%i', ...(service.args ?? [])];
-  const text = [
-    '[Unit]',
-    `Description=framework ${service.command} of ${project.name} (${service.name}, instance %i)`,
-    'Wants=network-online.target',
-    'After=network-online.target',
-    '',
-    '[Service]',
-    'Type=exec',
-    `WorkingDirectory=${project.root}`,
-    ...(service.environment_file ? [`EnvironmentFile=-${service.environment_file}`] : []),
-    `ExecStart=${args.map(quoteArg).join(' ')}`,
-    'Restart=always',
-    'RestartSec=5',
-    'KillSignal=SIGTERM',
-    'KillMode=mixed',
-    `TimeoutStopSec=${STOP_TIMEOUT_S}`,
-    'StandardOutput=journal',
-    'StandardError=journal',
-    `SyslogIdentifier=${name}`,
-    '',
-    '[Install]',
-    'WantedBy=default.target',
-    '',
-  ].join('\n');
+  const text = serviceText({
+    name,
+    description: `framework ${service.command} of ${project.name} (${service.name}, instance %i)`,
+    root: project.root,
+    type: 'exec',
+    environmentFile: service.environment_file,
+    args,
+    policy: ['Restart=always', 'RestartSec=5', 'KillSignal=SIGTERM', 'KillMode=mixed', `TimeoutStopSec=${STOP_TIMEOUT_S}`],
+    wantedBy: 'default.target',
+  });
   const instances = Array.from({ length: service.instances ?? 1 }, (_, i) => String(i + 1));
   return { name, file: `${name}@.service`, text, instances };
 }

@@ -19,7 +19,7 @@ export function onCalendar(every: string): string {
 }
 
 /** Quote one argument for a unit's ExecStart (systemd's own quoting rules, not a shell's); `%i`, the instance, is kept as a specifier. */
-export function quoteArg(arg: string): string {
+function quoteArg(arg: string): string {
   if (arg === '%i') return arg;
   if (/^[A-Za-z0-9_@+=:,./-]+$/.test(arg)) return arg;
   return `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`;
@@ -37,26 +37,17 @@ export function renderUnits(project: { name: string; root: string }, schedule: S
   if (schedule.full) args.push('--full');
   if (schedule.select) args.push('--select', ...schedule.select.split(/\s+/));
   if (schedule.exclude) args.push('--exclude', ...schedule.exclude.split(/\s+/));
-  const service = [
-    '[Unit]',
-    `Description=framework ${schedule.command} of ${project.name} (${schedule.name}, every ${schedule.every})`,
-    'After=network-online.target',
-    '',
-    '[Service]',
-    'Type=oneshot',
-    `WorkingDirectory=${project.root}`,
-    // Secrets live in the environment file, never in the unit.
-    ...(schedule.environment_file ? [`EnvironmentFile=-${schedule.environment_file}`] : []),
-    `ExecStart=${args.map(quoteArg).join(' ')}`,
+  const service = serviceText({
+    name,
+    description: `framework ${schedule.command} of ${project.name} (${schedule.name}, every ${schedule.every})`,
+    root: project.root,
+    type: 'oneshot',
+    environmentFile: schedule.environment_file,
+    args,
     // A killed run (OOM, SIGKILL) starts again 5 s later instead of at the next tick, taking over its lock;
     // a failing run (exit 1, e.g. a failing test) waits for the next tick.
-    'Restart=on-abnormal',
-    'RestartSec=5',
-    'StandardOutput=journal',
-    'StandardError=journal',
-    `SyslogIdentifier=${name}`,
-    '',
-  ].join('\n');
+    policy: ['Restart=on-abnormal', 'RestartSec=5'],
+  });
   const timer = [
     '[Unit]',
     `Description=every ${schedule.every}: ${name}`,
@@ -72,4 +63,39 @@ export function renderUnits(project: { name: string; root: string }, schedule: S
     '',
   ].join('\n');
   return { name, service, timer };
+}
+
+/**
+ * The [Unit] and [Service] sections of a unit running the framework: its working directory, the
+ * environment file (secrets live there, never in the unit), `policy` (restart and stop settings)
+ * and journal logging; `wantedBy` adds an [Install] section.
+ */
+export function serviceText(unit: {
+  name: string;
+  description: string;
+  root: string;
+  type: 'oneshot' | 'exec';
+  environmentFile: string | undefined;
+  args: string[];
+  policy: string[];
+  wantedBy?: string;
+}): string {
+  return [
+    '[Unit]',
+    `Description=${unit.description}`,
+    'Wants=network-online.target',
+    'After=network-online.target',
+    '',
+    '[Service]',
+    `Type=${unit.type}`,
+    `WorkingDirectory=${unit.root}`,
+    ...(unit.environmentFile ? [`EnvironmentFile=-${unit.environmentFile}`] : []),
+    `ExecStart=${unit.args.map(quoteArg).join(' ')}`,
+    ...unit.policy,
+    'StandardOutput=journal',
+    'StandardError=journal',
+    `SyslogIdentifier=${unit.name}`,
+    '',
+    ...(unit.wantedBy ? ['[Install]', `WantedBy=${unit.wantedBy}`, ''] : []),
+  ].join('\n');
 }
