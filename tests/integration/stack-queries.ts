@@ -14,7 +14,7 @@ export async function rows(sql: string): Promise<Record<string, unknown>[]> {
 }
 
 export function runResults(root: string) {
-  return JSON.parse(readFileSync(join(root, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string; query_ids: string[]; snapshot_id?: string; previous_snapshot_id?: string | null; rows_affected?: number }[] };
+  return JSON.parse(readFileSync(join(root, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string; execution_time: number; query_ids: string[]; snapshot_id?: string; previous_snapshot_id?: string | null; rows_affected?: number }[] };
 }
 
 export function ensureStackEnv(): void {
