@@ -4,9 +4,12 @@
  * added to adapters/registry.ts passes this before anything else runs on it.
  */
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../framework/adapters/adapter.js';
 import type { Relation } from '../../framework/project/types.js';
+import { tempDir } from '../unit/support/project.js';
 
 export interface ConformanceHarness {
   adapter: Adapter;
@@ -169,6 +172,18 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       expect(await build("select cast(null as integer) as id, 'n' as v")).toBe(enforced.includes('not_null') ? 'refused' : 'built');
       if (enforced.includes('not_null')) expect(await ordered('conf_contract')).toEqual([{ id: 1, v: 'a' }]);
       expect(await build("select -1 as id, 'c' as v")).toBe(enforced.includes('check') ? 'refused' : 'built');
+    });
+
+    it('loads a seed from a CSV file, quoted fields and declared column types kept', async () => {
+      const csv = join(tempDir('fw-seed-'), 'countries.csv');
+      writeFileSync(csv, 'code,name,rank\nKR,Korea,1\nUS,"United States, of",2\n');
+      const t = rel('conf_seed');
+      expect(await a.loadSeed(t, csv, { rank: 'bigint' })).toBe(2);
+      expect(await rows(`select code, name, rank from ${table('conf_seed')} order by code`)).toEqual([
+        { code: 'KR', name: 'Korea', rank: 1 },
+        { code: 'US', name: 'United States, of', rank: 2 },
+      ]);
+      expect(a.dialect.sameType('bigint', (await a.introspector.columns(t)).find((c) => c.name === 'rank')!.type)).toBe(true);
     });
 
     it('lists an external source and reads it in place, all files or only those named', async () => {
