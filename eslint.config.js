@@ -35,9 +35,6 @@ const KNOWN = {
   'framework/template/helpers.ts': ['execute'],
   // runs the data tests of a node inside a build (the execute <-> testing cycle).
   'framework/execute/run.ts': ['testing'],
-  // the run lock's lease settings live in execute/ but the engine's settings carry them.
-  'framework/adapters/adapter.ts': ['execute'],
-  'framework/adapters/trino/adapter.ts': ['execute'],
 };
 
 const rule = (banned) => [

@@ -1,6 +1,7 @@
 import type { ExternalLocation, Relation } from '../project/types.js';
 import type { StoredFile } from '../storage/object-store.js';
-import type { LeaseSettings } from '../execute/lease.js';
+import type { EngineCapabilities } from '../project/engine.js';
+import type { SharedLock } from './shared-lock.js';
 
 /** The engine-neutral contract: materializations, tests and commands talk to engines only through this. */
 export interface Column {
@@ -96,7 +97,10 @@ export interface Snapshots {
 export type MaintenanceConfig = Record<string, Record<string, unknown> | boolean>;
 
 export interface Adapter {
-  readonly type: 'duckdb' | 'trino';
+  /** The engine's name (the target's `type`): macros/<name>/ folders dispatch on it. */
+  readonly type: string;
+  /** What the engine can do; the layers above read these, never the engine's name. */
+  readonly capabilities: EngineCapabilities;
   readonly dialect: Dialect;
   readonly macros: MacroSet;
   readonly introspector: Introspector;
@@ -140,6 +144,6 @@ export interface Adapter {
    * lock of the target lives, and its lease, so that runs from any host exclude each other.
    * Engines left without it are locked by a file of one host (execute/run-lock.ts).
    */
-  readonly sharedLock?: { location: string } & LeaseSettings;
+  readonly sharedLock?: SharedLock;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAdapter } from '../adapters/index.js';
+import { createAdapter, ENGINES } from '../adapters/registry.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { Graph } from '../graph/dag.js';
 import { Selector, type PreviousState } from '../graph/selector.js';
@@ -27,12 +27,12 @@ export interface Session {
   state: PreviousState;
 }
 
-export interface SessionOptions extends LoadOptions {
+export interface SessionOptions extends Omit<LoadOptions, 'engines'> {
   stateDir?: string;
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const project = loadProject(options);
+  const project = loadProject({ ...options, engines: ENGINES });
   const adapter = await createAdapter(project.target, project.file.root);
   const modules = await loadModuleMacros(project);
   const compiler = new Compiler(project, adapter, modules);

@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ExecutionError } from '../errors.js';
 import type { ConditionalObject } from '../storage/s3-conditional.js';
-import { describeHolder, formatLease, judgeLease, leaseLost, leaseRecord, parseLease, type LeaseRecord, type LeaseSettings } from './lease.js';
+import type { LeaseSettings } from '../adapters/shared-lock.js';
+import { describeHolder, formatLease, judgeLease, leaseLost, leaseRecord, parseLease, type LeaseRecord } from './lease.js';
 import type { Release, RunLock, RunLockOptions } from './run-lock.js';
 
 export function storageLock(object: ConditionalObject, settings: LeaseSettings): RunLock {

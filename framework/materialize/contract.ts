@@ -34,8 +34,7 @@ export async function checkContract(ctx: MaterializeContext, node: CompiledNode 
  * contract's constraints; undefined when none applies (the plain CREATE OR REPLACE AS does).
  */
 export function enforcedDefinition(ctx: MaterializeContext, node: ModelNode, columns: Column[]): { columns: TypedColumn[]; checks: string[] } | undefined {
-  const engine = ctx.adapter.type;
-  const applied = constraintsOf(node).filter((k) => engineEnforces(k.type === 'primary_key' ? 'not_null' : k.type, engine, true));
+  const applied = constraintsOf(node).filter((k) => engineEnforces(k.type === 'primary_key' ? 'not_null' : k.type, ctx.adapter.capabilities, true));
   if (!applied.length) return undefined;
   const notNull = new Set(applied.filter((k) => k.type !== 'check').flatMap((k) => k.columns.map((c) => c.toLowerCase())));
   return {

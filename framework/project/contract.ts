@@ -1,5 +1,6 @@
 import { ConfigError, type SourcePosition } from '../errors.js';
-import type { Constraint, ModelNode, Target } from './types.js';
+import type { EngineCapabilities } from './engine.js';
+import type { Constraint, ModelNode } from './types.js';
 
 /** Where a key of the model's properties entry sits, for errors (`['columns', 2, 'data_type']`). */
 export type Locate = (path: (string | number)[]) => SourcePosition;
@@ -42,18 +43,16 @@ export function constraintsOf(node: ModelNode): (Constraint & { columns: string[
 }
 
 /** Whether the engine itself refuses rows breaking this constraint: only when the table is created from an enforced contract. */
-export function engineEnforces(type: Constraint['type'], engine: Target['type'], enforced: boolean): boolean {
-  if (!enforced) return false;
-  // Iceberg (Trino) has NOT NULL columns and nothing else; DuckDB also checks CHECK. Neither's
-  // UNIQUE/PRIMARY KEY is used: DuckDB's would build an index over the whole table on every write.
-  return type === 'not_null' || (type === 'check' && engine === 'duckdb');
+export function engineEnforces(type: Constraint['type'], engine: EngineCapabilities, enforced: boolean): boolean {
+  // UNIQUE/PRIMARY KEY are never the engine's (an index over the whole table on every write): tests cover them.
+  return enforced && (engine.enforcedConstraints as readonly string[]).includes(type);
 }
 
 /**
  * The blocking (error-severity) tests that stand in for the constraints the engine does not
  * enforce, as YAML test entries: `[column or undefined, entry]`. primary_key is unique + not null.
  */
-export function constraintTests(node: ModelNode, engine: Target['type']): [string | undefined, unknown][] {
+export function constraintTests(node: ModelNode, engine: EngineCapabilities): [string | undefined, unknown][] {
   const enforced = !!node.config.contract?.enforced;
   const blocking = { config: { severity: 'error' } };
   const out: [string | undefined, unknown][] = [];

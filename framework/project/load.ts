@@ -5,20 +5,22 @@ import { defaultConfig, folderDefaults, mergeConfig, normalizeConfig } from './c
 import { baseName, foldersOf, listFiles } from './discover.js';
 import { checkConstraints, checkContract, constraintTests } from './contract.js';
 import { genericTest, testDefaults } from './generic-tests.js';
+import type { EngineCapabilities, Engines } from './engine.js';
 import { ingestConfig } from './ingest.js';
 import { loadTarget } from './profiles.js';
 import { didYouMean } from './suggest.js';
-import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SnapshotNode, SourceNode, Target, TestNode, UnitTest } from './types.js';
+import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTest } from './types.js';
 import { validate } from './validate.js';
 import { readYaml, type YamlFile } from './yaml-file.js';
 
 export interface LoadOptions {
   root: string;
+  /** The known engines (adapters/registry.ts): the target's type names one. */
+  engines: Engines;
   target?: string;
   vars?: Record<string, unknown>;
 }
 
-const ADAPTER_FOLDERS = new Set(['duckdb', 'trino']);
 /** What ref() can name. */
 const REFERABLE = new Set<Node['resourceType']>(['model', 'seed', 'snapshot']);
 type Referable = ModelNode | SeedNode | SnapshotNode;
@@ -28,8 +30,8 @@ export function loadProject(options: LoadOptions): Project {
   const root = resolve(options.root);
   const projectYaml = readProjectYaml(root);
   const file = projectFile(root, projectYaml);
-  const target = loadTarget(root, options.target);
-  const loader = new NodeLoader(root, file, projectYaml, target.type);
+  const target = loadTarget(root, options.engines, options.target);
+  const loader = new NodeLoader(root, file, projectYaml, options.engines.get(target.type)!.capabilities);
   loader.models();
   loader.seeds();
   loader.snapshots();
@@ -41,7 +43,7 @@ export function loadProject(options: LoadOptions): Project {
     target,
     nodes: loader.nodes,
     byName: new Map([...loader.nodes.values()].filter((n) => REFERABLE.has(n.resourceType)).map((n) => [n.name, n.uniqueId])),
-    macros: macros(root, file.paths.macros),
+    macros: macros(root, file.paths.macros, options.engines),
     selectors: selectors(root),
     unitTests: loader.unitTests,
     vars: { ...file.vars, ...((target.settings.vars as Record<string, unknown> | undefined) ?? {}), ...(options.vars ?? {}) },
@@ -94,7 +96,7 @@ class NodeLoader {
     private readonly root: string,
     private readonly file: ProjectFile,
     private readonly projectYaml: YamlFile,
-    private readonly engine: Target['type'],
+    private readonly engine: EngineCapabilities,
   ) {}
 
   models(): void {
@@ -337,10 +339,11 @@ class NodeLoader {
   }
 }
 
-function macros(root: string, dir: string): MacroFile[] {
+/** Macros under a folder named after an engine (macros/trino/…) are that engine's implementation. */
+function macros(root: string, dir: string, engines: Engines): MacroFile[] {
   return listFiles(root, dir, ['.sql', '.js', '.mjs', '.ts']).map((path) => {
     const folders = foldersOf(path, dir);
-    const adapter = folders.find((f) => ADAPTER_FOLDERS.has(f));
+    const adapter = folders.find((f) => engines.has(f));
     const isTemplate = path.endsWith('.sql');
     return {
       name: baseName(path),

@@ -218,7 +218,8 @@ export interface ScheduleDef {
 
 export interface Target {
   name: string;
-  type: 'duckdb' | 'trino';
+  /** The engine's name in adapters/registry.ts. */
+  type: string;
   schema: string;
   threads: number;
   /** Everything else from profiles.yml, env_var already applied. Never serialised: it may hold secrets. */

@@ -13,21 +13,23 @@ export const AJV_OPTIONS: Options = { allErrors: false, verbose: true, strict: f
 const require = createRequire(import.meta.url);
 /** Written into dist/project/ by the build (scripts/build-validators.js); absent when running from source. */
 const PRECOMPILED = fileURLToPath(new URL('./schemas/validators.cjs', import.meta.url));
-let precompiled: Record<SchemaName, ValidateFunction> | null | undefined;
+let precompiled: Record<string, ValidateFunction> | null | undefined;
 let ajv: Ajv | undefined;
-const compiled = new Map<SchemaName, ValidateFunction>();
+const compiled = new Map<string, ValidateFunction>();
 
 /**
  * The build's standalone validators when present: compiling the schemas at start-up costs more than
  * the rest of loading a project. From source, ajv compiles each schema on first use, same options.
+ * `name` is a repo schema or a schema built in code (an engine's target settings, profiles.ts).
  */
-function validator(name: SchemaName): ValidateFunction {
-  precompiled ??= isCurrent(PRECOMPILED) ? (require(PRECOMPILED) as Record<SchemaName, ValidateFunction>) : null;
-  if (precompiled) return precompiled[name];
+function validator(name: string, schema: () => object): ValidateFunction {
+  precompiled ??= isCurrent(PRECOMPILED) ? (require(PRECOMPILED) as Record<string, ValidateFunction>) : null;
+  const built = precompiled?.[name];
+  if (built) return built;
   let fn = compiled.get(name);
   if (!fn) {
     ajv ??= new (require('ajv') as typeof import('ajv')).Ajv(AJV_OPTIONS);
-    fn = ajv.compile(readSchema(name));
+    fn = ajv.compile(schema());
     compiled.set(name, fn);
   }
   return fn;
@@ -53,7 +55,12 @@ export function readSchema(name: SchemaName): object {
  * a ConfigError naming file:line:column, the key, and a suggestion for unknown keys.
  */
 export function validate(name: SchemaName, file: YamlFile, value: unknown = file.data, at: (string | number)[] = []): void {
-  const fn = validator(name);
+  validateWith(name, () => readSchema(name), file, value, at);
+}
+
+/** `validate` against a schema built in code; `name` keys its precompiled validator (scripts/build-validators.js). */
+export function validateWith(name: string, schema: () => object, file: YamlFile, value: unknown, at: (string | number)[]): void {
+  const fn = validator(name, schema);
   if (fn(value)) return;
   const error = pickError(fn.errors ?? []);
   const path = [...at, ...pointerToPath(error.instancePath)];

@@ -1,4 +1,5 @@
-import { DuckDbAdapter } from '../adapters/duckdb/adapter.js';
+import type { Adapter } from '../adapters/adapter.js';
+import { scratchAdapter } from '../adapters/registry.js';
 import { ConfigError } from '../errors.js';
 import type { Session } from '../execute/session.js';
 import type { NodeResult } from '../execute/results.js';
@@ -13,13 +14,13 @@ export interface UnitOutcome extends NodeResult {
 
 /**
  * Unit tests of models: the model's SQL rendered against fixed input rows (one VALUES query per
- * ref/source, and for {{this}}), executed on an in-memory DuckDB — no warehouse is touched —
+ * ref/source, and for {{this}}), executed on a throw-away in-process database (adapters/registry.ts: DuckDB) — no warehouse is touched —
  * and compared with the expected rows on the expected columns, as multisets.
  */
 export async function runUnitTests(session: Session, tests: UnitTest[]): Promise<UnitOutcome[]> {
   if (!tests.length) return [];
   const { project } = session;
-  const adapter = new DuckDbAdapter({ name: 'unit', type: 'duckdb', schema: 'main', threads: 1, settings: { path: ':memory:' } }, project.file.root);
+  const adapter = await scratchAdapter(project.file.root);
   const compiler = new Compiler(project, adapter, session.modules);
   const manifest = compiler.compile();
   try {
@@ -31,7 +32,7 @@ export async function runUnitTests(session: Session, tests: UnitTest[]): Promise
   }
 }
 
-async function runOne(test: UnitTest, nodes: Record<string, CompiledNode>, compiler: Compiler, adapter: DuckDbAdapter, root: string): Promise<UnitOutcome> {
+async function runOne(test: UnitTest, nodes: Record<string, CompiledNode>, compiler: Compiler, adapter: Adapter, root: string): Promise<UnitOutcome> {
   const started = new Date();
   const model = Object.values(nodes).find((n) => n.resourceType === 'model' && n.name === test.model)!;
   const uniqueId = `unit_test.${model.fqn[0]}.${test.model}.${test.name}`;

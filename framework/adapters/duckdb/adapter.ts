@@ -5,12 +5,14 @@ import { DuckDbConnection } from './connection.js';
 import { duckdbDialect, duckdbKysely } from './dialect.js';
 import { informationSchemaIntrospector } from '../information-schema.js';
 import { duckdbMacros } from './macros.js';
+import { duckdbCapabilities } from './capabilities.js';
 import { listFiles } from '../../storage/list.js';
 import type { StoredFile } from '../../storage/object-store.js';
 
 /** The embedded default target: a DuckDB file, no server. */
 export class DuckDbAdapter implements Adapter {
-  readonly type = 'duckdb' as const;
+  readonly type = 'duckdb';
+  readonly capabilities = duckdbCapabilities;
   readonly dialect = duckdbDialect;
   readonly macros = duckdbMacros;
   readonly introspector = informationSchemaIntrospector(duckdbKysely, (sql) => this.query(sql), duckdbDialect);

@@ -1,4 +1,5 @@
 import type { MacroSet } from '../adapter.js';
+import { keyText } from '../key-text.js';
 import { translateStrftime } from '../strftime.js';
 
 /** DuckDB spellings of the cross-database macros (the Trino folder has the same names). */
@@ -45,11 +46,6 @@ export const duckdbMacros: MacroSet = {
   /** Concatenate text values of a group, ordered, with a separator (an aggregate). */
   string_agg_ordered: (expr, separator, orderBy) => `string_agg(${expr}, ${separator} ORDER BY ${orderBy})`,
 };
-
-/** Text both engines hash identically: NULL-safe, '|' between parts. */
-export function keyText(exprs: string[]): string {
-  return exprs.map((e) => `coalesce(CAST(${e} AS VARCHAR), '')`).join(` || '|' || `);
-}
 
 function jsonPath(path: string): string {
   return path.replace(/'/g, "''");

@@ -7,11 +7,12 @@ import { inferType, parseCsv } from '../csv.js';
 import { TrinoConnection, type TrinoSettings } from './connection.js';
 import { trinoDialect, trinoKysely } from './dialect.js';
 import { trinoMacros } from './macros.js';
+import { trinoCapabilities } from './capabilities.js';
 import { icebergSnapshots } from './snapshots.js';
 import { retryCommitConflicts } from '../commit-conflicts.js';
 import type { StoredFile } from '../../storage/object-store.js';
 import { listFiles } from '../../storage/list.js';
-import { leaseSettings, type LeaseSettings } from '../../execute/lease.js';
+import { leaseSettings, type SharedLock } from '../shared-lock.js';
 
 /** An external source's S3 prefix, with the trailing slash the Hive connector and listings expect. */
 function prefix(external: ExternalLocation, what = 'an external source'): string {
@@ -50,7 +51,8 @@ const SEED_CHUNK = 500;
  * incremental models, external sources registered as Hive tables over their S3 prefix.
  */
 export class TrinoAdapter implements Adapter {
-  readonly type = 'trino' as const;
+  readonly type = 'trino';
+  readonly capabilities = trinoCapabilities;
   readonly dialect = trinoDialect;
   readonly macros = trinoMacros;
   readonly introspector;
@@ -59,7 +61,7 @@ export class TrinoAdapter implements Adapter {
   private readonly catalog: string;
   private readonly locationRoot?: string;
   private readonly hiveCatalog: string;
-  readonly sharedLock?: { location: string } & LeaseSettings;
+  readonly sharedLock?: SharedLock;
 
   constructor(target: Target, _root: string) {
     const s = target.settings as unknown as TrinoSettings & { location_root?: string; staging?: { catalog?: string }; run_lock?: RunLockSettings };

@@ -1,5 +1,5 @@
 import type { MacroSet } from '../adapter.js';
-import { keyText } from '../duckdb/macros.js';
+import { keyText } from '../key-text.js';
 import { translateStrftime } from '../strftime.js';
 
 /** Trino spellings of the cross-database macros; each name matches duckdb/macros.ts. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../../errors.js';
 import { generateDocs } from '../../docs/generate.js';
 import { serveDirectory } from '../../docs/serve.js';
+import { ENGINES } from '../../adapters/registry.js';
 import { loadProject } from '../../project/load.js';
 import { didYouMean } from '../../project/suggest.js';
 import { bool, flag, int, type ParsedArgs } from '../args.js';
@@ -38,7 +39,7 @@ async function generate(args: ParsedArgs): Promise<number> {
 }
 
 async function serve(args: ParsedArgs): Promise<number> {
-  const project = loadProject({ root: resolve(flag(args, 'project-dir') ?? process.cwd()) });
+  const project = loadProject({ root: resolve(flag(args, 'project-dir') ?? process.cwd()), engines: ENGINES });
   const dir = join(project.file.root, project.file.paths.target, 'docs');
   const shown = relative(project.file.root, dir);
   if (!existsSync(join(dir, 'index.html'))) throw new ConfigError(`${shown}/index.html does not exist`, undefined, 'run `framework docs generate` first');

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Snapshots } from '../../adapters/adapter.js';
+import { enginesWith } from '../../adapters/registry.js';
 import { ConfigError } from '../../errors.js';
 import type { RunResults } from '../../execute/artifacts.js';
 import type { Session } from '../../execute/session.js';
@@ -13,7 +14,7 @@ import { lockTarget } from '../target-lock.js';
 /** The target's snapshot support, or a clear error for engines without table versions. */
 export function snapshotsOf(s: Session): Snapshots {
   if (!s.adapter.snapshots) {
-    throw new ConfigError(`target "${s.project.target.name}" (${s.project.target.type}) keeps no table snapshots`, undefined, 'time travel, rollback and maintain need an Iceberg target (type: trino)');
+    throw new ConfigError(`target "${s.project.target.name}" (${s.project.target.type}) keeps no table snapshots`, undefined, `time travel, rollback and maintain need a target whose engine keeps snapshots (type: ${enginesWith('snapshots').join(' or ')})`);
   }
   return s.adapter.snapshots;
 }

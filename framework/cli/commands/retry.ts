@@ -4,6 +4,7 @@ import { ConfigError } from '../../errors.js';
 import type { RunResults } from '../../execute/artifacts.js';
 import type { RunCommand } from '../../execute/run.js';
 import type { NodeStatus } from '../../execute/results.js';
+import { ENGINES } from '../../adapters/registry.js';
 import { loadProject } from '../../project/load.js';
 import { flag, type ParsedArgs } from '../args.js';
 import { reporter } from '../common.js';
@@ -20,7 +21,7 @@ const OVERRIDES = ['log-format', 'threads', 'wait'];
  */
 export async function retryCommand(args: ParsedArgs): Promise<number> {
   const root = resolve(flag(args, 'project-dir') ?? process.cwd());
-  const project = loadProject({ root });
+  const project = loadProject({ root, engines: ENGINES });
   const path = join(project.file.root, project.file.paths.target, 'run_results.json');
   if (!existsSync(path)) throw new ConfigError(`nothing to retry: ${path} does not exist (run, build, seed, test or snapshot first)`);
   const previous = JSON.parse(readFileSync(path, 'utf8')) as RunResults;

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors.js';
 import type { RunResults } from '../../execute/artifacts.js';
+import { ENGINES } from '../../adapters/registry.js';
 import { loadProject } from '../../project/load.js';
 import { didYouMean } from '../../project/suggest.js';
 import { renderService } from '../../schedule/service-unit.js';
@@ -15,7 +16,7 @@ import { reporter } from '../common.js';
 export async function scheduleCommand(args: ParsedArgs): Promise<number> {
   const out = reporter(args);
   const action = args.positionals[0];
-  const project = loadProject({ root: resolve(flag(args, 'project-dir') ?? process.cwd()) });
+  const project = loadProject({ root: resolve(flag(args, 'project-dir') ?? process.cwd()), engines: ENGINES });
   const scope = (flag(args, 'scope') ?? 'user') as Scope;
   if (scope !== 'user' && scope !== 'system') throw new ConfigError(`--scope must be user or system, got "${scope}"`);
   const dir = unitDirectory(scope, flag(args, 'unit-dir'));

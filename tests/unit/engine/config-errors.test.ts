@@ -56,6 +56,25 @@ describe('configuration errors', () => {
       'environment variable FW_UNSET_PATH_X is not set',
     ));
 
+  it("a target's type names no registered engine", () =>
+    expectConfigError(
+      { 'profiles.yml': 'targets:\n  dev:\n    type: duckbd\n    path: target/dev.duckdb\n', 'models/a.sql': 'select 1' },
+      ['run'],
+      'profiles.yml:3:11',
+      'key "targets.dev.type": unknown engine "duckbd" (known engines: duckdb, trino)',
+      'did you mean "duckdb"',
+    ));
+
+  it("a target's keys are checked against its engine's settings schema, every target of the file", async () => {
+    await expectConfigError({ 'profiles.yml': 'targets:\n  dev:\n    type: duckdb\n    host: http://x\n', 'models/a.sql': 'select 1' }, ['run'], 'profiles.yml:4:5', 'unknown key "host" in key "targets.dev"');
+    await expectConfigError(
+      { 'profiles.yml': 'targets:\n  dev:\n    type: duckdb\n  prod:\n    type: trino\n    host: http://x\n', 'models/a.sql': 'select 1' },
+      ['run'],
+      'profiles.yml:5:5',
+      'missing required key "catalog" in key "targets.prod"',
+    );
+  });
+
   it('unknown test', () =>
     expectConfigError({ 'models/a.sql': 'select 1 as id', 'models/a.yml': 'models:\n  - name: a\n    columns:\n      - name: id\n        tests: [uniq]\n' }, ['test'], 'models/a.yml:5:17', 'unknown test "uniq"', 'did you mean "unique"'));
 

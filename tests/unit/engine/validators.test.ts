@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { standaloneValidators } from '../../../framework/project/standalone.js';
 import { AJV_OPTIONS, readSchema, SCHEMA_NAMES, type SchemaName } from '../../../framework/project/validate.js';
+import { targetSchema, targetSchemaName } from '../../../framework/project/profiles.js';
+import { ENGINES } from '../../../framework/adapters/registry.js';
 
 // The build's standalone validators (dist/) must judge every document as ajv.compile does from source.
 const root = join(import.meta.dirname, '../../..');
@@ -15,9 +17,9 @@ const ymlFiles = (dir: string) =>
     .filter((f) => f.endsWith('.yml'))
     .map((f) => yaml(join(dir, f)));
 
-function precompiled(): Record<SchemaName, ValidateFunction> {
-  const module = { exports: {} as Record<SchemaName, ValidateFunction> };
-  new Function('module', 'exports', 'require', standaloneValidators())(module, module.exports, createRequire(import.meta.url));
+function precompiled(built: Record<string, object> = {}): Record<string, ValidateFunction> {
+  const module = { exports: {} as Record<string, ValidateFunction> };
+  new Function('module', 'exports', 'require', standaloneValidators(built))(module, module.exports, createRequire(import.meta.url));
   return module.exports;
 }
 
@@ -67,5 +69,25 @@ describe('standalone schema validators', () => {
       }
     }
     expect(invalid).toBeGreaterThan(500);
+  });
+
+  it("judge each engine's target settings (schemas built from the registry) as ajv.compile does", () => {
+    const built = Object.fromEntries([...ENGINES.values()].map((engine) => [targetSchemaName(engine.name), targetSchema(engine)]));
+    const fast = precompiled(built);
+    const ajv = new Ajv(AJV_OPTIONS);
+    const targets = Object.values((yaml('profiles.yml') as { targets: Record<string, { type: string }> }).targets);
+    expect(new Set(targets.map((t) => t.type))).toEqual(new Set(ENGINES.keys()));
+    let invalid = 0;
+    for (const target of targets) {
+      const name = targetSchemaName(target.type);
+      const compiled = ajv.compile(built[name]!);
+      for (const doc of variants(target)) {
+        const valid = compiled(doc);
+        expect(fast[name]!(doc), name).toBe(valid);
+        expect(fast[name]!.errors, name).toEqual(compiled.errors);
+        if (!valid) invalid++;
+      }
+    }
+    expect(invalid).toBeGreaterThan(20);
   });
 });

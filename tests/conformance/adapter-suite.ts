@@ -1,0 +1,218 @@
+/**
+ * The adapter conformance suite: what the layers above rely on of every engine, one set of tests
+ * run against each (DuckDB in the unit suite, Trino/Iceberg in the integration suite). An engine
+ * added to adapters/registry.ts passes this before anything else runs on it.
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Adapter } from '../../framework/adapters/adapter.js';
+import type { Relation } from '../../framework/project/types.js';
+import { tempDir } from '../unit/support/project.js';
+
+export interface ConformanceHarness {
+  adapter: Adapter;
+  /** A schema of this run alone; the suite creates it, `cleanup` drops it. */
+  schema: string;
+  /** Writes `files` (name → text) where the engine reads external sources; returns their location. */
+  putFiles(files: Record<string, string>): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export function describeAdapter(engine: string, makeHarness: () => Promise<ConformanceHarness>): void {
+  // Concurrent: each test has tables of its own, and on a server most of the time is commit latency.
+  describe.concurrent(`adapter conformance: ${engine}`, () => {
+    let h: ConformanceHarness;
+    let a: Adapter;
+    const rel = (name: string): Relation => ({ schema: h.schema, name });
+    const rows = async (sql: string) => (await a.query(sql)).rows;
+    const table = (name: string) => a.dialect.relation(rel(name));
+    const idRows = (...pairs: [number, string][]) => pairs.map(([id, v]) => `select ${id} as id, ${a.dialect.literal(v)} as v`).join(' union all ');
+    const ordered = (name: string) => rows(`select id, v from ${table(name)} order by id`);
+
+    beforeAll(async () => {
+      h = await makeHarness();
+      a = h.adapter;
+      await a.connect();
+      await a.ensureSchema(h.schema);
+    });
+    afterAll(async () => {
+      await h?.cleanup();
+    });
+
+    it('is the registered engine, and its capability flags match the members it has', () => {
+      expect(a.type).toBe(engine);
+      expect(a.capabilities.snapshots).toBe(a.snapshots !== undefined);
+      expect(a.capabilities.commitConflicts).toBe(typeof a.isCommitConflict === 'function');
+      expect(a.isCommitConflict?.(new Error('some other failure')) ?? false).toBe(false);
+    });
+
+    it('queries and executes: rows with named columns, a failing statement rejects', async () => {
+      const result = await a.query('select 1 as n, 2 as m');
+      expect(result.columns.map((c) => c.name)).toEqual(['n', 'm']);
+      expect(result.rows).toEqual([{ n: 1, m: 2 }]);
+      await expect(a.query('select * from no_such_relation_anywhere')).rejects.toThrow();
+    });
+
+    it('quotes identifiers and literals so odd text round-trips', async () => {
+      const values = ["it's", 'say "hi"', '한국어 ✓ é', 'back\\slash', 'two\nlines', ''];
+      const column = 'odd "name" ü';
+      for (const value of values) {
+        expect(await rows(`select ${a.dialect.literal(value)} as ${a.dialect.quote(column)}`)).toEqual([{ [column]: value }]);
+      }
+      expect(await rows(`select ${a.dialect.literal(42)} as n, ${a.dialect.literal(true)} as b`)).toEqual([{ n: 42, b: true }]);
+    });
+
+    it('reads timestamps with a zone through the cross-engine macros, and hashes keys as every engine does', async () => {
+      const m = a.macros;
+      const instant = m.parse_ts!(a.dialect.literal('2025-09-01T00:15:30.250+09:00'));
+      const [row] = await rows(
+        `select ${m.format_ts!(m.to_zone!(instant, 'UTC'), '%Y-%m-%d %H:%M:%S')} as utc, ${m.format_ts!(m.to_zone!(instant, 'Asia/Seoul'), '%Y-%m-%d %H:%M')} as seoul, ` +
+          `${m.ms_between!(m.ts_literal!('2025-08-31 15:15:00'), m.to_zone!(instant, 'UTC'))} as ms, ${m.md5_hex!(a.dialect.literal('a'), 'cast(null as varchar)', '7')} as md5`,
+      );
+      expect(row).toEqual({ utc: '2025-08-31 15:15:30', seoul: '2025-09-01 00:15', ms: 30_250, md5: createHash('md5').update('a||7').digest('hex') });
+    });
+
+    it('creates, fills, merges, replaces and drops tables and views; introspection sees each', async () => {
+      const t = rel('conf_rows');
+      await a.execute(a.dialect.createTable(t, idRows([1, 'a'], [2, 'b']), {}));
+      expect(await a.introspector.relationType(t)).toBe('table');
+      expect((await a.introspector.columns(t)).map((c) => c.name)).toEqual(['id', 'v']);
+      await a.execute(a.dialect.insert(t, ['id', 'v'], idRows([3, 'c'])));
+      expect(await ordered('conf_rows')).toEqual([
+        { id: 1, v: 'a' },
+        { id: 2, v: 'b' },
+        { id: 3, v: 'c' },
+      ]);
+
+      const merge = a.dialect.merge(t, idRows([2, 'B'], [4, 'd']), ['id'], ['id', 'v']);
+      if (a.capabilities.merge) await a.execute(merge);
+      else await expect(a.execute(merge)).rejects.toThrow();
+      await a.execute(a.dialect.deleteMatching(t, 'select 1 as id', ['id']));
+      await a.atomically(a.dialect.replaceRange(t, 'id', '3', '4', ['id', 'v'], idRows([3, 'C'])));
+      expect(await ordered('conf_rows')).toEqual(a.capabilities.merge ? [
+        { id: 2, v: 'B' },
+        { id: 3, v: 'C' },
+        { id: 4, v: 'd' },
+      ] : [
+        { id: 2, v: 'b' },
+        { id: 3, v: 'C' },
+      ]);
+
+      const view = rel('conf_view');
+      await a.execute(a.dialect.createView(view, `select count(*) as n from ${table('conf_rows')}`));
+      expect(await a.introspector.relationType(view)).toBe('view');
+      await a.execute(a.dialect.replaceTable(t, idRows([9, 'z']), {}));
+      expect(await rows(`select n from ${a.dialect.relation(view)}`)).toEqual([{ n: 1 }]);
+      await a.execute(a.dialect.drop(view, 'view'));
+      await a.execute(a.dialect.drop(t, 'table'));
+      expect(await a.introspector.relationType(view)).toBeUndefined();
+      expect(await a.introspector.relationType(t)).toBeUndefined();
+    });
+
+    it('evolves a state table: explicit columns, add and drop a column', async () => {
+      const t = rel('conf_state');
+      await a.execute(a.dialect.createTableColumns(t, [{ name: 'k', type: 'varchar' }, { name: 'n', type: 'bigint' }]));
+      await a.execute(a.dialect.createTableColumns(t, [{ name: 'k', type: 'varchar' }]));
+      await a.execute(a.dialect.addColumn(t, { name: 'extra', type: 'integer' }));
+      await a.execute(a.dialect.dropColumn(t, 'n'));
+      expect((await a.introspector.columns(t)).map((c) => c.name)).toEqual(['k', 'extra']);
+    });
+
+    it('spells types as type-names.ts expects: contracts accept every alias and refuse other types', async () => {
+      const select =
+        `select cast(1 as integer) as i, cast(1 as bigint) as b, cast('x' as varchar) as s, cast(1.5 as double) as d, true as t, ` +
+        `date '2025-01-01' as dt, cast(1.5 as decimal(10,2)) as dec, cast(${a.dialect.literal('2025-01-01 00:00:00')} as timestamp) as ts, ` +
+        `${a.macros.parse_ts!(a.dialect.literal('2025-01-01T00:00:00Z'))} as tz`;
+      const types = Object.fromEntries((await a.introspector.queryColumns(select)).map((c) => [c.name, c.type]));
+      const accepts: Record<string, string[]> = {
+        i: ['int', 'integer', 'INT4', 'int32'],
+        b: ['bigint', 'int8', 'long', 'int64'],
+        s: ['varchar', 'string', 'text'],
+        d: ['double', 'float8', 'double precision'],
+        t: ['bool', 'boolean'],
+        dt: ['date'],
+        dec: ['decimal(10,2)', 'numeric(10, 2)', 'decimal'],
+        ts: ['timestamp', 'timestamp without time zone'],
+        tz: ['timestamptz', 'timestamp with time zone'],
+      };
+      for (const [column, declared] of Object.entries(accepts)) {
+        for (const d of declared) expect(a.dialect.sameType(d, types[column]!), `${d} ~ ${types[column]}`).toBe(true);
+      }
+      for (const [d, column] of [['bigint', 'i'], ['integer', 'b'], ['decimal(12,2)', 'dec'], ['timestamp', 'tz'], ['date', 'ts']] as const) {
+        expect(a.dialect.sameType(d, types[column]!), `${d} !~ ${types[column]}`).toBe(false);
+      }
+    });
+
+    it('atomicMultiStatement is true to behaviour: a failing statement undoes those before it, or not', async () => {
+      const t = rel('conf_atomic');
+      await a.execute(a.dialect.createTable(t, idRows([1, 'a']), {}));
+      await expect(a.atomically([a.dialect.insert(t, ['id', 'v'], idRows([2, 'b'])), 'select * from no_such_relation_anywhere'])).rejects.toThrow();
+      expect(await ordered('conf_atomic')).toEqual(a.capabilities.atomicMultiStatement ? [{ id: 1, v: 'a' }] : [
+        { id: 1, v: 'a' },
+        { id: 2, v: 'b' },
+      ]);
+    });
+
+    it('enforcedConstraints are true to behaviour: an enforced contract refuses the rows that break them, the old table stays', async () => {
+      const t = rel('conf_contract');
+      await a.execute(a.dialect.createTable(t, idRows([1, 'a']), {}));
+      const build = async (select: string) => {
+        const create = a.dialect.replaceTableTyped(t, [{ name: 'id', type: 'integer', notNull: true }, { name: 'v', type: 'varchar', notNull: false }], ['id > 0'], select, {});
+        try {
+          await a.atomically(create.statements);
+          return 'built';
+        } catch {
+          if (create.cleanup) await a.execute(create.cleanup);
+          return 'refused';
+        }
+      };
+      const enforced = a.capabilities.enforcedConstraints;
+      expect(await build("select cast(null as integer) as id, 'n' as v")).toBe(enforced.includes('not_null') ? 'refused' : 'built');
+      if (enforced.includes('not_null')) expect(await ordered('conf_contract')).toEqual([{ id: 1, v: 'a' }]);
+      expect(await build("select -1 as id, 'c' as v")).toBe(enforced.includes('check') ? 'refused' : 'built');
+    });
+
+    it('loads a seed from a CSV file, quoted fields and declared column types kept', async () => {
+      const csv = join(tempDir('fw-seed-'), 'countries.csv');
+      writeFileSync(csv, 'code,name,rank\nKR,Korea,1\nUS,"United States, of",2\n');
+      const t = rel('conf_seed');
+      expect(await a.loadSeed(t, csv, { rank: 'bigint' })).toBe(2);
+      expect(await rows(`select code, name, rank from ${table('conf_seed')} order by code`)).toEqual([
+        { code: 'KR', name: 'Korea', rank: 1 },
+        { code: 'US', name: 'United States, of', rank: 2 },
+      ]);
+      expect(a.dialect.sameType('bigint', (await a.introspector.columns(t)).find((c) => c.name === 'rank')!.type)).toBe(true);
+    });
+
+    it('lists an external source and reads it in place, all files or only those named', async () => {
+      const location = await h.putFiles({ 'part-1.txt': 'x\ny\n', 'part-2.txt': 'z\n' });
+      const external = { location, format: 'lines' as const };
+      const source = rel('conf_external');
+      await a.prepareExternal(source, external);
+      const files = (await a.listExternal(external)).sort((p, q) => p.path.localeCompare(q.path));
+      expect(files.map((f) => f.path.split('/').pop())).toEqual(['part-1.txt', 'part-2.txt']);
+      expect(files.map((f) => f.size)).toEqual([4, 2]);
+      const read = (only?: string[]) => rows(`select line, file_name from ${a.externalRelation(source, external, only)} order by line`);
+      expect(await read()).toEqual([
+        { line: 'x', file_name: files[0]!.path },
+        { line: 'y', file_name: files[0]!.path },
+        { line: 'z', file_name: files[1]!.path },
+      ]);
+      expect((await read([files[1]!.path])).map((r) => r.line)).toEqual(['z']);
+    });
+
+    it('snapshots, where the engine keeps them: each commit a new one, readable as of an older one', async () => {
+      const history = a.snapshots;
+      if (!a.capabilities.snapshots || !history) return expect(history).toBeUndefined();
+      const t = rel('conf_history');
+      expect(await history.current(t)).toBeUndefined();
+      await a.execute(a.dialect.createTable(t, idRows([1, 'a']), {}));
+      const first = await history.current(t);
+      await a.execute(a.dialect.insert(t, ['id', 'v'], idRows([2, 'b'])));
+      expect(await history.current(t)).not.toBe(first);
+      expect(await rows(`select count(*) as n from ${history.asOf(t, { snapshot: first! })}`)).toEqual([{ n: 1 }]);
+    });
+  });
+}
