@@ -8,7 +8,7 @@ export type LineageByModel = Record<string, unknown>;
 export async function recipingLineage(): Promise<LineageByModel> {
   const session = await openSession({ root: copyProject() });
   try {
-    const lineage = manifestLineage(session.manifest, session.adapter, undefined);
+    const lineage = await manifestLineage(session.manifest, session.adapter, undefined);
     return Object.fromEntries([...lineage].sort(([a], [b]) => a.localeCompare(b)));
   } finally {
     await session.adapter.close();
