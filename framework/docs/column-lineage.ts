@@ -1,3 +1,4 @@
+import { byName, CONSTANT, merge, rename, unknown, unknownResolution, withoutName, type Outputs, type Resolution } from './lineage-resolution.js';
 import type { CteMap, Expr, QueryNode, SqlParser, TableRef } from './sql-tree.js';
 
 /**
@@ -38,11 +39,6 @@ export async function columnLineage(parser: SqlParser, sql: string, options: Lin
   return new Resolver(options).query(parsed.tree, undefined);
 }
 
-type Outputs = Extract<LineageResult, { complete: boolean }>;
-
-/** What a name in an expression resolves to; like ColumnLineage without the output name. */
-type Resolution = Omit<ColumnLineage, 'name'>;
-
 interface CteEntry {
   name: string;
   columns?: string[];
@@ -77,8 +73,6 @@ interface Scope {
   /** Lambda parameters in the expression being read: not columns. */
   lambda?: Set<string>;
 }
-
-const CONSTANT: Resolution = { kind: 'constant', sources: [] };
 
 /** Names DuckDB's parser reads as column references but binds as functions when no column has them. */
 const SPECIAL_VALUES = new Set(['current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp', 'current_user']);
@@ -255,6 +249,10 @@ class Resolver {
       if (!scope.lambda?.has(expr.column_names![0]!.toLowerCase())) parts.push(this.ref(expr.column_names!, scope));
       return false;
     }
+    if (expr.class === 'STAR') {
+      parts.push(unknownResolution('a * or COLUMNS(...) inside an expression: its columns are chosen when the query is bound'));
+      return false;
+    }
     if (expr.class === 'SUBQUERY') {
       // EXISTS only tests for rows; a scalar or IN subquery passes its column on.
       if (expr.subquery_type !== 'EXISTS') parts.push(...this.query(expr.subquery!.node, ctes, scope).columns);
@@ -319,13 +317,6 @@ function cteList(map: CteMap | undefined): NonNullable<CteMap['map']> {
   return map?.map ?? [];
 }
 
-/** UNION BY NAME: columns meet by name; a column missing from a branch is NULL there. */
-function byName(left: Outputs, right: Outputs): Outputs {
-  const find = (outputs: Outputs, name: string) => outputs.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()) ?? CONSTANT;
-  const names = [...left.columns, ...right.columns].map((c) => c.name).filter((name, i, all) => all.findIndex((n) => n.toLowerCase() === name.toLowerCase()) === i);
-  return { columns: names.map((name) => ({ name, ...merge([find(left, name), find(right, name)]) })), complete: left.complete && right.complete };
-}
-
 function findCte(ctes: Ctes | undefined, name: string): CteEntry | undefined {
   for (let c = ctes; c; c = c.parent) {
     const entry = c.entries.get(name);
@@ -343,43 +334,4 @@ function matches(binding: Binding, qualifier: string[]): boolean {
 
 function labelOf(binding: Binding): string {
   return binding.alias || binding.relation || 'a subquery';
-}
-
-function rename(outputs: Outputs, names: string[]): Outputs {
-  return { columns: outputs.columns.map((c, i) => ({ ...c, name: names[i] ?? c.name })), complete: outputs.complete };
-}
-
-/** Sources of all parts; the weakest kind wins (unknown > expression > column > constant). */
-function merge(parts: Resolution[]): Resolution {
-  const sources: ColumnSource[] = [];
-  const seen = new Set<string>();
-  const notes: string[] = [];
-  for (const part of parts) {
-    for (const s of part.sources) {
-      const key = `${s.relation}\u0000${s.column.toLowerCase()}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        sources.push(s);
-      }
-    }
-    if (part.note && !notes.includes(part.note)) notes.push(part.note);
-  }
-  const rank: LineageKind[] = ['constant', 'column', 'expression', 'unknown'];
-  const kinds = new Set(parts.map((p) => p.kind));
-  let kind = rank.reduce((weakest, k) => (kinds.has(k) ? k : weakest), 'constant');
-  // A constant in one branch and a column in another is a computed value, not a copy.
-  if (kind === 'column' && kinds.has('constant')) kind = 'expression';
-  return { kind, sources, ...(notes.length && kind === 'unknown' ? { note: notes.join('; ') } : {}) };
-}
-
-function withoutName(column: ColumnLineage): Resolution {
-  return { kind: column.kind, sources: column.sources, ...(column.note ? { note: column.note } : {}) };
-}
-
-function unknownResolution(note: string): Resolution {
-  return { kind: 'unknown', sources: [], note };
-}
-
-function unknown(name: string, note: string): ColumnLineage {
-  return { name, ...unknownResolution(note) };
 }

@@ -193,8 +193,10 @@ describe('column lineage', () => {
     expect(await columnLineage('select 1; select 2')).toEqual({ error: expect.stringContaining('expected one SELECT statement, found 2') });
   });
 
-  it('a PIVOT parses, but the columns it makes are not in the SQL', async () => {
+  it('a PIVOT and COLUMNS(...) parse, but the columns they make are not in the SQL', async () => {
     expect(await columnLineage('select * from raw.orders pivot (sum(amount) for customer_id in (1))')).toEqual({ columns: [], complete: false });
+    expect(await columnLineage("select columns('amount.*') from raw.orders", withCatalog)).toEqual({ columns: [], complete: false });
+    expect((await notes("select max(columns('a.*')) as m from raw.orders", withCatalog)).m).toContain('inside an expression');
     expect((await notes('select p.a from raw.orders pivot (sum(amount) for customer_id in (1)) as p')).a).toContain('read from a PIVOT');
   });
 
