@@ -1,5 +1,5 @@
 import { byName, CONSTANT, merge, rename, unknown, unknownResolution, withoutName, type Outputs, type Resolution } from './lineage-resolution.js';
-import type { CteMap, Expr, QueryNode, SqlParser, TableRef } from './sql-tree.js';
+import type { CteMap, Expr, ParsedSql, QueryNode, TableRef } from './sql-tree.js';
 
 /**
  * Column-level lineage of one compiled model: for each output column, the columns of the relations
@@ -33,8 +33,8 @@ export interface LineageOptions {
 /** complete is false when a `*` could not be expanded, so some output columns are missing. */
 export type LineageResult = { columns: ColumnLineage[]; complete: boolean } | { error: string };
 
-export async function columnLineage(parser: SqlParser, sql: string, options: LineageOptions = {}): Promise<LineageResult> {
-  const parsed = await parser.parse(sql);
+/** The lineage of one query, from its tree (SqlParser.parse). */
+export function columnLineage(parsed: ParsedSql, options: LineageOptions = {}): LineageResult {
   if ('error' in parsed) return { error: `cannot parse the SQL: ${parsed.error}` };
   return new Resolver(options).query(parsed.tree, undefined);
 }

@@ -3,7 +3,7 @@ import type { CompiledNode, Manifest } from '../template/manifest.js';
 import type { Catalog } from './catalog.js';
 import type { Relation } from '../project/types.js';
 import { columnLineage, type LineageKind } from './column-lineage.js';
-import { SqlParser } from './sql-tree.js';
+import { SqlParser, type ParsedSql } from './sql-tree.js';
 
 /** Column lineage of one model in manifest terms: sources are nodes, not SQL relation names. */
 export type NodeLineage = { error: string } | { complete: boolean; columns: Record<string, ModelColumnLineage> };
@@ -40,31 +40,32 @@ export async function manifestLineage(manifest: Manifest, adapter: Adapter, cata
   // An external source renders as a table function (read_csv(...)); put its name back so lineage reaches it.
   const externals = nodes.flatMap((n) => (n.resourceType === 'source' && n.external ? [[adapter.externalRelation(n.relation, n.external), adapter.dialect.relation(n.relation)] as const] : []));
 
-  const out = new Map<string, NodeLineage>();
+  const models = nodes.filter((n) => n.resourceType === 'model' && n.compiledSql !== undefined);
+  const sqls = models.map((node) => externals.reduce((sql, [rendered, name]) => sql.split(rendered).join(name), node.compiledSql!));
   const parser = await SqlParser.open();
+  let trees: ParsedSql[];
   try {
-    for (const node of nodes) {
-      if (node.resourceType !== 'model' || node.compiledSql === undefined) continue;
-      let sql = node.compiledSql;
-      for (const [rendered, name] of externals) sql = sql.split(rendered).join(name);
-      const result = await columnLineage(parser, sql, { columnsOf, opaqueCte: (name) => name.toLowerCase().startsWith(EPHEMERAL_CTE) });
-      if ('error' in result) {
-        out.set(node.uniqueId, { error: `${node.uniqueId}: ${result.error}` });
-        continue;
-      }
-      const columns: Record<string, ModelColumnLineage> = {};
-      for (const c of result.columns) {
-        const sources = c.sources.map((s) => {
-          const source = nodeOf(s.relation);
-          return { relation: s.relation, column: s.column, ...(source ? { node: source.uniqueId } : {}) };
-        });
-        columns[c.name] = { kind: c.kind, sources, ...(c.note ? { note: c.note } : {}) };
-      }
-      out.set(node.uniqueId, { complete: result.complete, columns });
-    }
+    trees = await parser.parse(sqls);
   } finally {
     parser.close();
   }
+  const out = new Map<string, NodeLineage>();
+  models.forEach((node, i) => {
+    const result = columnLineage(trees[i]!, { columnsOf, opaqueCte: (name) => name.toLowerCase().startsWith(EPHEMERAL_CTE) });
+    if ('error' in result) {
+      out.set(node.uniqueId, { error: `${node.uniqueId}: ${result.error}` });
+      return;
+    }
+    const columns: Record<string, ModelColumnLineage> = {};
+    for (const c of result.columns) {
+      const sources = c.sources.map((s) => {
+        const source = nodeOf(s.relation);
+        return { relation: s.relation, column: s.column, ...(source ? { node: source.uniqueId } : {}) };
+      });
+      columns[c.name] = { kind: c.kind, sources, ...(c.note ? { note: c.note } : {}) };
+    }
+    out.set(node.uniqueId, { complete: result.complete, columns });
+  });
   return out;
 }
 

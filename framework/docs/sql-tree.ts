@@ -1,5 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
+type DuckDb = typeof import('@duckdb/node-api');
+
 /**
  * SQL trees from DuckDB's own parser (`json_serialize_sql`), in its JSON form: the subset the
  * column lineage walks. DuckDB is used here as a library, in memory, whatever the target: its
@@ -54,26 +56,31 @@ export interface Expr {
   [field: string]: unknown;
 }
 
-/** Parses one SELECT at a time on a private in-memory DuckDB; close() when done. */
+/** A query's tree, or why DuckDB's parser refused it (a syntax error, not a SELECT, several statements). */
+export type ParsedSql = { tree: QueryNode } | { error: string };
+
+/** DuckDB's parser on a private in-memory database; close() when done. */
 export class SqlParser {
   private constructor(
+    private readonly duckdb: DuckDb,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
   ) {}
 
   static async open(): Promise<SqlParser> {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(':memory:');
-    return new SqlParser(instance, await instance.connect());
+    // Loaded here, not at import: only docs generate parses SQL.
+    const duckdb = await import('@duckdb/node-api');
+    const instance = await duckdb.DuckDBInstance.create(':memory:');
+    return new SqlParser(duckdb, instance, await instance.connect());
   }
 
-  /** The query's tree, or why DuckDB's parser refused it (a syntax error, not a SELECT, several statements). */
-  async parse(sql: string): Promise<{ tree: QueryNode } | { error: string }> {
-    try {
-      return await this.tree(sql);
-    } catch (error) {
-      return { error: (error as Error).message };
-    }
+  /** Each query's tree, in order; all serialized in one round trip (a project has thousands of models). */
+  async parse(sqls: readonly string[]): Promise<ParsedSql[]> {
+    const { listValue, LIST, VARCHAR } = this.duckdb;
+    const reader = await this.connection.runAndReadAll('select json_serialize_sql(s) from unnest($1) with ordinality as t(s, i) order by i', [listValue([...sqls])], [LIST(VARCHAR)]);
+    const parsed: ParsedSql[] = [];
+    for (const [json] of reader.getRows()) parsed.push(await this.tree(String(json)));
+    return parsed;
   }
 
   close(): void {
@@ -81,45 +88,41 @@ export class SqlParser {
     this.instance.closeSync();
   }
 
-  private async tree(sql: string): Promise<{ tree: QueryNode } | { error: string }> {
-    const parsed = JSON.parse(await this.value('select json_serialize_sql($1::varchar)', sql)) as {
-      error: boolean;
-      error_message?: string;
-      statements?: { node: QueryNode }[];
-    };
+  private async tree(json: string): Promise<ParsedSql> {
+    const parsed = JSON.parse(json) as { error: boolean; error_message?: string; statements?: { node: QueryNode }[] };
     if (parsed.error) return { error: parsed.error_message ?? 'unknown parser error' };
     if (parsed.statements!.length !== 1) return { error: `expected one SELECT statement, found ${parsed.statements!.length}` };
     const tree = parsed.statements![0]!.node;
-    await this.nameExpressions(tree);
+    try {
+      await this.nameExpressions(tree);
+    } catch (error) {
+      return { error: `cannot name an unaliased select item: ${(error as Error).message}` };
+    }
     return { tree };
   }
 
   /** Gives each unaliased computed select item the name DuckDB gives its column: the expression's text. */
-  private async nameExpressions(value: unknown): Promise<void> {
-    if (Array.isArray(value)) {
-      for (const item of value) await this.nameExpressions(item);
-      return;
-    }
-    if (!value || typeof value !== 'object') return;
-    const node = value as Record<string, unknown>;
-    if (node.type === 'SELECT_NODE') {
-      for (const item of node.select_list as Expr[]) {
-        if (!item.alias && item.class !== 'COLUMN_REF' && item.class !== 'STAR') item.alias = await this.text(item);
-      }
-    }
-    for (const child of Object.values(node)) await this.nameExpressions(child);
+  private async nameExpressions(tree: QueryNode): Promise<void> {
+    for (const item of unnamedItems(tree)) item.alias = await this.text(item);
   }
 
   private async text(expr: Expr): Promise<string> {
     const select = { type: 'SELECT_NODE', modifiers: [], cte_map: { map: [] }, select_list: [expr], from_table: { type: 'EMPTY', alias: '', sample: null }, where_clause: null, group_expressions: [], group_sets: [], aggregate_handling: 'STANDARD_HANDLING', having: null, sample: null, qualify: null };
     // Positions are dropped: JSON numbers cannot carry the "unknown" marker (2^64 - 1) exactly.
     const json = JSON.stringify({ statements: [{ node: select, named_param_map: [] }] }, (key, value: unknown) => (key === 'query_location' ? undefined : value));
-    const sql = await this.value('select json_deserialize_sql($1::json)', json);
-    return sql.replace(/^SELECT /, '');
+    const reader = await this.connection.runAndReadAll('select json_deserialize_sql($1::json)', [json]);
+    return String(reader.getRows()[0]![0]).replace(/^SELECT /, '');
   }
+}
 
-  private async value(sql: string, parameter: string): Promise<string> {
-    const reader = await this.connection.runAndReadAll(sql, [parameter]);
-    return String(reader.getRows()[0]![0]);
+/** The computed select items without an alias, in every SELECT of the tree. */
+function unnamedItems(value: unknown, found: Expr[] = []): Expr[] {
+  if (Array.isArray(value)) {
+    for (const item of value) unnamedItems(item, found);
+  } else if (value && typeof value === 'object') {
+    const node = value as Record<string, unknown>;
+    if (node.type === 'SELECT_NODE') found.push(...(node.select_list as Expr[]).filter((item) => !item.alias && item.class !== 'COLUMN_REF' && item.class !== 'STAR'));
+    for (const child of Object.values(node)) unnamedItems(child, found);
   }
+  return found;
 }

@@ -8,8 +8,9 @@ beforeAll(async () => {
 });
 afterAll(() => parser.close());
 
-function columnLineage(sql: string, options?: LineageOptions): Promise<LineageResult> {
-  return lineageOf(parser, sql, options);
+async function columnLineage(sql: string, options?: LineageOptions): Promise<LineageResult> {
+  const [parsed] = await parser.parse([sql]);
+  return lineageOf(parsed!, options);
 }
 
 /** name → "kind: rel.col, rel.col" for compact assertions. */
