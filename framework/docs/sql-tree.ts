@@ -106,12 +106,15 @@ export class SqlParser {
     for (const item of unnamedItems(tree)) item.alias = await this.text(item);
   }
 
+  /** `SELECT <expr>` printed back by DuckDB (json_deserialize_sql), from the tree of `select 1` with <expr> put in. */
   private async text(expr: Expr): Promise<string> {
-    const select = { type: 'SELECT_NODE', modifiers: [], cte_map: { map: [] }, select_list: [expr], from_table: { type: 'EMPTY', alias: '', sample: null }, where_clause: null, group_expressions: [], group_sets: [], aggregate_handling: 'STANDARD_HANDLING', having: null, sample: null, qualify: null };
+    const reader = await this.connection.runAndReadAll("select json_serialize_sql('select 1')");
+    const statement = JSON.parse(String(reader.getRows()[0]![0])) as { statements: { node: { select_list: Expr[] } }[] };
+    statement.statements[0]!.node.select_list = [expr];
     // Positions are dropped: JSON numbers cannot carry the "unknown" marker (2^64 - 1) exactly.
-    const json = JSON.stringify({ statements: [{ node: select, named_param_map: [] }] }, (key, value: unknown) => (key === 'query_location' ? undefined : value));
-    const reader = await this.connection.runAndReadAll('select json_deserialize_sql($1::json)', [json]);
-    return String(reader.getRows()[0]![0]).replace(/^SELECT /, '');
+    const json = JSON.stringify(statement, (key, value: unknown) => (key === 'query_location' ? undefined : value));
+    const printed = await this.connection.runAndReadAll('select json_deserialize_sql($1::json)', [json]);
+    return String(printed.getRows()[0]![0]).replace(/^SELECT /, '');
   }
 }
 
