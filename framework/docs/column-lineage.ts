@@ -1,5 +1,5 @@
-import { parseQuery, type Expr, type FromItem, type Query, type Select, type SetExpr } from './sql-parse.js';
-import { tokenize } from './sql-tokens.js';
+import { byName, CONSTANT, merge, rename, unknown, unknownResolution, withoutName, type Outputs, type Resolution } from './lineage-resolution.js';
+import type { CteMap, Expr, ParsedSql, QueryNode, TableRef } from './sql-tree.js';
 
 /**
  * Column-level lineage of one compiled model: for each output column, the columns of the relations
@@ -33,25 +33,16 @@ export interface LineageOptions {
 /** complete is false when a `*` could not be expanded, so some output columns are missing. */
 export type LineageResult = { columns: ColumnLineage[]; complete: boolean } | { error: string };
 
-export function columnLineage(sql: string, options: LineageOptions = {}): LineageResult {
-  let query: Query;
-  try {
-    query = parseQuery(tokenize(sql));
-  } catch (error) {
-    return { error: `cannot parse the SQL: ${(error as Error).message}` };
-  }
-  return new Resolver(options).query(query, undefined);
+/** The lineage of one query, from its tree (SqlParser.parse). */
+export function columnLineage(parsed: ParsedSql, options: LineageOptions = {}): LineageResult {
+  if ('error' in parsed) return { error: `cannot parse the SQL: ${parsed.error}` };
+  return new Resolver(options).query(parsed.tree, undefined);
 }
-
-type Outputs = Extract<LineageResult, { complete: boolean }>;
-
-/** What a name in an expression resolves to; like ColumnLineage without the output name. */
-type Resolution = Omit<ColumnLineage, 'name'>;
 
 interface CteEntry {
   name: string;
   columns?: string[];
-  query: Query;
+  query: QueryNode;
   scope: Ctes;
   outputs?: Outputs;
   resolving?: boolean;
@@ -67,8 +58,8 @@ interface Binding {
   /** A base relation (or opaque CTE) key. */
   relation?: string;
   outputs?: () => Outputs;
-  /** Table functions and VALUES: what they hold is not in the SQL. */
-  opaque?: { kind: 'function' | 'values'; name: string };
+  /** Table functions and PIVOTs: what they hold is not in the SQL. */
+  opaque?: string;
   /** Renamed columns: FROM t AS x(a, b). */
   columnAliases?: string[];
 }
@@ -79,22 +70,26 @@ interface Scope {
   parent?: Scope;
   /** Earlier select items, which DuckDB lets later ones refer to by alias. */
   items: ColumnLineage[];
+  /** Lambda parameters in the expression being read: not columns. */
+  lambda?: Set<string>;
 }
+
+/** Names DuckDB's parser reads as column references but binds as functions when no column has them. */
+const SPECIAL_VALUES = new Set(['current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp', 'current_user']);
 
 class Resolver {
   constructor(private readonly options: LineageOptions) {}
 
-  query(query: Query, ctes: Ctes | undefined, outer?: Scope): Outputs {
+  query(node: QueryNode, ctes: Ctes | undefined, outer?: Scope): Outputs {
     const scope: Ctes = { ...(ctes ? { parent: ctes } : {}), entries: new Map() };
-    for (const cte of query.ctes) scope.entries.set(cte.name.toLowerCase(), { name: cte.name, query: cte.query, scope, ...(cte.columns ? { columns: cte.columns } : {}) });
-    return this.setExpr(query.body, scope, outer);
-  }
-
-  private setExpr(body: SetExpr, ctes: Ctes, outer?: Scope): Outputs {
-    if (body.kind === 'select') return this.select(body.select, ctes, outer);
-    if (body.kind === 'query') return this.query(body.query, ctes, outer);
-    const left = this.setExpr(body.left, ctes, outer);
-    const right = this.setExpr(body.right, ctes, outer);
+    for (const { key, value } of cteList(node.cte_map)) {
+      scope.entries.set(key.toLowerCase(), { name: key, query: value.query.node, scope, ...(value.aliases?.length ? { columns: value.aliases } : {}) });
+    }
+    if (node.type === 'SELECT_NODE') return this.select(node, scope, outer);
+    if (node.type === 'CTE_NODE') return this.query(node.child, scope, outer);
+    const left = this.query(node.left, scope, outer);
+    const right = this.query(node.right, scope, outer);
+    if (node.setop_type === 'UNION_BY_NAME') return byName(left, right);
     if (left.complete && right.complete && left.columns.length !== right.columns.length) {
       return { columns: left.columns.map((c) => unknown(c.name, 'the branches of a set operation have different column counts')), complete: true };
     }
@@ -106,21 +101,29 @@ class Resolver {
     return { columns, complete: left.complete && right.complete };
   }
 
-  private select(select: Select, ctes: Ctes, outer?: Scope): Outputs {
-    const scope: Scope = { bindings: select.from.map((f) => this.bind(f, ctes, outer)), using: new Set(select.using.map((u) => u.toLowerCase())), items: [], ...(outer ? { parent: outer } : {}) };
+  private select(select: Extract<QueryNode, { type: 'SELECT_NODE' }>, ctes: Ctes, outer?: Scope): Outputs {
+    const using = new Set<string>();
+    const scope: Scope = { bindings: this.bindAll(select.from_table, ctes, using, outer), using, items: [], ...(outer ? { parent: outer } : {}) };
     let complete = true;
-    for (const item of select.items) {
-      if (item.kind === 'expr') {
-        const resolution = this.expr(item.expr, scope, ctes);
-        scope.items.push({ name: item.alias ?? (item.expr.bare ? item.expr.bare.at(-1)! : item.expr.text), ...resolution });
+    for (const item of select.select_list) {
+      if (item.class !== 'STAR') {
+        const resolution = this.expr(item, scope, ctes);
+        scope.items.push({ name: item.alias || item.column_names!.at(-1)!, ...resolution });
         continue;
       }
-      const bindings = item.qualifier ? scope.bindings.filter((b) => matches(b, item.qualifier!)) : scope.bindings;
-      if (item.qualifier && !bindings.length) {
+      if (item.columns || item.expr) {
+        complete = false; // COLUMNS(...): which columns match is decided at bind time.
+        continue;
+      }
+      const qualifier = item.relation_name?.toLowerCase();
+      const bindings = qualifier ? scope.bindings.filter((b) => b.alias === qualifier) : scope.bindings;
+      if (qualifier && !bindings.length) {
         complete = false;
         continue;
       }
-      const exclude = new Set(item.exclude.map((e) => e.toLowerCase()));
+      const exclude = new Set([...(item.exclude_list ?? []), ...(item.qualified_exclude_list ?? []).map((e) => e.column)].map((e) => e.toLowerCase()));
+      const replace = new Map((item.replace_list ?? []).map((r) => [r.key.toLowerCase(), r.value]));
+      const renames = new Map((item.rename_list ?? []).map((r) => [r.key.column.toLowerCase(), r.value]));
       const seenUsing = new Set<string>();
       for (const binding of bindings) {
         const names = this.columnsOf(binding);
@@ -132,30 +135,52 @@ class Resolver {
           const key = name.toLowerCase();
           if (exclude.has(key)) continue;
           // SELECT * over JOIN ... USING shows the shared column once.
-          if (!item.qualifier && scope.using.has(key)) {
+          if (!qualifier && scope.using.has(key)) {
             if (seenUsing.has(key)) continue;
             seenUsing.add(key);
           }
-          scope.items.push({ name, ...this.column(binding, name) });
+          const replacement = replace.get(key);
+          scope.items.push({ name: renames.get(key) ?? name, ...(replacement ? this.expr(replacement, scope, ctes) : this.column(binding, name)) });
         }
       }
     }
     return { columns: scope.items, complete };
   }
 
-  private bind(item: FromItem, ctes: Ctes, outer?: Scope): Binding {
-    const alias = item.alias.toLowerCase();
-    const columnAliases = item.columns ? { columnAliases: item.columns } : {};
-    if (item.kind === 'function' || item.kind === 'values') return { alias, opaque: { kind: item.kind, name: item.kind === 'function' ? item.name : 'VALUES' }, ...columnAliases };
-    if (item.kind === 'subquery') {
-      let cached: Outputs | undefined;
-      return { alias, outputs: () => (cached ??= this.query(item.query, ctes, outer)), ...columnAliases };
+  /** The FROM clause's items, left to right through its joins; collects the JOIN ... USING columns. */
+  private bindAll(ref: TableRef, ctes: Ctes, using: Set<string>, outer?: Scope): Binding[] {
+    if (ref.type === 'EMPTY') return [];
+    if (ref.type === 'JOIN') {
+      for (const column of ref.using_columns ?? []) using.add(column.toLowerCase());
+      return [...this.bindAll(ref.left!, ctes, using, outer), ...this.bindAll(ref.right!, ctes, using, outer)];
     }
-    const cte = item.parts.length === 1 ? findCte(ctes, item.parts[0]!.toLowerCase()) : undefined;
-    if (!cte) return { alias, relation: item.parts.join('.').toLowerCase(), ...columnAliases };
+    return [this.bind(ref, ctes, outer)];
+  }
+
+  private bind(ref: TableRef, ctes: Ctes, outer?: Scope): Binding {
+    const columnAliases = ref.column_name_alias?.length ? { columnAliases: ref.column_name_alias } : {};
+    const alias = (ref.alias || ref.table_name || '').toLowerCase();
+    if (ref.type === 'SUBQUERY' || ref.type === 'EXPRESSION_LIST') {
+      let cached: Outputs | undefined;
+      const outputs = () => (cached ??= ref.subquery ? this.query(ref.subquery.node, ctes, outer) : this.values(ref.values!, ctes, outer));
+      return { alias, outputs, ...columnAliases };
+    }
+    if (ref.type !== 'BASE_TABLE') {
+      const what = ref.type === 'TABLE_FUNCTION' ? `the table function ${ref.function?.function_name ?? ''}` : `a ${ref.type}`;
+      return { alias, opaque: what, ...columnAliases };
+    }
+    const cte = !ref.schema_name && !ref.catalog_name ? findCte(ctes, ref.table_name!.toLowerCase()) : undefined;
+    if (!cte) return { alias, relation: [ref.catalog_name, ref.schema_name, ref.table_name].filter(Boolean).join('.').toLowerCase(), ...columnAliases };
     const outputs = () => this.cteOutputs(cte);
     if (this.options.opaqueCte?.(cte.name)) return { alias, relation: cte.name.toLowerCase(), outputs, ...columnAliases };
     return { alias, outputs, ...columnAliases };
+  }
+
+  /** VALUES rows: DuckDB names their columns col0, col1, …; each takes what its expressions hold. */
+  private values(rows: Expr[][], ctes: Ctes, outer?: Scope): Outputs {
+    const scope: Scope = { bindings: [], using: new Set(), items: [], ...(outer ? { parent: outer } : {}) };
+    const columns = (rows[0] ?? []).map((_, i) => ({ name: `col${i}`, ...merge(rows.map((row) => this.expr(row[i]!, scope, ctes))) }));
+    return { columns, complete: true };
   }
 
   private cteOutputs(cte: CteEntry): Outputs {
@@ -182,16 +207,14 @@ class Resolver {
 
   /** One column of a FROM item. */
   private column(binding: Binding, name: string): Resolution {
-    const label = binding.relation ?? binding.opaque?.name ?? (binding.alias || 'a subquery');
+    const label = binding.relation ?? binding.opaque ?? (binding.alias || 'a subquery');
     if (binding.columnAliases) {
       const index = binding.columnAliases.findIndex((c) => c.toLowerCase() === name.toLowerCase());
       const original = index < 0 ? undefined : this.originalName(binding, index);
       if (!original) return unknownResolution(`cannot tell which column of ${label} is renamed to "${name}"`);
       name = original;
     }
-    if (binding.opaque) {
-      return binding.opaque.kind === 'values' ? { kind: 'constant', sources: [] } : unknownResolution(`read from the table function ${binding.opaque.name}`);
-    }
+    if (binding.opaque) return unknownResolution(`read from ${binding.opaque}`);
     if (binding.relation) return { kind: 'column', sources: [{ relation: binding.relation, column: name }] };
     const outputs = binding.outputs!();
     const found = outputs.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
@@ -204,13 +227,45 @@ class Resolver {
     return names?.[index];
   }
 
+  /** A select item: one column reference is a copy; anything else computes from what it mentions. */
   private expr(expr: Expr, scope: Scope, ctes: Ctes): Resolution {
-    const parts: Resolution[] = expr.refs.map((ref) => this.ref(ref, scope));
-    for (const sub of expr.subqueries) parts.push(...this.query(sub, ctes, scope).columns);
-    if (expr.bare) return parts[0]!;
+    if (expr.class === 'COLUMN_REF') return this.ref(expr.column_names!, scope);
+    const parts: Resolution[] = [];
+    const rowDependent = this.scan(expr, scope, ctes, parts);
     const merged = merge(parts);
-    if (merged.kind === 'unknown' || (merged.kind === 'constant' && !expr.rowStar)) return merged;
+    if (merged.kind === 'unknown' || (merged.kind === 'constant' && !rowDependent)) return merged;
     return { kind: 'expression', sources: merged.sources };
+  }
+
+  /**
+   * Collects what an expression mentions, whatever its kind (DuckDB has dozens): column references,
+   * scalar subqueries, lambda bodies. True when it counts or ranks rows (count(*), window functions).
+   */
+  private scan(value: unknown, scope: Scope, ctes: Ctes, parts: Resolution[]): boolean {
+    if (Array.isArray(value)) return value.reduce((found: boolean, item) => this.scan(item, scope, ctes, parts) || found, false);
+    if (!value || typeof value !== 'object') return false;
+    const expr = value as Expr;
+    if (expr.class === 'COLUMN_REF') {
+      if (!scope.lambda?.has(expr.column_names![0]!.toLowerCase())) parts.push(this.ref(expr.column_names!, scope));
+      return false;
+    }
+    if (expr.class === 'STAR') {
+      parts.push(unknownResolution('a * or COLUMNS(...) inside an expression: its columns are chosen when the query is bound'));
+      return false;
+    }
+    if (expr.class === 'SUBQUERY') {
+      // EXISTS only tests for rows; a scalar or IN subquery passes its column on.
+      if (expr.subquery_type !== 'EXISTS') parts.push(...this.query(expr.subquery!.node, ctes, scope).columns);
+      return this.scan(expr.child, scope, ctes, parts);
+    }
+    if (expr.class === 'LAMBDA') {
+      const params = expr.lhs!.class === 'COLUMN_REF' ? [expr.lhs!] : ((expr.lhs!.children as Expr[] | undefined) ?? []);
+      const lambda = new Set([...(scope.lambda ?? []), ...params.map((p) => p.column_names![0]!.toLowerCase())]);
+      return this.scan(expr.expr, { ...scope, lambda }, ctes, parts);
+    }
+    let rowDependent = expr.class === 'WINDOW' || expr.function_name === 'count_star';
+    for (const child of Object.values(expr)) rowDependent = this.scan(child, scope, ctes, parts) || rowDependent;
+    return rowDependent;
   }
 
   private ref(parts: string[], scope: Scope): Resolution {
@@ -240,6 +295,7 @@ class Resolver {
       if (!names) unknownColumns.push(binding);
       else if (names.some((n) => n.toLowerCase() === key)) withColumn.push(binding);
     }
+    if (!withColumn.length && SPECIAL_VALUES.has(key)) return CONSTANT;
     if (withColumn.length === 1 && !unknownColumns.length) return this.column(withColumn[0]!, name);
     if (withColumn.length > 1) {
       if (scope.using.has(key)) return merge(withColumn.map((b) => this.column(b, name)));
@@ -255,6 +311,10 @@ class Resolver {
     if (scope.parent) return this.unqualified(name, scope.parent);
     return unknownResolution(`"${name}" is not a column of ${scope.bindings.map(labelOf).join(', ') || 'anything in FROM'}`);
   }
+}
+
+function cteList(map: CteMap | undefined): NonNullable<CteMap['map']> {
+  return map?.map ?? [];
 }
 
 function findCte(ctes: Ctes | undefined, name: string): CteEntry | undefined {
@@ -274,43 +334,4 @@ function matches(binding: Binding, qualifier: string[]): boolean {
 
 function labelOf(binding: Binding): string {
   return binding.alias || binding.relation || 'a subquery';
-}
-
-function rename(outputs: Outputs, names: string[]): Outputs {
-  return { columns: outputs.columns.map((c, i) => ({ ...c, name: names[i] ?? c.name })), complete: outputs.complete };
-}
-
-/** Sources of all parts; the weakest kind wins (unknown > expression > column > constant). */
-function merge(parts: Resolution[]): Resolution {
-  const sources: ColumnSource[] = [];
-  const seen = new Set<string>();
-  const notes: string[] = [];
-  for (const part of parts) {
-    for (const s of part.sources) {
-      const key = `${s.relation}\u0000${s.column.toLowerCase()}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        sources.push(s);
-      }
-    }
-    if (part.note && !notes.includes(part.note)) notes.push(part.note);
-  }
-  const rank: LineageKind[] = ['constant', 'column', 'expression', 'unknown'];
-  const kinds = new Set(parts.map((p) => p.kind));
-  let kind = rank.reduce((weakest, k) => (kinds.has(k) ? k : weakest), 'constant');
-  // A constant in one branch and a column in another is a computed value, not a copy.
-  if (kind === 'column' && kinds.has('constant')) kind = 'expression';
-  return { kind, sources, ...(notes.length && kind === 'unknown' ? { note: notes.join('; ') } : {}) };
-}
-
-function withoutName(column: ColumnLineage): Resolution {
-  return { kind: column.kind, sources: column.sources, ...(column.note ? { note: column.note } : {}) };
-}
-
-function unknownResolution(note: string): Resolution {
-  return { kind: 'unknown', sources: [], note };
-}
-
-function unknown(name: string, note: string): ColumnLineage {
-  return { name, ...unknownResolution(note) };
 }

@@ -11,8 +11,8 @@ import { renderSite } from './site.js';
 export interface DocsSummary {
   catalog?: Catalog;
   sitePath: string;
-  /** Models whose compiled SQL the column lineage could not parse. */
-  lineageErrors: number;
+  /** Why the column lineage of a model is empty, one line each naming the model (its SQL did not parse). */
+  lineageErrors: string[];
 }
 
 /**
@@ -28,12 +28,12 @@ export async function generateDocs(session: Session, withCatalog: boolean): Prom
     catalog = await readCatalog(adapter, manifest, Math.max(4, project.target.threads));
     writeJson(join(targetDir, 'catalog.json'), catalog);
   }
-  const lineage = manifestLineage(manifest, adapter, catalog);
+  const lineage = await manifestLineage(manifest, adapter, catalog);
   const results = readRunResults(join(targetDir, 'run_results.json'));
   const data = buildDocsData({ manifest, graph, adapter, lineage, ...(catalog ? { catalog } : {}), ...(results ? { results } : {}) });
   const sitePath = join(targetDir, 'docs', 'index.html');
   writeText(sitePath, renderSite(data));
-  return { sitePath, lineageErrors: [...lineage.values()].filter((l) => 'error' in l).length, ...(catalog ? { catalog } : {}) };
+  return { sitePath, lineageErrors: [...lineage.values()].flatMap((l) => ('error' in l ? [l.error] : [])), ...(catalog ? { catalog } : {}) };
 }
 
 function readRunResults(path: string): RunResults | undefined {

@@ -30,7 +30,7 @@ async function generate(args: ParsedArgs): Promise<number> {
       const missing = Object.keys(c.missing).length;
       out.info(`Catalog: ${Object.keys(c.nodes).length + Object.keys(c.sources).length} relations read from ${s.project.target.name}${missing ? `, ${missing} not in the warehouse` : ''}`);
     }
-    if (summary.lineageErrors) out.info(`Column lineage: ${summary.lineageErrors} models whose SQL could not be parsed (shown on their pages)`);
+    for (const error of summary.lineageErrors) out.warn(`column lineage left empty: ${error}`);
     out.info(`Docs written to ${relative(root, summary.sitePath)} in ${((Date.now() - started) / 1000).toFixed(2)}s; open it in a browser or run \`framework docs serve\``);
     return 0;
   } finally {

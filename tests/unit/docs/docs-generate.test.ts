@@ -111,6 +111,19 @@ describe('docs generate', () => {
   });
 });
 
+describe('docs of a model whose SQL does not parse', () => {
+  it('its column lineage is empty with a warning naming it; the rest is documented', async () => {
+    const root = tempProject({ 'models/good.sql': 'select 1 as one', 'models/broken.sql': 'select 1 as one,, 2 as two' });
+    const result = await cli(root, 'docs', 'generate', '--empty-catalog');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/warning: column lineage left empty: model\.t\.broken: cannot parse the SQL: syntax error/);
+    expect(result.stderr).not.toContain('model.t.good');
+    const data = siteData(root);
+    expect(node(data, 'model.t.broken').lineageError).toContain('syntax error');
+    expect(node(data, 'model.t.good').columns.find((c) => c.name === 'one')?.lineage).toEqual({ kind: 'constant', sources: [] });
+  });
+});
+
 describe('docs and secrets', () => {
   it('a secret read with env_var appears nowhere in target/', async () => {
     const secret = 'hunter2-docs-secret-value';
