@@ -4,7 +4,7 @@ import { ConfigError, ExecutionError } from '../errors.js';
 import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
 import type { SelectionRequest } from '../graph/selector.js';
 import { clone } from '../materialize/clone.js';
-import type { BuildableNode, ModelNode, ResourceType, SourceNode } from '../project/types.js';
+import type { BuildableNode, ModelNode, ResourceType, SeedNode, SourceNode } from '../project/types.js';
 import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
 import { runTest, type TestOptions } from '../testing/run-test.js';
 import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
@@ -18,6 +18,7 @@ import { intervalConfig } from './intervals.js';
 import { runIntervals } from './run-intervals.js';
 import { FileLedger } from './file-ledger.js';
 import { runNewFiles } from './run-new-files.js';
+import { runSeed } from './run-seed.js';
 import type { Session } from './session.js';
 import { deferredRelations, stateManifest } from './defer.js';
 
@@ -115,6 +116,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
   const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult> => {
     if (request.command === 'clone') return clone(ctx, node as CompiledNode & BuildableNode, session.state.manifest!.nodes[node.uniqueId]);
+    if (node.resourceType === 'seed' && !request.empty) return runSeed(ctx, node as CompiledNode & SeedNode, fileLedger, invocationId);
     if (node.resourceType !== 'model') return materialize(ctx, node);
     const model = node as CompiledNode & ModelNode;
     if (request.empty) return emptyBuild(ctx, model);
