@@ -1,7 +1,7 @@
 import type { MaintenanceConfig } from '../adapters/adapter.js';
 import type { Relation } from '../project/types.js';
 import type { Session } from './session.js';
-import { STATE_SCHEMA, STATE_TABLES, tableKey } from './state-table.js';
+import { STATE_SCHEMA, STATE_TABLES, tableKey } from '../state/state-table.js';
 
 /** One table `framework maintain` keeps healthy, with the procedures to run on it. */
 export interface MaintenanceTarget {

@@ -6,17 +6,16 @@ import type { SelectionRequest } from '../graph/selector.js';
 import { clone } from '../materialize/clone.js';
 import type { BuildableNode, ModelNode, ResourceType, SourceNode } from '../project/types.js';
 import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
-import { runTest, type TestOptions } from '../testing/run-test.js';
 import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
 import { builtParents } from './built-parents.js';
-import { lastBuilds, testScope } from '../testing/scope.js';
+import type { DataTests, TestOptions } from './data-tests.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import type { NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
 import { IntervalState } from './interval-state.js';
 import { intervalConfig } from './intervals.js';
 import { runIntervals } from './run-intervals.js';
-import { FileLedger } from './file-ledger.js';
+import { FileLedger } from '../state/file-ledger.js';
 import { runNewFiles } from './run-new-files.js';
 import type { Session } from './session.js';
 import { deferredRelations, stateManifest } from './defer.js';
@@ -45,6 +44,8 @@ export interface RunRequest extends SelectionRequest {
   args?: Record<string, string[]>;
   /** --full: every data test checks the whole table, not only what the last run wrote (testing/scope.ts). */
   fullTests?: boolean;
+  /** Runs the data tests of the selection (testing/, passed in by cli/). */
+  tests: DataTests;
 }
 
 export interface RunEvents {
@@ -85,7 +86,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const finished = new Map<string, NodeResult>();
   const auditSchema = `${project.target.schema}_audit`;
   // Models' build starts, for scoping their tests: this build's, or a `test`'s previous command's.
-  const builds = request.fullTests || request.empty ? undefined : request.command === 'test' ? lastBuilds(targetDir) : new Map<string, string>();
+  const builds = request.fullTests || request.empty ? undefined : request.command === 'test' ? request.tests.lastBuilds(targetDir) : new Map<string, string>();
 
   // Nothing to execute (e.g. `test --unit`): the warehouse is not even opened.
   const touchWarehouse = ids.length > 0;
@@ -160,8 +161,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       await prepare(node);
       const stored = options.standIn?.relation.schema ?? auditSchema;
       // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
-      const scope = builds ? testScope(adapter, manifest, node, builds) : undefined;
-      const outcome = await runTest(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
+      const scope = builds ? request.tests.scope(adapter, manifest, node, builds) : undefined;
+      const outcome = await request.tests.run(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
       return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope } : {}) };
     });
 

@@ -2,30 +2,9 @@ import type { Adapter } from '../adapters/adapter.js';
 import { ConfigError } from '../errors.js';
 import { didYouMean } from '../project/suggest.js';
 import type { Compiler } from '../template/compile.js';
-import type { Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { Runtime } from '../template/state.js';
-
-export interface TestOutcome {
-  status: 'pass' | 'warn' | 'fail';
-  failures: number;
-  message: string;
-  sample: Record<string, unknown>[];
-  queryIds: string[];
-}
-
-export interface TestOptions {
-  /** --empty: the test sees flags.empty. */
-  empty?: boolean;
-  /**
-   * Write–audit–publish: SQL standing in for a model (`id`) not yet published, the staged
-   * `relation` holding its new rows; the rows of a blocking failure are then stored whatever
-   * store_failures says.
-   */
-  standIn?: { id: string; sql: string; relation: Relation };
-  /** A filter on the model's rows: only those the last run wrote (testing/scope.ts). */
-  scope?: string;
-}
+import type { TestOptions, TestOutcome } from '../execute/data-tests.js';
 
 /**
  * Run one data test: count the rows its query returns, judge the count with warn_if / error_if
