@@ -17,9 +17,8 @@ export async function runTest(adapter: Adapter, compiler: Compiler, node: Compil
   const sql = compiler.render(node, runtime);
   record(sql);
   const limit = node.config.limit;
-  const counted = `select count(*) as failures from (${limit ? adapter.dialect.limit(sql, limit) : sql}) as __test`;
-  const result = await adapter.query(counted);
-  const failures = Number(result.rows[0]?.failures ?? 0);
+  const result = await adapter.query(adapter.dialect.countRows(limit ? adapter.dialect.limit(sql, limit) : sql));
+  const failures = Number(result.rows[0]?.n ?? 0);
   const severity = node.config.severity ?? 'error';
   const errorIf = threshold(node.config.error_if ?? '!= 0');
   const warnIf = threshold(node.config.warn_if ?? '!= 0');
