@@ -1,4 +1,4 @@
-import type { Adapter, Column } from '../adapters/adapter.js';
+import type { Adapter, Column, Dialect } from '../adapters/adapter.js';
 import type { Relation } from '../project/types.js';
 
 /** Every state row names the table it is about (its key) and the model that wrote it. */
@@ -67,6 +67,11 @@ export class StateTable {
     await this.ready;
     return this.adapter.dialect.relation(this.table);
   }
+}
+
+/** `model_table in (…)`: the state rows about any of `tables` (maintenance compacts only those). */
+export function aboutTables(dialect: Dialect, tables: Relation[]): string {
+  return `model_table in (${tables.map((t) => dialect.literal(tableKey(t))).join(', ')})`;
 }
 
 /** How state rows name a table: `[database.]schema.name`. */
