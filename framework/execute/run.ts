@@ -12,10 +12,9 @@ import type { DataTests, TestOptions } from './data-tests.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import type { NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
-import { IntervalState } from './interval-state.js';
 import { intervalConfig } from './intervals.js';
 import { runIntervals } from './run-intervals.js';
-import { FileLedger } from '../state/file-ledger.js';
+import { targetState } from './target-state.js';
 import { runNewFiles } from './run-new-files.js';
 import type { Session } from './session.js';
 import { deferredRelations, stateManifest } from './defer.js';
@@ -77,8 +76,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const started = Date.now();
   const index = new Map(ids.map((id, i) => [id, i + 1]));
   const schemas = new Map<string, Promise<void>>();
-  const intervalState = new IntervalState(adapter);
-  const fileLedger = new FileLedger(adapter);
+  const store = targetState(adapter);
   const invocationId = randomUUID();
   const externals = new Map<string, Promise<void>>();
   // build: each model's error-severity tests run on its new data before it is published (write–audit–publish).
@@ -122,13 +120,13 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     const end = (request.intervalEnd ?? new Date()).getTime();
     if (model.config.incremental_strategy === 'new_files') {
       const window = request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {};
-      return runNewFiles(ctx, model, externalSource(session, model), fileLedger, { invocationId, ...window });
+      return runNewFiles(ctx, model, externalSource(session, model), store.files, { invocationId, ...window });
     }
     const interval = intervalConfig(model.config, model.name);
     if (interval) {
       if (interval.input) upstreamInput(session, model, interval.input.ref);
       const restate = request.intervalStart ? { restate: { start: request.intervalStart.getTime(), end } } : {};
-      return runIntervals(ctx, model, intervalState, { now: end, invocationId, ...restate });
+      return runIntervals(ctx, model, store.intervals, { now: end, invocationId, ...restate });
     }
     return materialize(ctx, model);
   };

@@ -3,6 +3,7 @@ import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
 import type { StoredFile } from '../storage/object-store.js';
 import { STATE_SCHEMA, StateTable, tableKey } from './state-table.js';
+import type { FileLedgerStore } from './state-store.js';
 
 /** A file a model has loaded: what it looked like then, and how many rows it gave. */
 export interface LoadedFile extends StoredFile {
@@ -22,7 +23,7 @@ const LEDGER = { schema: STATE_SCHEMA, name: 'loaded_files' } as const satisfies
  * loaded into). A row is written after the file's rows committed; a crash in between is repaired
  * from the model's table, which names each row's file.
  */
-export class FileLedger {
+export class FileLedger implements FileLedgerStore {
   private readonly state: StateTable;
 
   constructor(private readonly adapter: Adapter) {
