@@ -19,7 +19,7 @@ import { generateWindows, stagedForRun, upload } from '../tests/integration/late
 import { copyProject } from '../tests/integration/project-copy.js';
 import { ensureStack } from '../tests/integration/stack.js';
 import { dropSchemas } from '../tests/integration/stack-queries.js';
-import { STATE_TABLES } from '../framework/execute/state-table.js';
+import { STATE_TABLES } from '../framework/state/state-table.js';
 import { cli } from '../tests/unit/support/project.js';
 import { summarize, writeResult } from './lib.js';
 

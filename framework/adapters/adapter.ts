@@ -65,6 +65,17 @@ export interface Dialect {
   dropColumn(rel: Relation, column: string): string;
   /** `select * from (<sql>) limit n` for previews and column discovery. */
   limit(select: string, n: number): string;
+  /** `select * from <from>`: a relation, or a table expression such as a snapshot read. */
+  selectAll(from: string): string;
+  /** The number of rows `select` returns, as column `n` of one row (data tests, catalog stats). */
+  countRows(select: string): string;
+  /**
+   * A query of literal rows with typed columns (each value CAST to its column's type; NULL for
+   * null or undefined): a relation standing in for a model's input in unit tests.
+   */
+  values(columns: Column[], rows: unknown[][]): string;
+  /** A query of one row, to check the connection. */
+  ping(): string;
 }
 
 /** Cross-database SQL snippets used by templates ({{json_str ...}}, {{hash_key ...}}): one model file, every engine. */
@@ -75,6 +86,18 @@ export interface Introspector {
   columns(rel: Relation): Promise<Column[]>;
   /** Output columns of a query without materializing it. */
   queryColumns(select: string): Promise<Column[]>;
+  /**
+   * Every table and view of `schemas` with its columns in order, read in bulk (two queries), of
+   * `database` where given, else of the target's: the catalog of a whole project.
+   */
+  listRelations(schemas: string[], database?: string): Promise<ListedRelation[]>;
+}
+
+export interface ListedRelation {
+  schema: string;
+  name: string;
+  type: 'table' | 'view';
+  columns: Column[];
 }
 
 /** Iceberg's table history: what run_results records, and time travel, rollback and maintenance. */
@@ -130,6 +153,11 @@ export interface Adapter {
   loadSeed(rel: Relation, csvPath: string, columnTypes: Record<string, string>): Promise<number>;
   /** Table versions (Iceberg); absent on engines without snapshots. */
   readonly snapshots?: Snapshots;
+  /**
+   * Engines without snapshots that compact their storage on demand (DuckDB's CHECKPOINT): what
+   * `maintain` runs on them. Engines with nothing of the kind leave it out.
+   */
+  checkpoint?(): Promise<void>;
   /** Cancel whatever is running (Ctrl-C). */
   cancel(): Promise<void>;
   /**

@@ -76,5 +76,15 @@ export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' 
     addColumn: (rel, column) => db.schema.alterTable(table(rel)).addColumn(column.name, sql.raw(column.type)).compile().sql,
     dropColumn: (rel, column) => db.schema.alterTable(table(rel)).dropColumn(column).compile().sql,
     limit: (select, n) => db.selectFrom(sql`(${sql.raw(select)})`.as('__preview') as never).selectAll().limit(n).compile().sql,
+    // Text, not kysely: `from` may be a table expression that takes no alias (Trino's FOR VERSION AS OF).
+    selectAll: (from) => `select * from ${from}`,
+    countRows: (select) => `select count(*) as n from (${select}) as __count`,
+    values: (columns, rows) => {
+      const quoted = columns.map((c) => compileRaw(sql`${sql.id(c.name)}`));
+      const cell = (value: unknown, i: number) => `CAST(${value === null || value === undefined ? 'NULL' : compileRaw(sql`${sql.lit(value)}`)} AS ${columns[i]!.type})`;
+      if (!rows.length) return `select ${columns.map((_, i) => `${cell(null, i)} as ${quoted[i]}`).join(', ')} where false`;
+      return `select * from (values ${rows.map((r) => `(${r.map(cell).join(', ')})`).join(', ')}) as given(${quoted.join(', ')})`;
+    },
+    ping: () => 'select 1 as ok',
   };
 }

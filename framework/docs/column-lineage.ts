@@ -1,5 +1,5 @@
 import { byName, CONSTANT, merge, rename, unknown, unknownResolution, withoutName, type Outputs, type Resolution } from './lineage-resolution.js';
-import type { CteMap, Expr, ParsedSql, QueryNode, TableRef } from './sql-tree.js';
+import type { CteMap, Expr, ParsedSql, QueryNode, TableRef } from '../adapters/duckdb/sql-tree.js';
 
 /**
  * Column-level lineage of one compiled model: for each output column, the columns of the relations

@@ -3,7 +3,7 @@ import type { CompiledNode, Manifest } from '../template/manifest.js';
 import type { Catalog } from './catalog.js';
 import type { Relation } from '../project/types.js';
 import { columnLineage, type LineageKind } from './column-lineage.js';
-import { SqlParser, type ParsedSql } from './sql-tree.js';
+import { SqlParser, type ParsedSql } from '../adapters/duckdb/sql-tree.js';
 
 /** Column lineage of one model in manifest terms: sources are nodes, not SQL relation names. */
 export type NodeLineage = { error: string } | { complete: boolean; columns: Record<string, ModelColumnLineage> };

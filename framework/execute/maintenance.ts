@@ -1,7 +1,7 @@
 import type { MaintenanceConfig } from '../adapters/adapter.js';
 import type { Relation } from '../project/types.js';
 import type { Session } from './session.js';
-import { STATE_SCHEMA, STATE_TABLES, tableKey } from './state-table.js';
+import { aboutTables, STATE_SCHEMA, STATE_TABLES } from '../state/state-table.js';
 
 /** One table `framework maintain` keeps healthy, with the procedures to run on it. */
 export interface MaintenanceTarget {
@@ -28,7 +28,6 @@ export function maintenanceTargets(session: Session, ids: Set<string>): Maintena
     if (config) tables.push({ relation: node.relation, config });
   }
   if (!fallback || !tables.length) return tables;
-  const { dialect } = adapter;
-  const where = `model_table in (${tables.map((t) => dialect.literal(tableKey(t.relation))).join(', ')})`;
+  const where = aboutTables(adapter.dialect, tables.map((t) => t.relation));
   return [...tables, ...STATE_TABLES.map((name) => ({ relation: { schema: STATE_SCHEMA, name }, config: fallback, where }))];
 }

@@ -6,17 +6,15 @@ import type { SelectionRequest } from '../graph/selector.js';
 import { clone } from '../materialize/clone.js';
 import type { BuildableNode, ModelNode, ResourceType, SeedNode, SourceNode } from '../project/types.js';
 import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
-import { runTest, type TestOptions } from '../testing/run-test.js';
 import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
 import { builtParents } from './built-parents.js';
-import { lastBuilds, testScope } from '../testing/scope.js';
+import type { DataTests, TestOptions } from './data-tests.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import type { NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
-import { IntervalState } from './interval-state.js';
 import { intervalConfig } from './intervals.js';
 import { runIntervals } from './run-intervals.js';
-import { FileLedger } from './file-ledger.js';
+import { targetState } from './target-state.js';
 import { runNewFiles } from './run-new-files.js';
 import { runSeed } from './run-seed.js';
 import type { Session } from './session.js';
@@ -46,6 +44,8 @@ export interface RunRequest extends SelectionRequest {
   args?: Record<string, string[]>;
   /** --full: every data test checks the whole table, not only what the last run wrote (testing/scope.ts). */
   fullTests?: boolean;
+  /** Runs the data tests of the selection (testing/, passed in by cli/). */
+  tests: DataTests;
 }
 
 export interface RunEvents {
@@ -77,8 +77,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const started = Date.now();
   const index = new Map(ids.map((id, i) => [id, i + 1]));
   const schemas = new Map<string, Promise<void>>();
-  const intervalState = new IntervalState(adapter);
-  const fileLedger = new FileLedger(adapter);
+  const store = targetState(adapter);
   const invocationId = randomUUID();
   const externals = new Map<string, Promise<void>>();
   // build: each model's error-severity tests run on its new data before it is published (write–audit–publish).
@@ -86,7 +85,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const finished = new Map<string, NodeResult>();
   const auditSchema = `${project.target.schema}_audit`;
   // Models' build starts, for scoping their tests: this build's, or a `test`'s previous command's.
-  const builds = request.fullTests || request.empty ? undefined : request.command === 'test' ? lastBuilds(targetDir) : new Map<string, string>();
+  const builds = request.fullTests || request.empty ? undefined : request.command === 'test' ? request.tests.lastBuilds(targetDir) : new Map<string, string>();
 
   // Nothing to execute (e.g. `test --unit`): the warehouse is not even opened.
   const touchWarehouse = ids.length > 0;
@@ -123,13 +122,13 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     const end = (request.intervalEnd ?? new Date()).getTime();
     if (model.config.incremental_strategy === 'new_files') {
       const window = request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {};
-      return runNewFiles(ctx, model, externalSource(session, model), fileLedger, { invocationId, ...window });
+      return runNewFiles(ctx, model, externalSource(session, model), store.files, { invocationId, ...window });
     }
     const interval = intervalConfig(model.config, model.name);
     if (interval) {
       if (interval.input) upstreamInput(session, model, interval.input.ref);
       const restate = request.intervalStart ? { restate: { start: request.intervalStart.getTime(), end } } : {};
-      return runIntervals(ctx, model, intervalState, { now: end, invocationId, ...restate });
+      return runIntervals(ctx, model, store.intervals, { now: end, invocationId, ...restate });
     }
     return materialize(ctx, model);
   };
@@ -162,8 +161,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       await prepare(node);
       const stored = options.standIn?.relation.schema ?? auditSchema;
       // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
-      const scope = builds ? testScope(adapter, manifest, node, builds) : undefined;
-      const outcome = await runTest(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
+      const scope = builds ? request.tests.scope(adapter, manifest, node, builds) : undefined;
+      const outcome = await request.tests.run(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
       return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope } : {}) };
     });
 

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { ledgerRows } from '../execute/file-ledger.js';
+import { ledgerRows } from '../state/file-ledger.js';
 import type { ModelNode } from '../project/types.js';
 import { envVar } from '../project/env-var.js';
 import { didYouMean } from '../project/suggest.js';

@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { freshnessQuery } from '../adapters/freshness-query.js';
 import type { NodeResult } from '../execute/results.js';
 import type { Freshness, SourceNode } from '../project/types.js';
 import type { Compiler } from '../template/compile.js';
@@ -21,8 +22,7 @@ export async function checkFreshness(adapter: Adapter, compiler: Compiler, sourc
   const criteria = source.freshness!;
   const relation = compiler.renderText(`{{source "${source.sourceName}" "${source.tableName}"}}`, source.path);
   const field = source.loadedAtField!;
-  const where = criteria.filter ? ` where ${criteria.filter}` : '';
-  const sql = `select cast(max(${field}) as varchar) as max_loaded_at, cast(current_timestamp as varchar) as snapshotted_at, ${adapter.macros.seconds_between!(`max(${field})`, 'current_timestamp')} as age_seconds from ${relation}${where}`;
+  const sql = freshnessQuery(adapter.macros, relation, field, criteria.filter);
   const base = { unique_id: source.uniqueId, started_at: started.toISOString(), query_ids: [] as string[], criteria };
   const finish = (status: NodeResult['status'], message: string, extra: Partial<FreshnessResult> = {}): FreshnessResult => ({
     ...base,

@@ -2,30 +2,9 @@ import type { Adapter } from '../adapters/adapter.js';
 import { ConfigError } from '../errors.js';
 import { didYouMean } from '../project/suggest.js';
 import type { Compiler } from '../template/compile.js';
-import type { Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { Runtime } from '../template/state.js';
-
-export interface TestOutcome {
-  status: 'pass' | 'warn' | 'fail';
-  failures: number;
-  message: string;
-  sample: Record<string, unknown>[];
-  queryIds: string[];
-}
-
-export interface TestOptions {
-  /** --empty: the test sees flags.empty. */
-  empty?: boolean;
-  /**
-   * Write–audit–publish: SQL standing in for a model (`id`) not yet published, the staged
-   * `relation` holding its new rows; the rows of a blocking failure are then stored whatever
-   * store_failures says.
-   */
-  standIn?: { id: string; sql: string; relation: Relation };
-  /** A filter on the model's rows: only those the last run wrote (testing/scope.ts). */
-  scope?: string;
-}
+import type { TestOptions, TestOutcome } from '../execute/data-tests.js';
 
 /**
  * Run one data test: count the rows its query returns, judge the count with warn_if / error_if
@@ -38,9 +17,8 @@ export async function runTest(adapter: Adapter, compiler: Compiler, node: Compil
   const sql = compiler.render(node, runtime);
   record(sql);
   const limit = node.config.limit;
-  const counted = `select count(*) as failures from (${limit ? adapter.dialect.limit(sql, limit) : sql}) as __test`;
-  const result = await adapter.query(counted);
-  const failures = Number(result.rows[0]?.failures ?? 0);
+  const result = await adapter.query(adapter.dialect.countRows(limit ? adapter.dialect.limit(sql, limit) : sql));
+  const failures = Number(result.rows[0]?.n ?? 0);
   const severity = node.config.severity ?? 'error';
   const errorIf = threshold(node.config.error_if ?? '!= 0');
   const warnIf = threshold(node.config.warn_if ?? '!= 0');

@@ -23,10 +23,12 @@ function csvObjects(text: string): Record<string, unknown>[] {
 export function valuesQuery(dialect: Dialect, rows: Record<string, unknown>[], documented: ColumnDef[]): string {
   const names = [...new Set([...documented.map((c) => c.name), ...rows.flatMap((r) => Object.keys(r))])];
   const typeOf = (name: string) => documented.find((c) => c.name === name)?.data_type ?? inferType(rows.map((r) => r[name]));
-  const cell = (name: string, value: unknown) => `CAST(${value === null || value === undefined ? 'NULL' : dialect.literal(typeof value === 'object' ? JSON.stringify(value) : value)} AS ${typeOf(name)})`;
-  const columns = names.map((n) => dialect.quote(n)).join(', ');
-  if (!rows.length) return `select ${names.map((n) => `${cell(n, null)} as ${dialect.quote(n)}`).join(', ')} where false`;
-  return `select * from (values ${rows.map((r) => `(${names.map((n) => cell(n, r[n])).join(', ')})`).join(', ')}) as given(${columns})`;
+  // Objects (YAML maps and lists) are given as their JSON text.
+  const value = (v: unknown) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
+  return dialect.values(
+    names.map((name) => ({ name, type: typeOf(name) })),
+    rows.map((r) => names.map((n) => value(r[n]))),
+  );
 }
 
 function inferType(values: unknown[]): string {

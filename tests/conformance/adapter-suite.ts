@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../framework/adapters/adapter.js';
+import { freshnessQuery } from '../../framework/adapters/freshness-query.js';
 import type { Relation } from '../../framework/project/types.js';
 import { tempDir } from '../unit/support/project.js';
 
@@ -109,6 +110,43 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       await a.execute(a.dialect.drop(t, 'table'));
       expect(await a.introspector.relationType(view)).toBeUndefined();
       expect(await a.introspector.relationType(t)).toBeUndefined();
+    });
+
+    it('composes the reads of tests, previews, freshness and the catalog: counts, literal rows, listings', async () => {
+      expect(await rows(a.dialect.ping())).toHaveLength(1);
+      const values = a.dialect.values(
+        [
+          { name: 'id', type: 'BIGINT' },
+          { name: 'odd "v"', type: 'VARCHAR' },
+        ],
+        [
+          [1, "it's"],
+          [null, undefined],
+        ],
+      );
+      expect(await rows(`select * from (${values}) as t order by id`)).toEqual([
+        { id: 1, 'odd "v"': "it's" },
+        { id: null, 'odd "v"': null },
+      ]);
+      expect(await rows(a.dialect.values([{ name: 'id', type: 'BIGINT' }], []))).toEqual([]);
+      expect(await rows(a.dialect.countRows(values))).toEqual([{ n: 2 }]);
+
+      const t = rel('conf_listed');
+      await a.execute(a.dialect.createTable(t, `select 1 as id, ${a.macros.parse_ts!(a.dialect.literal('2025-01-01T00:00:00Z'))} as loaded_at`, {}));
+      await a.execute(a.dialect.createView(rel('conf_listed_view'), a.dialect.selectAll(table('conf_listed'))));
+      expect(await rows(a.dialect.selectAll(table('conf_listed_view')))).toHaveLength(1);
+      const listed = (await a.introspector.listRelations([h.schema])).filter((r) => r.name.startsWith('conf_listed'));
+      expect(listed.sort((p, q) => p.name.localeCompare(q.name)).map((r) => [r.schema, r.name, r.type, r.columns.map((c) => c.name)])).toEqual([
+        [h.schema, 'conf_listed', 'table', ['id', 'loaded_at']],
+        [h.schema, 'conf_listed_view', 'view', ['id', 'loaded_at']],
+      ]);
+      expect(await a.introspector.listRelations([`${h.schema}_none`])).toEqual([]);
+
+      const [fresh] = await rows(freshnessQuery(a.macros, table('conf_listed'), 'loaded_at'));
+      expect(String(fresh!.max_loaded_at)).toMatch(/^2025-01-01/);
+      expect(Number(fresh!.age_seconds)).toBeGreaterThan(3e7);
+      expect((await rows(freshnessQuery(a.macros, table('conf_listed'), 'loaded_at', 'id > 1')))[0]!.age_seconds).toBeNull();
+      if (!a.snapshots) await a.checkpoint?.();
     });
 
     it('evolves a state table: explicit columns, add and drop a column', async () => {
@@ -213,6 +251,7 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       await a.execute(a.dialect.insert(t, ['id', 'v'], idRows([2, 'b'])));
       expect(await history.current(t)).not.toBe(first);
       expect(await rows(`select count(*) as n from ${history.asOf(t, { snapshot: first! })}`)).toEqual([{ n: 1 }]);
+      expect(await rows(a.dialect.selectAll(history.asOf(t, { snapshot: first! })))).toEqual([{ id: 1, v: 'a' }]);
     });
   });
 }

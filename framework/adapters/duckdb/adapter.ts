@@ -94,6 +94,11 @@ export class DuckDbAdapter implements Adapter {
     return result!.rowsAffected ?? 0;
   }
 
+  /** DuckDB keeps no snapshots and compacts its file as it checkpoints. */
+  async checkpoint(): Promise<void> {
+    await this.execute('checkpoint');
+  }
+
   async cancel(): Promise<void> {
     this.connection.interrupt();
   }

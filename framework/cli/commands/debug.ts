@@ -13,7 +13,7 @@ export async function debugCommand(args: ParsedArgs): Promise<number> {
   out.info(`target ${t.name} (${t.type}): ${shown.join(' ')}`);
   try {
     await s.adapter.connect();
-    const result = await s.adapter.query('select 1 as ok');
+    const result = await s.adapter.query(s.adapter.dialect.ping());
     out.info(`connection ok (${result.rows.length} row from select 1)`);
     return 0;
   } catch (error) {

@@ -55,8 +55,8 @@ export async function rollbackCommand(args: ParsedArgs): Promise<number> {
 /**
  * `maintain`: optimize / expire_snapshots / remove_orphan_files on each selected table (its own
  * `maintenance` config, else project.yml's) and on the state tables, under the target's run lock
- * so no scheduled run commits meanwhile; prints snapshots and data files before → after. DuckDB
- * keeps no snapshots and compacts as it checkpoints: a CHECKPOINT, said so.
+ * so no scheduled run commits meanwhile; prints snapshots and data files before → after. An engine
+ * without snapshots gets its checkpoint (DuckDB's CHECKPOINT, which compacts), said so.
  */
 export async function maintainCommand(args: ParsedArgs): Promise<number> {
   const out = reporter(args);
@@ -69,8 +69,8 @@ export async function maintainCommand(args: ParsedArgs): Promise<number> {
     await s.adapter.connect();
     const history = s.adapter.snapshots;
     if (!history) {
-      await s.adapter.execute('checkpoint');
-      out.info(`${s.project.target.name} (${s.adapter.type}): no snapshots to expire or small files to compact on this engine; ran CHECKPOINT`);
+      await s.adapter.checkpoint?.();
+      out.info(`${s.project.target.name} (${s.adapter.type}): no snapshots to expire or small files to compact on this engine${s.adapter.checkpoint ? '; ran CHECKPOINT' : ''}`);
       return 0;
     }
     const targets = maintenanceTargets(s, s.selector.select(selection(args, ['model', 'seed'])));

@@ -5,6 +5,7 @@ import type { ResourceType } from '../../project/types.js';
 import { ConfigError } from '../../errors.js';
 import type { Session } from '../../execute/session.js';
 import type { NodeResult } from '../../execute/results.js';
+import { dataTests } from '../../testing/data-tests.js';
 import { runUnitTests } from '../../testing/unit-tests.js';
 import type { Reporter } from '../output.js';
 import { deferral, reporter, selection, session } from '../common.js';
@@ -53,6 +54,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs, only?: S
         empty: bool(args, 'empty'),
         ...(defer ? { defer } : {}),
         fullTests: bool(args, 'full'),
+        tests: dataTests,
         args: recorded,
         ...(only ? { only } : {}),
         ...(threads ? { threads } : {}),

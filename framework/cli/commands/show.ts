@@ -31,9 +31,9 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
     if (asOf) {
       // A snapshot id is all digits; anything else is a timestamp.
       const version = /^-?\d+$/.test(asOf) ? { snapshot: asOf } : { timestamp: asOf };
-      sql = `select * from ${snapshotsOf(s).asOf((node as { relation: Relation }).relation, version)}`;
+      sql = s.adapter.dialect.selectAll(snapshotsOf(s).asOf((node as { relation: Relation }).relation, version));
     } else if (node.resourceType === 'model') sql = s.compiler.render(node, { isIncremental: false });
-    else sql = `select * from ${s.adapter.dialect.relation((node as { relation: Relation }).relation)}`;
+    else sql = s.adapter.dialect.selectAll(s.adapter.dialect.relation((node as { relation: Relation }).relation));
   } else throw new ConfigError('show needs a model name or --inline "<sql>"');
   try {
     await s.adapter.connect();

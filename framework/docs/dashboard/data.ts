@@ -36,7 +36,7 @@ export async function readDashboard(session: Session, panels: Panel[]): Promise<
     if (node.config.materialized === 'ephemeral') return { missing: `model ${model} is ephemeral: there is no relation to read` };
     if (!(await adapter.introspector.relationType(node.relation))) return { missing: `model ${model} not built` };
     try {
-      return { rows: (await adapter.query(adapter.dialect.limit(`select * from ${adapter.dialect.relation(node.relation)}`, MAX_ROWS))).rows };
+      return { rows: (await adapter.query(adapter.dialect.limit(adapter.dialect.selectAll(adapter.dialect.relation(node.relation)), MAX_ROWS))).rows };
     } catch (error) {
       return { error: `querying ${model} failed: ${(error as Error).message}` };
     }

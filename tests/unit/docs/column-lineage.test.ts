@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columnLineage as lineageOf, type ColumnLineage, type LineageOptions, type LineageResult } from '../../../framework/docs/column-lineage.js';
-import { SqlParser } from '../../../framework/docs/sql-tree.js';
+import { SqlParser } from '../../../framework/adapters/duckdb/sql-tree.js';
 
 let parser: SqlParser;
 beforeAll(async () => {
