@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
 import type { SeedNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
-import type { FileLedger } from './file-ledger.js';
+import type { FileLedgerStore } from '../state/state-store.js';
 
 /**
  * A seed's share of a run: loaded when its CSV or column types differ from its last load (or the
@@ -13,7 +13,7 @@ import type { FileLedger } from './file-ledger.js';
  * ledger, so every host running the target sees it; it is recorded after the table is swapped in,
  * so a crash in between only costs one more load.
  */
-export async function runSeed(ctx: MaterializeContext, node: CompiledNode & SeedNode, ledger: FileLedger, invocationId: string): Promise<MaterializeResult> {
+export async function runSeed(ctx: MaterializeContext, node: CompiledNode & SeedNode, ledger: FileLedgerStore, invocationId: string): Promise<MaterializeResult> {
   const csv = readFileSync(node.csvPath);
   const fingerprint = `sha256:${createHash('sha256').update(csv).update(JSON.stringify(node.config.column_types ?? {})).digest('hex')}`;
   const exists = (await ctx.adapter.introspector.relationType(node.relation)) === 'table';

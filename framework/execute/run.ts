@@ -115,7 +115,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
   const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult> => {
     if (request.command === 'clone') return clone(ctx, node as CompiledNode & BuildableNode, session.state.manifest!.nodes[node.uniqueId]);
-    if (node.resourceType === 'seed' && !request.empty) return runSeed(ctx, node as CompiledNode & SeedNode, fileLedger, invocationId);
+    if (node.resourceType === 'seed' && !request.empty) return runSeed(ctx, node as CompiledNode & SeedNode, store.files, invocationId);
     if (node.resourceType !== 'model') return materialize(ctx, node);
     const model = node as CompiledNode & ModelNode;
     if (request.empty) return emptyBuild(ctx, model);
