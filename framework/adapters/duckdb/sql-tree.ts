@@ -7,7 +7,7 @@ type DuckDb = typeof import('@duckdb/node-api');
  * column lineage walks. DuckDB is used here as a library, in memory, whatever the target: its
  * parser reads the DuckDB-compiled SQL exactly and, being PostgreSQL-based, the Trino-compiled SQL
  * of the same models too (node-sql-parser's Trino and PostgreSQL grammars failed on 4 to 9 of the
- * 36 Reciping models; docs/architecture.md).
+ * 36 models of the shipped project; docs/architecture.md).
  */
 export type QueryNode =
   | { type: 'SELECT_NODE'; cte_map?: CteMap; select_list: Expr[]; from_table: TableRef }
