@@ -210,7 +210,7 @@ class KafkaStaging {
     const open = this.streams.openWindows();
     if (open.length) {
       this.progress.finalFlush(Date.now());
-      await this.streams.ask(open);
+      await this.streams.askMarkers(open);
       return;
     }
     await this.streams.drain();
@@ -262,9 +262,9 @@ class KafkaStaging {
     const open = this.streams.openWindows();
     if (!open.length) return;
     this.progress.finalFlush(Date.now());
-    await this.streams.ask(open).catch(() => {});
+    await this.streams.askMarkers(open).catch(() => {});
     const deadline = Date.now() + MARKER_WAIT_MS;
-    while (!this.streams.cut(open) && !this.fatal && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!this.streams.allCut(open) && !this.fatal && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
 
   /** kafkajs refuses pause while it restarts its consumer; a restarted consumer reads nothing once stopping anyway. */

@@ -2,8 +2,8 @@
  * The consumer's windows, one PartitionStream per partition it reads: which stream takes a
  * partition's records (a halted one is replaced, one of a partition handed to another member is
  * retired), which open windows get a flush marker (quiet ones on a timer; every open one at
- * --until-idle and at a stop) and whether those windows were cut since. Knows messages, not
- * kafkajs: the consumer loop (kafka-staging.ts) hands it batches and assignments.
+ * --until-idle and at a stop) and whether those windows were cut since. Needs no broker: the
+ * consumer loop (kafka-staging.ts) hands it messages and assignments, so it is tested alone.
  */
 import type { IHeaders } from 'kafkajs';
 import { isFlushMarker, type FlushMarkers } from './flush-marker.js';
@@ -89,7 +89,7 @@ export class PartitionStreams {
   /** Asks a flush marker for each window open longer than rotate-interval by the clock; a failure is retried at a later call. */
   flushQuiet(now: number): void {
     const quiet = [...this.streams.values()].filter((stream) => quietTooLong(stream.open, now, this.limits));
-    if (quiet.length) void this.ask(quiet.map((stream) => ({ stream, window: stream.open }))).catch(() => {});
+    if (quiet.length) void this.askMarkers(quiet.map((stream) => ({ stream, window: stream.open }))).catch(() => {});
   }
 
   /** Every window holding records now. */
@@ -98,12 +98,12 @@ export class PartitionStreams {
   }
 
   /** A flush marker for each window not asked for yet (flush-marker.ts asks once per window). */
-  async ask(windows: readonly OpenWindow[]): Promise<void> {
+  async askMarkers(windows: readonly OpenWindow[]): Promise<void> {
     await this.markers.ask(windows.map(({ stream, window }) => ({ partition: stream.partition, window })));
   }
 
   /** Whether each of these windows was cut (or its stream halted, its records to be read again). */
-  cut(windows: readonly OpenWindow[]): boolean {
+  allCut(windows: readonly OpenWindow[]): boolean {
     return windows.every(({ stream, window }) => stream.halted || stream.open !== window);
   }
 

@@ -66,8 +66,8 @@ describe('partition streams', () => {
     const open = streams.openWindows();
     expect(open.map(({ stream }) => stream.partition)).toEqual([0, 1]);
     expect(streams.take(0, [marker(2)], 62_000)).toBe(0);
-    expect(streams.cut(open.slice(0, 1))).toBe(true);
-    expect(streams.cut(open)).toBe(false);
+    expect(streams.allCut(open.slice(0, 1))).toBe(true);
+    expect(streams.allCut(open)).toBe(false);
     await streams.drain();
     // The marker's offset is committed with the window it closes; partition 1's window stays open.
     expect(io.log).toEqual(['write 0+0 (2)', 'commit 0@3']);
@@ -111,8 +111,8 @@ describe('partition streams', () => {
     const { streams } = setup();
     streams.take(0, messages(0, 1), 0);
     const open = streams.openWindows();
-    expect(streams.cut(open)).toBe(false);
+    expect(streams.allCut(open)).toBe(false);
     streams.haltAll();
-    expect(streams.cut(open)).toBe(true);
+    expect(streams.allCut(open)).toBe(true);
   });
 });
