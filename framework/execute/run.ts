@@ -11,7 +11,7 @@ import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
 import { builtParents } from './built-parents.js';
 import { lastBuilds, testScope } from '../testing/scope.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
-import type { NodeResult } from './results.js';
+import type { Discovery, NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
 import { IntervalState } from './interval-state.js';
 import { intervalConfig } from './intervals.js';
@@ -45,6 +45,8 @@ export interface RunRequest extends SelectionRequest {
   args?: Record<string, string[]>;
   /** --full: every data test checks the whole table, not only what the last run wrote (testing/scope.ts). */
   fullTests?: boolean;
+  /** --reconcile-files: new_files models list every partition, not only the lookback's. */
+  reconcileFiles?: boolean;
 }
 
 export interface RunEvents {
@@ -113,7 +115,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   };
 
   /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
-  const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult> => {
+  const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult & { discovery?: Discovery }> => {
     if (request.command === 'clone') return clone(ctx, node as CompiledNode & BuildableNode, session.state.manifest!.nodes[node.uniqueId]);
     if (node.resourceType !== 'model') return materialize(ctx, node);
     const model = node as CompiledNode & ModelNode;
@@ -121,7 +123,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     const end = (request.intervalEnd ?? new Date()).getTime();
     if (model.config.incremental_strategy === 'new_files') {
       const window = request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {};
-      return runNewFiles(ctx, model, externalSource(session, model), fileLedger, { invocationId, ...window });
+      return runNewFiles(ctx, model, externalSource(session, model), fileLedger, { invocationId, ...window, ...(request.reconcileFiles ? { reconcile: true } : {}) });
     }
     const interval = intervalConfig(model.config, model.name);
     if (interval) {
@@ -199,6 +201,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         ...(result.rowsAffected !== undefined ? { rows_affected: result.rowsAffected } : {}),
         ...(snapshot ? { snapshot_id: snapshot } : {}),
         ...(history ? { previous_snapshot_id: previous ?? null } : {}),
+        ...(result.discovery ? { discovery: result.discovery } : {}),
       };
     });
   };

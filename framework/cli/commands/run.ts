@@ -53,6 +53,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs, only?: S
         empty: bool(args, 'empty'),
         ...(defer ? { defer } : {}),
         fullTests: bool(args, 'full'),
+        reconcileFiles: bool(args, 'reconcile-files'),
         args: recorded,
         ...(only ? { only } : {}),
         ...(threads ? { threads } : {}),
