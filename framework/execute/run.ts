@@ -9,7 +9,7 @@ import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
 import { runTest, type TestOptions } from '../testing/run-test.js';
 import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
 import { builtParents } from './built-parents.js';
-import { lastBuilds, testScope } from '../testing/scope.js';
+import { describeScope, lastBuilds, testScope } from '../testing/scope.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import type { Discovery, NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
@@ -164,7 +164,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
       const scope = builds ? testScope(adapter, manifest, node, builds) : undefined;
       const outcome = await runTest(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
-      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope } : {}) };
+      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope: describeScope(scope) } : {}) };
     });
 
   const auditRunner: AuditRunner = {

@@ -4,7 +4,7 @@ import { didYouMean } from '../project/suggest.js';
 import type { Compiler } from '../template/compile.js';
 import type { Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
-import type { Runtime } from '../template/state.js';
+import type { Runtime, TestScope } from '../template/state.js';
 
 export interface TestOutcome {
   status: 'pass' | 'warn' | 'fail';
@@ -23,8 +23,8 @@ export interface TestOptions {
    * store_failures says.
    */
   standIn?: { id: string; sql: string; relation: Relation };
-  /** A filter on the model's rows: only those the last run wrote (testing/scope.ts). */
-  scope?: string;
+  /** What the test reads of the model: what the last run wrote (testing/scope.ts). */
+  scope?: TestScope;
 }
 
 /**
