@@ -140,22 +140,23 @@ select date_trunc('minute', ts) as t, count(*) as events from {{source "s" "even
   });
 });
 
-describe('interval models driven by their input (interval_input)', () => {
-  // `landed` appends the CSV rows it has not seen, stamping when they arrived: a stand-in for bronze.
-  const csv = (lines: string[]) => `id,ts,v\n${lines.join('\n')}\n`;
-  const project = (lines: string[]) =>
-    tempProject({
-      'data/events.csv': csv(lines),
-      'sources/s.yml': 'sources:\n  - name: s\n    tables:\n      - {name: events, external: {location: data/events.csv, format: csv}}\n',
-      'models/landed.sql': `{{config materialized="incremental"}}
-select s.id, s.ts, date_trunc('hour', s.ts) as hour, s.v, current_timestamp as loaded_at
+/**
+ * `landed` appends the CSV rows it has not seen, stamped `loadedAt` (when they arrived): a stand-in
+ * for bronze; `hourly` counts them per hour, driven by it.
+ */
+const inputProject = (csvText: string, loadedAt: string) =>
+  tempProject({
+    'data/events.csv': csvText,
+    'sources/s.yml': 'sources:\n  - name: s\n    tables:\n      - {name: events, external: {location: data/events.csv, format: csv}}\n',
+    'models/landed.sql': `{{config materialized="incremental"}}
+select s.id, s.ts, date_trunc('hour', s.ts) as hour, s.v, ${loadedAt} as loaded_at
 from {{source "s" "events"}} as s
 {{#if (is_incremental)}}where s.id not in (select id from {{this}}){{/if}}`,
-      'models/hourly.sql': `select l.hour, count(*) as events, sum(l.v) as total
+    'models/hourly.sql': `select l.hour, count(*) as events, sum(l.v) as total
 from {{ref "landed"}} as l
 {{#if interval_start}}where l.hour >= {{interval_start}} and l.hour < {{interval_end}}{{/if}}
 group by 1`,
-      'models/hourly.yml': `models:
+    'models/hourly.yml': `models:
   - name: hourly
     config:
       materialized: incremental
@@ -165,7 +166,11 @@ group by 1`,
       batch_size: 24
       interval_input: {ref: landed, time_column: hour, loaded_at: loaded_at}
 `,
-    });
+  });
+
+describe('interval models driven by their input (interval_input)', () => {
+  const csv = (lines: string[]) => `id,ts,v\n${lines.join('\n')}\n`;
+  const project = (lines: string[]) => inputProject(csv(lines), 'current_timestamp');
   const table = (root: string) => query(root, "select strftime(hour, '%H') as h, events, total from main.hourly order by hour");
   const rows = ['1,2025-09-01 00:10:00,1', '3,2025-09-01 02:30:00,1'];
 
@@ -228,28 +233,7 @@ group by 1`,
 describe('interval_input read bounded by the last complete read', () => {
   // Rows with a loaded_at in the CSV landed then (long before the first run); the others now.
   const csv = (lines: string[]) => `id,ts,v,loaded_at\n${lines.join('\n')}\n`;
-  const project = (lines: string[]) =>
-    tempProject({
-      'data/events.csv': csv(lines),
-      'sources/s.yml': 'sources:\n  - name: s\n    tables:\n      - {name: events, external: {location: data/events.csv, format: csv}}\n',
-      'models/landed.sql': `{{config materialized="incremental"}}
-select s.id, s.ts, date_trunc('hour', s.ts) as hour, s.v, coalesce(CAST(s.loaded_at AS TIMESTAMPTZ), current_timestamp) as loaded_at
-from {{source "s" "events"}} as s
-{{#if (is_incremental)}}where s.id not in (select id from {{this}}){{/if}}`,
-      'models/hourly.sql': `select l.hour, count(*) as events, sum(l.v) as total
-from {{ref "landed"}} as l
-{{#if interval_start}}where l.hour >= {{interval_start}} and l.hour < {{interval_end}}{{/if}}
-group by 1`,
-      'models/hourly.yml': `models:
-  - name: hourly
-    config:
-      materialized: incremental
-      interval: 1h
-      time_column: hour
-      start: "2025-09-01T00:00:00Z"
-      interval_input: {ref: landed, time_column: hour, loaded_at: loaded_at}
-`,
-    });
+  const project = (lines: string[]) => inputProject(csv(lines), 'coalesce(CAST(s.loaded_at AS TIMESTAMPTZ), current_timestamp)');
   const table = async (root: string) => (await query(root, "select strftime(hour, '%H') as h, events, total from main.hourly order by hour")).map((r) => `${String(r.h)}:${Number(r.events)}/${Number(r.total)}`);
   const old = ['1,2025-09-01 00:10:00,1,2025-09-01 00:20:00+00', '2,2025-09-01 01:10:00,1,2025-09-01 01:20:00+00', '3,2025-09-01 02:30:00,1,2025-09-01 02:40:00+00'];
 
