@@ -1,5 +1,5 @@
 import type { ExternalLocation, Relation } from '../project/types.js';
-import type { StoredFile } from '../storage/object-store.js';
+import type { Listing } from '../storage/list.js';
 import type { EngineCapabilities } from '../project/engine.js';
 import type { SharedLock } from './shared-lock.js';
 
@@ -129,8 +129,11 @@ export interface Adapter {
   readonly introspector: Introspector;
   /** SQL that reads an external source in place (only `files` of it when given); `external` sources render to this instead of a table. */
   externalRelation(source: Relation, external: ExternalLocation, files?: string[]): string;
-  /** The files an external source reads, paths as the engine reports them (its file-name column). */
-  listExternal(external: ExternalLocation): Promise<StoredFile[]>;
+  /**
+   * The files an external source reads, paths as the engine reports them (its file-name column),
+   * and what listing them cost; with `since` (wall clock) only partitions from then on.
+   */
+  listExternal(external: ExternalLocation, since?: number): Promise<Listing>;
   /** Make an external source readable before models use it (Trino registers a Hive table). */
   prepareExternal(source: Relation, external: ExternalLocation): Promise<void>;
   connect(): Promise<void>;

@@ -17,6 +17,7 @@ export const FLAG_HELP: Record<string, string> = {
   threads: 'nodes built at the same time (default: the target\'s threads)',
   'fail-fast': 'stop at the first error or failing test',
   'full-refresh': 'rebuild incremental and interval models from scratch',
+  'reconcile-files': 'new_files models list every staged partition, not only those of the discovery_lookback: loads late files in older partitions',
   empty: 'build models with zero rows: every ref and source read with limit 0 (checks SQL and schemas fast)',
   wait: 'wait for another run of the same target to finish instead of exiting',
   start: 'first instant to process (ISO-8601); with --end, restates that closed range',

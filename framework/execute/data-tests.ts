@@ -1,6 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { Relation } from '../project/types.js';
 import type { Compiler } from '../template/compile.js';
+import type { TestScope } from '../template/state.js';
 import type { CompiledNode, Manifest } from '../template/manifest.js';
 
 export interface TestOutcome {
@@ -20,8 +21,8 @@ export interface TestOptions {
    * store_failures says.
    */
   standIn?: { id: string; sql: string; relation: Relation };
-  /** A filter on the model's rows: only those the last run wrote (testing/scope.ts). */
-  scope?: string;
+  /** What the test reads of the model: what the last run wrote (testing/scope.ts). */
+  scope?: TestScope;
 }
 
 /**
@@ -34,5 +35,7 @@ export interface DataTests {
   /** When each model was last built (its node's start, ISO), from the previous command's run_results.json. */
   lastBuilds(targetDir: string): Map<string, string>;
   /** The predicate on the tested model's rows, or undefined when the test checks the whole table. */
-  scope(adapter: Adapter, manifest: Manifest, test: CompiledNode, builds: Map<string, string>): string | undefined;
+  scope(adapter: Adapter, manifest: Manifest, test: CompiledNode, builds: Map<string, string>): TestScope | undefined;
+  /** The scope as run_results.json shows it. */
+  describeScope(scope: TestScope): string;
 }

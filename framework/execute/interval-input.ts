@@ -1,32 +1,61 @@
 import type { Adapter } from '../adapters/adapter.js';
-import { utcMs } from '../adapters/timestamp.js';
+import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
 import type { IntervalInput } from './intervals.js';
 
 /** What an interval model's input holds: per interval, when its newest row arrived. */
 export interface Arrivals {
   /** Interval start (aligned to the model's grid) → newest loaded_at of its rows, epoch ms. */
   newest: Map<number, number>;
-  /** Rows naming no interval of the model (time_column NULL or before `start`): never processed. */
+  /** Rows naming no interval of the model (time_column NULL or before `start`), of the rows read: never processed. */
   uncovered: number;
+  /** Input rows read (all of them, or those a bounded read must see). */
+  read: number;
   /** The engine's clock when the input was read: rows loaded after it are seen by a later run. */
   readAt: number;
 }
 
 /**
- * One grouped scan of the input (two columns): cheap next to the model's own statements, and it
- * tells which intervals have data at all, so empty ones cost no statement.
+ * Which input rows a run reads: those loaded after `loadedAfter` (the last complete read less
+ * READ_SKEW_MS) and those of intervals from `from` on (not done yet, or in the model's lookback).
  */
-export async function readArrivals(adapter: Adapter, relation: string, input: IntervalInput, grid: { start: number; step: number }): Promise<Arrivals> {
+export interface ArrivalBound {
+  loadedAfter: number;
+  from: number;
+}
+
+/**
+ * How long before a complete read a row may have been stamped and still not been visible to it:
+ * a writer's now() is its statement's start, its rows show at its commit. Writers of the input
+ * in the same run finish before the model reads (the DAG), and runs of a target take turns (the
+ * run lock), so this covers writers outside the framework and clock steps.
+ */
+export const READ_SKEW_MS = 15 * 60_000;
+
+/**
+ * One grouped scan of the input (two columns): cheap next to the model's own statements, and it
+ * tells which intervals have data at all, so empty ones cost no statement. With a `bound`, only
+ * the rows a run must see, in two scans each of which the engine prunes on its own column
+ * (row-group or file min/max): on DuckDB bronze is appended in load order, on Iceberg each data
+ * file has the bounds of its rows.
+ */
+export async function readArrivals(adapter: Adapter, relation: string, input: IntervalInput, grid: { start: number; step: number }, bound?: ArrivalBound): Promise<Arrivals> {
   const { macros, dialect } = adapter;
   const utc = (expr: string) => `cast(${macros.to_zone!(expr, 'UTC')} as varchar)`;
   const clock = await adapter.query(`select ${utc(macros.now!())} as t`);
   const t = dialect.quote(input.timeColumn);
-  const { rows } = await adapter.query(
-    `select cast(i.${t} as varchar) as t, ${utc(`max(i.${dialect.quote(input.loadedAt)})`)} as l, count(*) as n from ${relation} as i group by i.${t}`,
-  );
+  const l = dialect.quote(input.loadedAt);
+  let rowsRead = `${relation} as i`;
+  if (bound) {
+    const after = `cast('${new Date(bound.loadedAfter).toISOString().replace('T', ' ').replace('Z', '+00:00')}' as timestamp with time zone)`;
+    const from = utcTimestamp(macros, bound.from);
+    rowsRead = `(select ${t}, ${l} from ${relation} where ${l} > ${after} union all select ${t}, ${l} from ${relation} where ${t} >= ${from} and (${l} <= ${after} or ${l} is null)) as i`;
+  }
+  const { rows } = await adapter.query(`select cast(i.${t} as varchar) as t, ${utc(`max(i.${l})`)} as l, count(*) as n from ${rowsRead} group by i.${t}`);
   const newest = new Map<number, number>();
   let uncovered = 0;
+  let read = 0;
   for (const r of rows) {
+    read += Number(r.n);
     const at = r.t === null || r.t === undefined ? NaN : utcMs(r.t);
     if (!(at >= grid.start)) {
       uncovered += Number(r.n);
@@ -35,5 +64,5 @@ export async function readArrivals(adapter: Adapter, relation: string, input: In
     const start = grid.start + Math.floor((at - grid.start) / grid.step) * grid.step;
     newest.set(start, Math.max(newest.get(start) ?? -Infinity, utcMs(r.l)));
   }
-  return { newest, uncovered, readAt: utcMs(clock.rows[0]!.t) };
+  return { newest, uncovered, read, readAt: utcMs(clock.rows[0]!.t) };
 }

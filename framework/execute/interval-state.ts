@@ -2,7 +2,10 @@ import type { Adapter } from '../adapters/adapter.js';
 import { ranges, type Interval } from './intervals.js';
 import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
-import { StateTable } from './state-table.js';
+import { StateTable } from '../state/state-table.js';
+
+/** The row marking a complete read of an interval model's input: an empty range. */
+const MARK = 'interval_start = interval_end';
 
 /** A done interval: when its input was last looked at (interval_input models), else undefined. */
 export type DoneIntervals = Map<number, number | undefined>;
@@ -71,6 +74,32 @@ export class IntervalState {
       await this.adapter.execute(piece(end, 'interval_end', straddles(end)));
       await this.adapter.execute(`delete from ${state} where ${this.state.about(table)} and interval_start < ${end} and interval_end > ${start}`);
     }
+  }
+
+  /**
+   * When the model's last run that processed everything its input asked for read that input:
+   * every row loaded before then (less the skew, interval-input.ts) was acted on. Undefined: no
+   * such run yet (or its mark was being replaced when a run died): read the whole input.
+   */
+  async inputReadUntil(table: Relation): Promise<number | undefined> {
+    const { rows } = await this.adapter.query(`select cast(max(input_seen_until) as varchar) as seen from ${await this.state.relation()} where ${this.state.about(table)} and ${MARK}`);
+    const seen = rows[0]?.seen;
+    return seen === null || seen === undefined ? undefined : utcMs(seen);
+  }
+
+  /**
+   * Record that a run processed everything its input asked for, as read at `readAt`: one row of an
+   * empty range at the grid's start, which no interval expands to and no `forget` cuts. The old
+   * mark goes first: a crash in between leaves none, and the next run reads the whole input.
+   */
+  async recordInputRead(table: Relation, modelId: string, gridStart: number, readAt: number, invocationId: string): Promise<void> {
+    const { dialect, macros } = this.adapter;
+    const relation = await this.state.relation();
+    const at = utcTimestamp(macros, gridStart);
+    await this.adapter.execute(`delete from ${relation} where ${this.state.about(table)} and ${MARK}`);
+    await this.adapter.execute(
+      `insert into ${relation} (${this.columnList()}) values (${this.state.keyValues(table, modelId).join(', ')}, ${at}, ${at}, ${macros.now!()}, ${dialect.literal(invocationId)}, ${utcTimestamp(macros, readAt, 'ms')})`,
+    );
   }
 
   /** Forget every interval of the model (its table is rebuilt from scratch). */

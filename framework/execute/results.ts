@@ -17,7 +17,17 @@ export interface NodeResult {
   compiled_path?: string;
   /** A test scoped to what the last run wrote: the predicate on the tested model's rows. */
   scope?: string;
+  /** new_files models: how this run found its files. */
+  discovery?: Discovery;
   sample?: Record<string, unknown>[];
+}
+
+/** What a new_files model's listing cost: everything, or the partitions from `since` (wall clock in the source's zone). */
+export interface Discovery {
+  listing: 'full' | 'lookback';
+  since?: string;
+  objects_listed: number;
+  list_calls: number;
 }
 
 export function isFailure(status: NodeStatus): boolean {

@@ -1,7 +1,7 @@
 import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
 import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
-import { readArrivals, type Arrivals } from './interval-input.js';
+import { READ_SKEW_MS, readArrivals, type ArrivalBound, type Arrivals } from './interval-input.js';
 import type { DoneIntervals, IntervalState } from './interval-state.js';
 import { batches, completeIntervals, intervalConfig, toProcess, type Interval, type IntervalConfig } from './intervals.js';
 
@@ -23,6 +23,8 @@ export interface IntervalPlan {
   stale: Set<number>;
   work: Interval[];
   arrivals?: Arrivals;
+  /** The input rows read, when not all of them (after a complete read). */
+  bound?: ArrivalBound;
   /** The table is absent or being rebuilt: its state is void. */
   rebuild: boolean;
 }
@@ -30,19 +32,36 @@ export interface IntervalPlan {
 export async function planIntervals(ctx: Pick<MaterializeContext, 'adapter' | 'compiler' | 'fullRefresh'>, node: CompiledNode & ModelNode, state: IntervalState, request: Omit<IntervalRequest, 'invocationId'>): Promise<IntervalPlan> {
   const cfg = intervalConfig(node.config, node.name)!;
   const rebuild = (ctx.fullRefresh && node.config.full_refresh !== false) || (await ctx.adapter.introspector.relationType(node.relation)) !== 'table';
-  const arrivals = cfg.input ? await readArrivals(ctx.adapter, inputRelation(ctx, node, cfg), cfg.input, cfg) : undefined;
-  // With an input, its newest interval bounds completeness (a data watermark): a replay of old
-  // data, or a stream running behind, is processed as far as it has arrived, no further.
-  const watermark = arrivals ? Math.max(cfg.start, ...[...arrivals.newest.keys()].map((s) => s + cfg.step)) : Infinity;
-  const all = completeIntervals(cfg.start, cfg.step, Math.min(request.now, watermark));
   const done: DoneIntervals = rebuild ? new Map() : await state.done(node.relation, cfg.step);
+  const bound = cfg.input && !rebuild ? await arrivalBound(node, state, cfg, done) : undefined;
+  const arrivals = cfg.input ? await readArrivals(ctx.adapter, inputRelation(ctx, node, cfg), cfg.input, cfg, bound) : undefined;
+  // With an input, its newest interval bounds completeness (a data watermark): a replay of old
+  // data, or a stream running behind, is processed as far as it has arrived, no further. A bounded
+  // read sees only the newest rows: the done intervals had input up to their end.
+  let watermark = arrivals ? cfg.start : Infinity;
+  for (const s of arrivals?.newest.keys() ?? []) watermark = Math.max(watermark, s + cfg.step);
+  if (bound) for (const s of done.keys()) watermark = Math.max(watermark, s + cfg.step);
+  const all = completeIntervals(cfg.start, cfg.step, Math.min(request.now, watermark));
   const stale = new Set<number>();
   for (const [start, seen] of done) {
     const newest = arrivals?.newest.get(start);
     if (newest !== undefined && seen !== undefined && newest > seen) stale.add(start);
   }
   const work = toProcess(all, done, cfg.lookback, request.restate, stale);
-  return { cfg, all, done, stale, work, rebuild, ...(arrivals ? { arrivals } : {}) };
+  return { cfg, all, done, stale, work, rebuild, ...(arrivals ? { arrivals } : {}), ...(bound ? { bound } : {}) };
+}
+
+/**
+ * The input rows a run must read, after a complete read (undefined: all of them): rows loaded
+ * since it (less the skew), and every row of the intervals from the first one not done (less the
+ * model's lookback) — an interval incomplete at that read had rows then that it has not processed.
+ */
+async function arrivalBound(node: CompiledNode & ModelNode, state: IntervalState, cfg: IntervalConfig, done: DoneIntervals): Promise<ArrivalBound | undefined> {
+  const readUntil = await state.inputReadUntil(node.relation);
+  if (readUntil === undefined) return undefined;
+  let firstMissing = cfg.start;
+  while (done.has(firstMissing)) firstMissing += cfg.step;
+  return { loadedAfter: readUntil - READ_SKEW_MS, from: Math.max(cfg.start, firstMissing - cfg.lookback * cfg.step) };
 }
 
 /**
@@ -77,11 +96,13 @@ export async function runIntervals(ctx: MaterializeContext, node: CompiledNode &
     const at = new Date(cfg.start);
     queryIds.push(...(await materialize(ctx, node, { intervalStart: at, intervalEnd: at })).queryIds);
   }
+  // Everything the input asked for is processed (a restatement does only its range).
+  if (arrivals && !request.restate) await state.recordInputRead(node.relation, node.uniqueId, cfg.start, arrivals.readAt, request.invocationId);
   return { rowsAffected: rows, message: describe(plan, rows, recordOnly.length), queryIds, ...(arrivals?.uncovered ? { warning: true } : {}) };
 }
 
 function describe(plan: IntervalPlan, rows: number, empty: number): string {
-  const { work, stale, arrivals, cfg } = plan;
+  const { work, stale, arrivals, cfg, bound } = plan;
   const first = work[0];
   const last = work[work.length - 1];
   const span = first && last ? ` ${new Date(first.start).toISOString()} → ${new Date(last.end).toISOString()}` : '';
@@ -92,7 +113,8 @@ function describe(plan: IntervalPlan, rows: number, empty: number): string {
   const uncovered = arrivals?.uncovered
     ? `; ${arrivals.uncovered} input rows name no interval (${cfg.input!.timeColumn} NULL or before start), NOT processed`
     : '';
-  return `${work.length} interval${work.length === 1 ? '' : 's'}${span}${notes.length ? ` (${notes.join(', ')})` : ''} (${rows} rows)${uncovered}`;
+  const read = bound && arrivals ? `; ${arrivals.read} input rows read (loaded since ${new Date(bound.loadedAfter).toISOString()} or of intervals from ${new Date(bound.from).toISOString()})` : '';
+  return `${work.length} interval${work.length === 1 ? '' : 's'}${span}${notes.length ? ` (${notes.join(', ')})` : ''} (${rows} rows)${uncovered}${read}`;
 }
 
 /** The input's relation, rendered like `{{ref}}` in the model (the runner checked it is upstream). */

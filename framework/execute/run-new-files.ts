@@ -2,15 +2,27 @@ import { ConfigError } from '../errors.js';
 import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
 import type { ModelNode, SourceNode } from '../project/types.js';
 import type { StoredFile } from '../storage/object-store.js';
-import { partitionTime } from '../storage/partition-time.js';
+import { partitionTime, partitionWallTime } from '../storage/partition-time.js';
 import type { CompiledNode } from '../template/manifest.js';
-import type { FileLedger, LoadedFile } from './file-ledger.js';
+import type { LoadedFile } from '../state/file-ledger.js';
+import type { FileLedgerStore } from '../state/state-store.js';
+import { intervalMs } from './intervals.js';
+import type { Discovery } from './results.js';
 
 export interface FileRequest {
   /** --start/--end: only files whose partition path names a time in [start, end). */
   window?: { start?: number; end?: number };
+  /** --reconcile-files: list every partition, finding late files older than the lookback. */
+  reconcile?: boolean;
   invocationId: string;
 }
+
+/**
+ * Lists only partitions from the newest loaded one minus this: a day covers a consumer down for
+ * hours and a replay staging its partitions out of order, and costs ~100 partitions whatever the
+ * history (docs/scale.md).
+ */
+const DEFAULT_LOOKBACK = '1d';
 
 /**
  * Share of the engine's statement length that one slice's quoted paths may take (the rest is the
@@ -26,16 +38,19 @@ const PATH_SHARE = 0.25;
  * The ledger also records the rows each file holds, counted from the file itself (a changed
  * file's gain included), so the project's books can see a staged row the table never got.
  */
-export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & ModelNode, source: SourceNode, ledger: FileLedger, request: FileRequest): Promise<MaterializeResult> {
+export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & ModelNode, source: SourceNode, ledger: FileLedgerStore, request: FileRequest): Promise<MaterializeResult & { discovery: Discovery }> {
   const column = node.config.file_column;
   if (!column) throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files but no file_column (the column holding each row's source file)`, { file: node.path });
   const external = source.external!;
-  const listed = (await ctx.adapter.listExternal(external)).filter((f) => inWindow(f, external.time_zone, request.window));
   const exists = (await ctx.adapter.introspector.relationType(node.relation)) === 'table';
   // A missing table has loaded nothing, whatever the ledger remembers (it was dropped).
   const rebuild = !exists || (ctx.fullRefresh && node.config.full_refresh !== false);
   if (rebuild) await ledger.forget(node.relation);
   const loaded = rebuild ? new Map<string, LoadedFile>() : await ledger.loaded(node.relation);
+  const since = request.reconcile || request.window ? undefined : lookbackStart(loaded, external.time_zone, intervalMs(node.config.discovery_lookback ?? DEFAULT_LOOKBACK));
+  const listing = await ctx.adapter.listExternal(external, since);
+  const listed = listing.files.filter((f) => inWindow(f, external.time_zone, request.window));
+  const discovery: Discovery = { listing: since === undefined ? 'full' : 'lookback', ...(since === undefined ? {} : { since: new Date(since).toISOString().slice(0, 16) }), objects_listed: listing.objects, list_calls: listing.calls };
   const changed = listed.filter((f) => loaded.has(f.path) && differs(loaded.get(f.path)!, f));
   let fresh = listed.filter((f) => !loaded.has(f.path));
 
@@ -70,7 +85,24 @@ export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & 
   const parts = [`${fresh.length} new file${fresh.length === 1 ? '' : 's'} (${rows} rows)`];
   if (repaired.length) parts.push(`${repaired.length} found loaded by an interrupted run, recorded`);
   if (changed.length) parts.push(`${changed.length} changed since loaded, NOT reloaded: ${changed.slice(0, 3).map((f) => describeChange(loaded.get(f.path)!, f)).join('; ')}${changed.length > 3 ? '; …' : ''}`);
-  return { rowsAffected: rows, message: parts.join('; '), queryIds, ...(changed.length ? { warning: true } : {}) };
+  return { rowsAffected: rows, message: parts.join('; '), queryIds, discovery, ...(changed.length ? { warning: true } : {}) };
+}
+
+/**
+ * Wall-clock start of the partitions a run lists: the newest loaded partition (the watermark; one
+ * named after now — a clock gone wrong — would hide every new one) minus the lookback; undefined
+ * (list everything) when nothing loaded names a time.
+ */
+function lookbackStart(loaded: Map<string, LoadedFile>, zone: string | undefined, lookback: number): number | undefined {
+  const now = Date.now();
+  let newest: number | undefined;
+  for (const path of loaded.keys()) {
+    const at = partitionTime(path, zone);
+    if (at === undefined || at > now) continue;
+    const wall = partitionWallTime(path)!;
+    if (newest === undefined || wall > newest) newest = wall;
+  }
+  return newest === undefined ? undefined : newest - lookback;
 }
 
 function inWindow(file: StoredFile, zone: string | undefined, window: FileRequest['window']): boolean {

@@ -10,7 +10,7 @@ import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
 import { builtParents } from './built-parents.js';
 import type { DataTests, TestOptions } from './data-tests.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
-import type { NodeResult } from './results.js';
+import type { Discovery, NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
 import { intervalConfig } from './intervals.js';
 import { runIntervals } from './run-intervals.js';
@@ -46,6 +46,8 @@ export interface RunRequest extends SelectionRequest {
   fullTests?: boolean;
   /** Runs the data tests of the selection (testing/, passed in by cli/). */
   tests: DataTests;
+  /** --reconcile-files: new_files models list every partition, not only the lookback's. */
+  reconcileFiles?: boolean;
 }
 
 export interface RunEvents {
@@ -113,7 +115,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   };
 
   /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
-  const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult> => {
+  const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult & { discovery?: Discovery }> => {
     if (request.command === 'clone') return clone(ctx, node as CompiledNode & BuildableNode, session.state.manifest!.nodes[node.uniqueId]);
     if (node.resourceType === 'seed' && !request.empty) return runSeed(ctx, node as CompiledNode & SeedNode, store.files, invocationId);
     if (node.resourceType !== 'model') return materialize(ctx, node);
@@ -122,7 +124,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     const end = (request.intervalEnd ?? new Date()).getTime();
     if (model.config.incremental_strategy === 'new_files') {
       const window = request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {};
-      return runNewFiles(ctx, model, externalSource(session, model), store.files, { invocationId, ...window });
+      return runNewFiles(ctx, model, externalSource(session, model), store.files, { invocationId, ...window, ...(request.reconcileFiles ? { reconcile: true } : {}) });
     }
     const interval = intervalConfig(model.config, model.name);
     if (interval) {
@@ -163,7 +165,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
       const scope = builds ? request.tests.scope(adapter, manifest, node, builds) : undefined;
       const outcome = await request.tests.run(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
-      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope } : {}) };
+      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope: request.tests.describeScope(scope) } : {}) };
     });
 
   const auditRunner: AuditRunner = {
@@ -200,6 +202,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         ...(result.rowsAffected !== undefined ? { rows_affected: result.rowsAffected } : {}),
         ...(snapshot ? { snapshot_id: snapshot } : {}),
         ...(history ? { previous_snapshot_id: previous ?? null } : {}),
+        ...(result.discovery ? { discovery: result.discovery } : {}),
       };
     });
   };

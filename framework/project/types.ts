@@ -15,6 +15,8 @@ export interface NodeConfig {
   incremental_strategy?: 'merge' | 'append' | 'delete+insert' | 'new_files';
   /** new_files: the model's column holding each row's source file path. */
   file_column?: string;
+  /** new_files: how far before the newest loaded partition each run lists again (15m, 2h, 1d; default 1d). */
+  discovery_lookback?: string;
   /** The column a run stamps on the rows it writes (at or after its start): scopes the model's tests (testing/scope.ts). */
   written_at?: string;
   on_schema_change: 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
@@ -210,6 +212,8 @@ export interface ScheduleDef {
   command: 'run' | 'build' | 'test' | 'maintain';
   /** --full: tests check whole tables (a nightly schedule), not only what the last run wrote. */
   full?: boolean;
+  /** --reconcile-files: new_files models list every partition (a nightly run finding late files older than the lookback). */
+  reconcile_files?: boolean;
   select?: string;
   exclude?: string;
   target?: string;

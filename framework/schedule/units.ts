@@ -35,6 +35,7 @@ export function renderUnits(project: { name: string; root: string }, schedule: S
   const args = [runtime.node, runtime.cli, schedule.command, '--project-dir', project.root, '--wait'];
   if (schedule.target) args.push('--target', schedule.target);
   if (schedule.full) args.push('--full');
+  if (schedule.reconcile_files) args.push('--reconcile-files');
   if (schedule.select) args.push('--select', ...schedule.select.split(/\s+/));
   if (schedule.exclude) args.push('--exclude', ...schedule.exclude.split(/\s+/));
   const service = serviceText({

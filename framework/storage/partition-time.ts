@@ -3,11 +3,36 @@
  * read as wall-clock time in `zone`; undefined when the path names no date.
  */
 export function partitionTime(path: string, zone = 'UTC'): number | undefined {
-  const key = (name: string) => /^\d+$/.exec(new RegExp(`(?:^|/)${name}=([^/]+)`).exec(path)?.[1] ?? '')?.[0];
-  const [year, month, day] = [key('year'), key('month'), key('day')];
+  const wall = partitionWallTime(path);
+  return wall === undefined ? undefined : wall - offsetMs(wall, zone);
+}
+
+/** The wall-clock time the path names, as milliseconds of a UTC clock showing it; undefined without a date. */
+export function partitionWallTime(path: string): number | undefined {
+  const [year, month, day, hour, minute] = KEYS.map((name) => keyOf(path, name));
   if (!year || !month || !day) return undefined;
-  const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(key('hour') ?? 0), Number(key('minute') ?? 0));
-  return wall - offsetMs(wall, zone);
+  return Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour ?? 0), Number(minute ?? 0));
+}
+
+const KEYS = ['year', 'month', 'day', 'hour', 'minute'] as const;
+
+function keyOf(path: string, name: string): string | undefined {
+  return /^\d+$/.exec(new RegExp(`(?:^|/)${name}=([^/]+)`).exec(path)?.[1] ?? '')?.[0];
+}
+
+/**
+ * The wall-clock span [start, end) of every partition a directory can hold, from the time keys its
+ * path names (year=2025/month=09 → September 2025); undefined before the first (year=) key.
+ */
+export function directorySpan(path: string): { start: number; end: number } | undefined {
+  const values = KEYS.map((name) => keyOf(path, name));
+  const depth = values.findIndex((v) => v === undefined);
+  const named = depth < 0 ? KEYS.length : depth;
+  if (named === 0) return undefined;
+  const [year, month = 1, day = 1, hour = 0, minute = 0] = values.slice(0, named).map(Number) as number[];
+  const start = Date.UTC(year!, month - 1, day, hour, minute);
+  const next = [Date.UTC(year! + 1, 0, 1), Date.UTC(year!, month, 1), start + 86_400_000, start + 3_600_000, start + 60_000][named - 1]!;
+  return { start, end: next };
 }
 
 /** The zone's UTC offset at (approximately) the given wall-clock instant, e.g. +9 h for Asia/Seoul. */
@@ -18,4 +43,16 @@ function offsetMs(wall: number, zone: string): number {
       .map((p) => [p.type, Number(p.value)]),
   );
   return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!) - wall;
+}
+
+/**
+ * What a listing of partitions from `since` (wall clock; undefined: everything) does with a
+ * directory: skip it (all its partitions are older), list all of it, or walk into it level by level.
+ */
+export function visit(dir: string, since: number | undefined): 'skip' | 'all' | 'walk' {
+  if (since === undefined) return 'all';
+  const span = directorySpan(dir);
+  if (!span) return 'walk';
+  if (span.end <= since) return 'skip';
+  return span.start >= since ? 'all' : 'walk';
 }

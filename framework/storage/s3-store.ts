@@ -7,7 +7,9 @@
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, ExecutionError } from '../errors.js';
 import { registerSecret } from '../project/secrets.js';
-import type { ObjectStore, StoredFile } from './object-store.js';
+import type { Listing } from './glob.js';
+import type { ObjectStore } from './object-store.js';
+import { visit } from './partition-time.js';
 
 export interface S3Settings {
   /** Custom endpoint (MinIO); undefined means AWS. */
@@ -85,31 +87,45 @@ export function s3Store(settings: S3Settings, prefix = '', env: NodeJS.ProcessEn
 }
 
 /**
- * Every object under an s3://bucket/prefix URI, as s3:// URIs with size, ETag and modification
- * time. Endpoint and credentials as for writing (the environment); the bucket is the URI's.
+ * The objects under an s3://bucket/prefix URI, as s3:// URIs with size, ETag and modification
+ * time; with `since` (wall clock, partition-time.ts) only those in partitions from then on: the
+ * walk lists level by level with a delimiter where a directory straddles `since`, and each
+ * directory wholly after it with one prefix listing. Endpoint and credentials as for writing (the
+ * environment); the bucket is the URI's.
  */
-export async function listS3(uri: string, env: NodeJS.ProcessEnv = process.env): Promise<StoredFile[]> {
+export async function listS3(uri: string, since?: number, env: NodeJS.ProcessEnv = process.env): Promise<Listing> {
   const match = /^s3a?:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (!match) throw new ExecutionError(`not an s3:// location: ${uri}`);
   const [, bucket, prefix] = match as unknown as [string, string, string];
   const settings = s3Settings(env, { bucket });
   const client = s3Client(settings, env);
-  const files: StoredFile[] = [];
-  try {
+  const listing: Listing = { files: [], objects: 0, calls: 0 };
+  const walk = async (under: string, how: 'all' | 'walk'): Promise<void> => {
     let token: string | undefined;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: under, ContinuationToken: token, ...(how === 'walk' ? { Delimiter: '/' } : {}) }));
+      listing.calls++;
       for (const o of page.Contents ?? []) {
         if (!o.Key || o.Key.endsWith('/')) continue;
-        files.push({ path: `s3://${bucket}/${o.Key}`, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag.replace(/"/g, '') } : {}), modifiedAt: o.LastModified ?? new Date(0) });
+        listing.objects++;
+        listing.files.push({ path: `s3://${bucket}/${o.Key}`, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag.replace(/"/g, '') } : {}), modifiedAt: o.LastModified ?? new Date(0) });
+      }
+      for (const p of page.CommonPrefixes ?? []) {
+        const next = visit(p.Prefix!, since);
+        if (next !== 'skip') await walk(p.Prefix!, next);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  };
+  try {
+    const first = visit(prefix, since);
+    if (first !== 'skip') await walk(prefix, first);
   } catch (error) {
     if (error instanceof ExecutionError) throw error;
     throw new ExecutionError(`listing ${uri} at ${settings.endpoint ?? `AWS S3 (${settings.region})`} failed: ${reason(error)}`);
   } finally {
     client.destroy();
   }
-  return files;
+  listing.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return listing;
 }

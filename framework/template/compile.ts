@@ -13,7 +13,7 @@ import { TemplateEnvironment } from './environment.js';
 import type { CompiledNode, Manifest } from './manifest.js';
 import { positionOf } from './position.js';
 import { staticConfig } from './static-config.js';
-import type { RenderState, Runtime } from './state.js';
+import type { RenderState, Runtime, TestScope } from './state.js';
 import { withCtes } from './ctes.js';
 import { builtinTestDefaults } from './builtins/tests.js';
 import type { ModuleMacro } from './macros.js';
@@ -154,9 +154,9 @@ export class Compiler {
     if (node.resourceType === 'test' && node.kind === 'generic') {
       state.dependsOn.add(node.attachedTo!);
       const tested = state.relationOf(node.attachedTo!);
-      const where = [node.config.where, state.runtime.testScope].filter(Boolean).map((w) => `(${w})`).join(' and ');
+      const where = [node.config.where, scopeFilter(tested, state.runtime.testScope)].filter(Boolean).map((w) => `(${w})`).join(' and ');
       Object.assign(context, builtinTestDefaults[node.testName!], node.args, {
-        model: where ? `(select * from ${tested} where ${where})` : tested,
+        model: where ? `(select * from ${tested} as tested_row where ${where})` : tested,
         column_name: node.columnName,
       });
     }
@@ -256,3 +256,13 @@ function checksum(node: Node, config: NodeConfig): string {
   return createHash('sha256').update(body).update(JSON.stringify(config)).digest('hex');
 }
 
+/**
+ * A scoped test's filter on the tested model's rows: those the last run wrote, or (`keys`) every
+ * row whose key one of them has — a semi-join, so a new row repeating an old row's key is seen
+ * while only the new keys' rows are read.
+ */
+function scopeFilter(tested: string, scope: TestScope | undefined): string | undefined {
+  if (!scope?.keys) return scope?.written;
+  if (scope.keys.length === 1) return `${scope.keys[0]} in (select ${scope.keys[0]} from ${tested} where ${scope.written})`;
+  return `exists (select 1 from ${tested} as written where (${scope.written}) and ${scope.keys.map((k) => `written.${k} = tested_row.${k}`).join(' and ')})`;
+}

@@ -18,8 +18,17 @@ export interface Runtime {
   empty?: boolean;
   /** Unit tests: vars over the project's. */
   vars?: Record<string, unknown>;
-  /** A generic test scoped to what the last run wrote: a predicate on the tested model's rows (testing/scope.ts). */
-  testScope?: string;
+  /** A generic test scoped to what the last run wrote (testing/scope.ts). */
+  testScope?: TestScope;
+}
+
+/**
+ * What a scoped test reads of the tested model: the rows `written` (a predicate) by the last run,
+ * or with `keys` (quoted columns) every row whose key one of those rows has.
+ */
+export interface TestScope {
+  written: string;
+  keys?: string[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DataTests } from '../execute/data-tests.js';
 import { runTest } from './run-test.js';
-import { lastBuilds, testScope } from './scope.js';
+import { describeScope, lastBuilds, testScope } from './scope.js';
 
 /** The data tests a run executes (execute/data-tests.ts). */
-export const dataTests: DataTests = { run: runTest, lastBuilds, scope: testScope };
+export const dataTests: DataTests = { run: runTest, lastBuilds, scope: testScope, describeScope };

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureStack } from './stack.js';
 import { TrinoConnection } from '../../framework/adapters/trino/connection.js';
+import type { NodeResult } from '../../framework/execute/results.js';
 
 export function trino(): TrinoConnection {
   ensureStackEnv();
@@ -14,7 +15,7 @@ export async function rows(sql: string): Promise<Record<string, unknown>[]> {
 }
 
 export function runResults(root: string) {
-  return JSON.parse(readFileSync(join(root, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string; execution_time: number; query_ids: string[]; snapshot_id?: string; previous_snapshot_id?: string | null; rows_affected?: number }[] };
+  return JSON.parse(readFileSync(join(root, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string; execution_time: number; query_ids: string[]; snapshot_id?: string; previous_snapshot_id?: string | null; rows_affected?: number; discovery?: NodeResult['discovery'] }[] };
 }
 
 export function ensureStackEnv(): void {

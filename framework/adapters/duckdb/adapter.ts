@@ -6,8 +6,7 @@ import { duckdbDialect, duckdbKysely } from './dialect.js';
 import { informationSchemaIntrospector } from '../information-schema.js';
 import { duckdbMacros } from './macros.js';
 import { duckdbCapabilities } from './capabilities.js';
-import { listFiles } from '../../storage/list.js';
-import type { StoredFile } from '../../storage/object-store.js';
+import { listFiles, type Listing } from '../../storage/list.js';
 
 /** The embedded default target: a DuckDB file, no server. */
 export class DuckDbAdapter implements Adapter {
@@ -76,8 +75,8 @@ export class DuckDbAdapter implements Adapter {
     }
   }
 
-  listExternal(external: ExternalLocation): Promise<StoredFile[]> {
-    return listFiles(this.location(external));
+  listExternal(external: ExternalLocation, since?: number): Promise<Listing> {
+    return listFiles(this.location(external), since);
   }
 
   /** Relative locations belong to the project, wherever the command runs from. */

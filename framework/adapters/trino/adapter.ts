@@ -10,8 +10,7 @@ import { trinoMacros } from './macros.js';
 import { trinoCapabilities } from './capabilities.js';
 import { icebergSnapshots } from './snapshots.js';
 import { retryCommitConflicts } from '../commit-conflicts.js';
-import type { StoredFile } from '../../storage/object-store.js';
-import { listFiles } from '../../storage/list.js';
+import { listFiles, type Listing } from '../../storage/list.js';
 import { leaseSettings, type SharedLock } from '../shared-lock.js';
 
 /** An external source's S3 prefix, with the trailing slash the Hive connector and listings expect. */
@@ -132,8 +131,8 @@ export class TrinoAdapter implements Adapter {
     return only ? `(select * from ${table}${only})` : table;
   }
 
-  listExternal(external: ExternalLocation): Promise<StoredFile[]> {
-    return listFiles(prefix(external));
+  listExternal(external: ExternalLocation, since?: number): Promise<Listing> {
+    return listFiles(prefix(external), since);
   }
 
   /** A Hive external table over the source's prefix, re-pointed on every run (metadata only). */

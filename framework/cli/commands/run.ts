@@ -55,6 +55,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs, only?: S
         ...(defer ? { defer } : {}),
         fullTests: bool(args, 'full'),
         tests: dataTests,
+        reconcileFiles: bool(args, 'reconcile-files'),
         args: recorded,
         ...(only ? { only } : {}),
         ...(threads ? { threads } : {}),

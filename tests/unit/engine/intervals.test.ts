@@ -140,22 +140,23 @@ select date_trunc('minute', ts) as t, count(*) as events from {{source "s" "even
   });
 });
 
-describe('interval models driven by their input (interval_input)', () => {
-  // `landed` appends the CSV rows it has not seen, stamping when they arrived: a stand-in for bronze.
-  const csv = (lines: string[]) => `id,ts,v\n${lines.join('\n')}\n`;
-  const project = (lines: string[]) =>
-    tempProject({
-      'data/events.csv': csv(lines),
-      'sources/s.yml': 'sources:\n  - name: s\n    tables:\n      - {name: events, external: {location: data/events.csv, format: csv}}\n',
-      'models/landed.sql': `{{config materialized="incremental"}}
-select s.id, s.ts, date_trunc('hour', s.ts) as hour, s.v, current_timestamp as loaded_at
+/**
+ * `landed` appends the CSV rows it has not seen, stamped `loadedAt` (when they arrived): a stand-in
+ * for bronze; `hourly` counts them per hour, driven by it.
+ */
+const inputProject = (csvText: string, loadedAt: string) =>
+  tempProject({
+    'data/events.csv': csvText,
+    'sources/s.yml': 'sources:\n  - name: s\n    tables:\n      - {name: events, external: {location: data/events.csv, format: csv}}\n',
+    'models/landed.sql': `{{config materialized="incremental"}}
+select s.id, s.ts, date_trunc('hour', s.ts) as hour, s.v, ${loadedAt} as loaded_at
 from {{source "s" "events"}} as s
 {{#if (is_incremental)}}where s.id not in (select id from {{this}}){{/if}}`,
-      'models/hourly.sql': `select l.hour, count(*) as events, sum(l.v) as total
+    'models/hourly.sql': `select l.hour, count(*) as events, sum(l.v) as total
 from {{ref "landed"}} as l
 {{#if interval_start}}where l.hour >= {{interval_start}} and l.hour < {{interval_end}}{{/if}}
 group by 1`,
-      'models/hourly.yml': `models:
+    'models/hourly.yml': `models:
   - name: hourly
     config:
       materialized: incremental
@@ -165,7 +166,11 @@ group by 1`,
       batch_size: 24
       interval_input: {ref: landed, time_column: hour, loaded_at: loaded_at}
 `,
-    });
+  });
+
+describe('interval models driven by their input (interval_input)', () => {
+  const csv = (lines: string[]) => `id,ts,v\n${lines.join('\n')}\n`;
+  const project = (lines: string[]) => inputProject(csv(lines), 'current_timestamp');
   const table = (root: string) => query(root, "select strftime(hour, '%H') as h, events, total from main.hourly order by hour");
   const rows = ['1,2025-09-01 00:10:00,1', '3,2025-09-01 02:30:00,1'];
 
@@ -224,3 +229,52 @@ group by 1`,
     expect(r.stdout + r.stderr).toContain('interval_input.ref "other" is not a model upstream of it');
   });
 });
+
+describe('interval_input read bounded by the last complete read', () => {
+  // Rows with a loaded_at in the CSV landed then (long before the first run); the others now.
+  const csv = (lines: string[]) => `id,ts,v,loaded_at\n${lines.join('\n')}\n`;
+  const project = (lines: string[]) => inputProject(csv(lines), 'coalesce(CAST(s.loaded_at AS TIMESTAMPTZ), current_timestamp)');
+  const table = async (root: string) => (await query(root, "select strftime(hour, '%H') as h, events, total from main.hourly order by hour")).map((r) => `${String(r.h)}:${Number(r.events)}/${Number(r.total)}`);
+  const old = ['1,2025-09-01 00:10:00,1,2025-09-01 00:20:00+00', '2,2025-09-01 01:10:00,1,2025-09-01 01:20:00+00', '3,2025-09-01 02:30:00,1,2025-09-01 02:40:00+00'];
+
+  it('after a complete read, an input with only old rows reads none; new rows are read and their intervals found', async () => {
+    const root = project(old);
+    const first = await cli(root, 'run');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    // No complete read yet: the whole input, no bound.
+    expect(first.stdout).toContain('3 intervals 2025-09-01T00:00:00.000Z → 2025-09-01T03:00:00.000Z');
+    expect(first.stdout).not.toContain('input rows read');
+
+    const quiet = await cli(root, 'run', '--select', 'hourly');
+    expect(quiet.stdout).toContain('0 intervals');
+    expect(quiet.stdout).toContain('; 0 input rows read (loaded since');
+
+    // A late row for 00 (done) and one opening 03, both landing now.
+    writeFileSync(join(root, 'data/events.csv'), csv([...old, '4,2025-09-01 00:50:00,5,', '5,2025-09-01 03:05:00,1,']));
+    expect((await cli(root, 'run', '--select', 'landed')).code).toBe(0);
+    const late = await cli(root, 'run', '--select', 'hourly');
+    expect(late.stdout).toContain('(1 with late input)');
+    expect(late.stdout).toContain('; 2 input rows read');
+    expect(await table(root)).toEqual(['00:2/6', '01:1/1', '02:1/1', '03:1/1']);
+  });
+
+  it('rows of an interval not complete at the last read are read again, however old', async () => {
+    const root = project(old);
+    // Until 02:00 only: interval 02 has a row but is not complete, and the read is complete.
+    expect((await cli(root, 'run', '--end', '2025-09-01T02:00:00Z')).code).toBe(0);
+    expect(await table(root)).toEqual(['00:1/1', '01:1/1']);
+    const next = await cli(root, 'run', '--select', 'hourly');
+    expect(next.stdout).toContain('1 interval 2025-09-01T02:00:00.000Z → 2025-09-01T03:00:00.000Z');
+    expect(next.stdout).toContain('; 1 input rows read (loaded since');
+    expect(await table(root)).toEqual(['00:1/1', '01:1/1', '02:1/1']);
+  });
+
+  it('--full-refresh reads the whole input again', async () => {
+    const root = project(old);
+    expect((await cli(root, 'run')).code).toBe(0);
+    const again = await cli(root, 'run', '--select', 'hourly', '--full-refresh');
+    expect(again.stdout).toContain('3 intervals');
+    expect(again.stdout).not.toContain('input rows read');
+  });
+});
+

@@ -22,6 +22,11 @@ describe('systemd schedules', () => {
     expect(JSON.stringify(units)).toMatch(/\/srv\/cli\.js test --project-dir \/srv\/shop --wait --full/);
   });
 
+  it('a nightly reconciliation of staged files runs `build --reconcile-files`', () => {
+    const units = renderUnits({ name: 'shop', root: '/srv/shop' }, { name: 'reconcile', every: '1d', command: 'build', reconcile_files: true }, { node: '/usr/bin/node', cli: '/srv/cli.js' });
+    expect(JSON.stringify(units)).toMatch(/\/srv\/cli\.js build --project-dir \/srv\/shop --wait --reconcile-files/);
+  });
+
   it('accepts 1-minute and 5-minute schedules, firing on the minute grid', () => {
     expect(onCalendar('1m')).toBe('*-*-* *:00/1:00');
     expect(onCalendar('5m')).toBe('*-*-* *:00/5:00');

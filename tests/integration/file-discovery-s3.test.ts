@@ -1,0 +1,92 @@
+/**
+ * Issue 16, file discovery on real S3 (MinIO): a listing from a partition on lists by prefix and
+ * delimiter only the partitions from then on (the calls and objects are those of the real
+ * ListObjectsV2 pages), and on Trino a new_files model's cycle lists only its lookback while
+ * `run --reconcile-files` lists everything and loads a late file in an older partition once.
+ */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFiles } from '../../framework/storage/list.js';
+import { partitionWallTime } from '../../framework/storage/partition-time.js';
+import { deletePrefix, s3, uniqueName } from './ingest-support.js';
+import { ensureStack } from './stack.js';
+import { dropSchemas, ok, rows, runResults, trinoProject } from './support.js';
+
+const prefix = uniqueName('discovery');
+const schema = `it_discovery_${prefix.slice(-6)}`;
+const key = (day: number, hour: number, minute: number, name: string) =>
+  `${prefix}/year=2025/month=09/day=${String(day).padStart(2, '0')}/hour=${String(hour).padStart(2, '0')}/minute=${String(minute).padStart(2, '0')}/${name}.json`;
+
+async function put(keys: string[]): Promise<void> {
+  const client = s3();
+  try {
+    for (let i = 0; i < keys.length; i += 16) {
+      await Promise.all(keys.slice(i, i + 16).map((Key) => client.send(new PutObjectCommand({ Bucket: process.env.S3_STAGING_BUCKET!, Key, Body: `${Key.split('/').pop()!.replace('.json', '')}\n` }))));
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+beforeAll(async () => {
+  ensureStack();
+  // Two days of 15-minute partitions, one file each.
+  const history: string[] = [];
+  for (let day = 1; day <= 2; day++) for (let hour = 0; hour < 24; hour++) for (const minute of [0, 15, 30, 45]) history.push(key(day, hour, minute, `h-${day}-${hour}-${minute}`));
+  await put(history);
+});
+
+afterAll(async () => {
+  await deletePrefix(prefix).catch(() => {});
+  await dropSchemas(schema).catch(() => {});
+});
+
+describe('file discovery on S3', () => {
+  const location = () => `s3://${process.env.S3_STAGING_BUCKET}/${prefix}/`;
+
+  it('lists only the partitions from `since`, by prefix and delimiter, with the real pages counted', async () => {
+    const full = await listFiles(location());
+    expect(full).toMatchObject({ objects: 192, calls: 1 });
+
+    const since = Date.parse('2025-09-02T21:45:00Z');
+    const recent = await listFiles(location(), since);
+    // The prefix, year=, month=, day=02, hour=21 level by level; minute=45, hour=22 and hour=23 whole.
+    expect(recent).toMatchObject({ objects: 9, calls: 8 });
+    expect(recent.files.map((f) => f.path)).toEqual(full.files.filter((f) => partitionWallTime(f.path)! >= since).map((f) => f.path));
+    expect(recent.files.every((f) => f.etag && f.size > 0)).toBe(true);
+  });
+
+  it('on Trino, a cycle lists its lookback; --reconcile-files lists everything and loads a late file once', async () => {
+    const { root } = trinoProject(
+      {
+        'sources/s.yml': `sources:
+  - name: s
+    tables:
+      - name: lines
+        external: {location: "${location()}", format: lines}
+`,
+        'models/raw.sql': `{{config materialized="incremental" incremental_strategy="new_files" file_column="source_file" discovery_lookback="2h"}}
+select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
+      },
+      schema,
+    );
+    const discovery = () => runResults(root).results.find((r) => r.unique_id === 'model.t.raw')!.discovery;
+    const count = async (line: string) => Number((await rows(`select count(*) as n from iceberg.${schema}.raw where line = '${line}'`))[0]!.n);
+
+    await ok(root, 'run');
+    expect(discovery()).toMatchObject({ listing: 'full', objects_listed: 192, list_calls: 1 });
+
+    await put([key(3, 0, 0, 'new'), key(2, 19, 45, 'late-old'), key(2, 22, 45, 'late-recent')]);
+    await ok(root, 'run');
+    expect(discovery()).toMatchObject({ listing: 'lookback', since: '2025-09-02T21:45', objects_listed: 11 });
+    expect(await count('new')).toBe(1);
+    expect(await count('late-recent')).toBe(1);
+    expect(await count('late-old')).toBe(0);
+
+    await ok(root, 'run', '--reconcile-files');
+    expect(discovery()).toMatchObject({ listing: 'full', objects_listed: 195, list_calls: 1 });
+    await ok(root, 'run', '--reconcile-files');
+    expect(await count('late-old')).toBe(1);
+    expect(Number((await rows(`select count(*) as n from iceberg.${schema}.raw`))[0]!.n)).toBe(195);
+  });
+});
