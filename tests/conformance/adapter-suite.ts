@@ -230,7 +230,8 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       const source = rel('conf_external');
       await a.prepareExternal(source, external);
       const listing = await a.listExternal(external);
-      expect(listing.objects, 'objects the listing saw').toBe(2);
+      // A local listing reads every entry of the directories it visits, matching or not.
+      expect(listing.objects, 'objects the listing read').toBeGreaterThanOrEqual(2);
       expect(listing.calls, 'list calls').toBeGreaterThanOrEqual(1);
       const files = listing.files.sort((p, q) => p.path.localeCompare(q.path));
       expect(files.map((f) => f.path.split('/').pop())).toEqual(['part-1.txt', 'part-2.txt']);
