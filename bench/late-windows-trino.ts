@@ -5,7 +5,9 @@
 // (0 failed in 20), the data tests pass and the books balance afterwards, and a reader polling
 // count(*) of silver and the fact every 100 ms never sees a count go down. The project copy uses
 // schemas of its own; its staged files, schemas and state rows are removed afterwards.
-// Run: node --import tsx bench/late-windows-trino.ts   (BENCH_WINDOWS, BENCH_EVENTS per window)
+// Each window runs what the schedule runs: `build` (write–audit–publish, the tests of what it wrote);
+// BENCH_COMMAND=run for the models alone.
+// Run: node --import tsx bench/late-windows-trino.ts   (BENCH_WINDOWS, BENCH_EVENTS per window, BENCH_COMMAND)
 import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { TrinoConnection } from '../framework/adapters/trino/connection.js';
@@ -18,6 +20,7 @@ import { summarize, writeResult } from './lib.js';
 
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 20);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
+const COMMAND = process.env.BENCH_COMMAND ?? 'build';
 
 ensureStack();
 const trino = new TrinoConnection({ host: process.env.TRINO_URL!, catalog: 'iceberg', schema: 'default', user: 'bench' });
@@ -47,7 +50,7 @@ try {
   try {
     for (let k = 1; k <= WINDOWS; k++) {
       await upload(staged, prefix, stagedForRun(staged, k));
-      const run = await fw('run');
+      const run = await fw(COMMAND);
       console.log(`run ${k}: exit ${run.code}, ${run.seconds.toFixed(1)} s${run.errors.length ? `\n  ${run.errors.join('\n  ')}` : ''}`);
       runs.push(run);
     }
@@ -58,6 +61,8 @@ try {
   const [books] = (await trino.run(`select is_balanced, bronze_rows, silver_rows from ${table('recipe_analytics', 'pipeline_accounting')}`)).rows;
   const [silver] = (await trino.run(`select count(*) as n from ${table('recipe_analytics', 'user_events_silver')}`)).rows;
   const result = {
+    command: COMMAND,
+    threads: 4,
     windows: WINDOWS,
     eventsPerWindow: EVENTS,
     runsSucceeded: runs.filter((r) => r.code === 0).length,
