@@ -84,12 +84,13 @@ export async function killReplay(options: KillReplayOptions): Promise<KillReplay
     let [kills, stops] = [0, 0];
     const several = (options.consumers ?? 1) > 1;
     const killing = Array.from({ length: options.consumers ?? 1 }, async (_, slot) => {
-      while (producing) {
+      for (let round = 1; producing; round++) {
         const child = consumer(staged, group, ['--instance', String(slot + 1)]);
         const reading = waitFor(() => /\n[1-9]\d* records/.test(`\n${child.output()}`), 15_000, 'the consumer reading').catch(() => {});
         await Promise.race([reading, child.exit]);
         await sleep(several ? rng.int(1_000, 8_000) : rng.int(300, 3_000));
-        const signal = several && rng.int(0, 3) === 0 ? 'SIGTERM' : 'SIGKILL';
+        // Every third end of a member is a stop (it leaves the group), the others kills: counted, not drawn, so a run always has both.
+        const signal = several && round % 3 === 0 ? 'SIGTERM' : 'SIGKILL';
         child.child.kill(signal);
         const exit = await child.exit;
         if (exit !== (signal === 'SIGTERM' ? 0 : 'SIGKILL')) throw new Error(`consumer ${slot + 1} ended by ${exit} after ${signal}:\n${child.output()}`);
