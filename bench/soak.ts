@@ -5,10 +5,10 @@
  * runs it) every --cycle-every seconds on DuckDB with every third cycle SIGKILLed at a random point.
  * Records lost/doubled events and each event's freshness (send → first visible in the gold fact).
  *
- *   node --import tsx bench/soak.ts [--engine duckdb|trino] [--rate 2000] [--seconds 600] [--cycle-every 60] [--kill-every 60] [--seed 18]
+ *   node --import tsx bench/soak.ts [--engine duckdb|trino] [--rate 2000] [--seconds 600] [--cycle-every 60] [--kill-every 60] [--seed 18] [--interval-minutes 15]
  *
  * DuckDB: local staging, the dev target; Trino: S3 staging, the prod target (schemas of its own).
- * Writes bench/results/soak-<engine>.json. Targets: 0 lost or doubled; freshness p50 ≤ 75 s and
+ * Writes bench/results/soak-<engine>[-<rate>eps][-<interval>m].json (the suffixes when not the defaults). Targets: 0 lost or doubled; freshness p50 ≤ 75 s and
  * p99 ≤ 150 s on DuckDB, p99 ≤ 180 s on Trino.
  */
 import { loadavg } from 'node:os';
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     'cycle-every': { type: 'string', default: '60' },
     'kill-every': { type: 'string', default: '60' },
     seed: { type: 'string', default: '18' },
+    // Staging buckets and interval models' intervals, minutes: the project's 15, or 1 for a live deployment.
+    'interval-minutes': { type: 'string', default: '15' },
   },
 });
 
@@ -43,9 +45,12 @@ try {
     killEveryMs: Number(values['kill-every']) * 1000,
     killEveryNthCycle: 3,
     seed: Number(values.seed),
+    intervalMinutes: Number(values['interval-minutes']),
   });
   const { freshness } = figures;
-  const path = writeResult(`soak-${engine}`, {
+  // Other rates and intervals than the defaults get files of their own (soak-trino-200eps-1m.json).
+  const variant = [values.rate !== '2000' ? `-${values.rate}eps` : '', values['interval-minutes'] !== '15' ? `-${values['interval-minutes']}m` : ''].join('');
+  const path = writeResult(`soak-${engine}${variant}`, {
     loadAverageAtStart,
     loadAverageAtEnd: loadavg()[0],
     options: { ...values, consumer: `--rotate-interval-ms 20000 --session-timeout-ms 6000, ${engine === 'trino' ? 'S3' : 'local'} staging; every 3rd cycle SIGKILLed 1 s–cycle/3 after its start` },

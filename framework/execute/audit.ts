@@ -1,4 +1,5 @@
 import type { Audit } from '../materialize/audit.js';
+import { forEachLimited } from '../for-each-limited.js';
 import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { builtParents } from './built-parents.js';
@@ -55,6 +56,8 @@ export interface AuditRunner {
   succeeded(id: string): boolean;
   /** Outcomes of audited tests, by test id. */
   outcomes: Map<string, NodeResult>;
+  /** How many of a model's audit tests run at once (the run's threads): they only read. */
+  threads: number;
 }
 
 /**
@@ -67,14 +70,14 @@ export function auditOf(session: Session, model: CompiledNode & ModelNode, tests
   return {
     relation,
     async check(tested) {
-      const blocking: string[] = [];
-      for (const t of tests) {
-        // An input the test also reads failed or was skipped: the test is left to the run (which skips it).
-        if (!builtParents(session, t).every((p) => p === model.uniqueId || runner.succeeded(p))) continue;
-        const result = await runner.runTest(session.manifest.nodes[t]!, { id: model.uniqueId, sql: tested, relation });
-        runner.outcomes.set(t, result);
-        if (result.status === 'fail' || result.status === 'error') blocking.push(`${session.manifest.nodes[t]!.name} (${result.message.split('\n')[0]})`);
-      }
+      // An input the test also reads failed or was skipped: the test is left to the run (which skips it).
+      const ready = tests.filter((t) => builtParents(session, t).every((p) => p === model.uniqueId || runner.succeeded(p)));
+      await forEachLimited(ready, runner.threads, async (t) => {
+        runner.outcomes.set(t, await runner.runTest(session.manifest.nodes[t]!, { id: model.uniqueId, sql: tested, relation }));
+      });
+      const blocking = ready
+        .filter((t) => ['fail', 'error'].includes(runner.outcomes.get(t)!.status))
+        .map((t) => `${session.manifest.nodes[t]!.name} (${runner.outcomes.get(t)!.message.split('\n')[0]})`);
       if (blocking.length) {
         const where = session.adapter.dialect.relation(relation);
         throw new AuditFailed(`not published: ${blocking.length === 1 ? 'test' : 'tests'} ${blocking.join(', ')} failed on its new data, which stays in ${where}`);

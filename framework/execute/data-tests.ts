@@ -1,4 +1,4 @@
-import type { Adapter } from '../adapters/adapter.js';
+import type { Adapter, Column } from '../adapters/adapter.js';
 import type { Relation } from '../project/types.js';
 import type { Compiler } from '../template/compile.js';
 import type { TestScope } from '../template/state.js';
@@ -23,6 +23,8 @@ export interface TestOptions {
   standIn?: { id: string; sql: string; relation: Relation };
   /** What the test reads of the model: what the last run wrote (testing/scope.ts). */
   scope?: TestScope;
+  /** A relation's columns, looked up once per run (a test runs after its model is built, which happens once). */
+  columns?: (relation: Relation) => Promise<Column[]>;
 }
 
 /**

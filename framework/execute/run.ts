@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, ExecutionError } from '../errors.js';
+import type { Column } from '../adapters/adapter.js';
 import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
 import type { SelectionRequest } from '../graph/selector.js';
 import { clone } from '../materialize/clone.js';
-import type { BuildableNode, ModelNode, ResourceType, SeedNode, SourceNode } from '../project/types.js';
+import type { BuildableNode, ModelNode, Relation, ResourceType, SeedNode, SourceNode } from '../project/types.js';
 import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
 import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
 import { builtParents } from './built-parents.js';
@@ -157,6 +158,12 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     }
   };
 
+  const columnsSeen = new Map<string, Promise<Column[]>>();
+  const columns = (relation: Relation) => {
+    const key = adapter.dialect.relation(relation);
+    if (!columnsSeen.has(key)) columnsSeen.set(key, adapter.introspector.columns(relation));
+    return columnsSeen.get(key)!;
+  };
   const test = (id: string, options: TestOptions = {}): Promise<NodeResult> =>
     runNode(id, async (record) => {
       const node = manifest.nodes[id]!;
@@ -164,7 +171,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       const stored = options.standIn?.relation.schema ?? auditSchema;
       // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
       const scope = builds ? request.tests.scope(adapter, manifest, node, builds) : undefined;
-      const outcome = await request.tests.run(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
+      const outcome = await request.tests.run(adapter, compiler, node, record, stored, { ...options, columns, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
       return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope: request.tests.describeScope(scope) } : {}) };
     });
 
@@ -172,6 +179,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     runTest: (node, standIn) => test(node.uniqueId, { standIn }),
     succeeded: (id) => !index.has(id) || ['success', 'warn', 'pass'].includes(finished.get(id)?.status ?? ''),
     outcomes: new Map(),
+    threads: request.threads ?? project.target.threads,
   };
 
   const work = async (id: string): Promise<NodeResult> => {

@@ -15,7 +15,7 @@ export async function rows(sql: string): Promise<Record<string, unknown>[]> {
 }
 
 export function runResults(root: string) {
-  return JSON.parse(readFileSync(join(root, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string; execution_time: number; query_ids: string[]; snapshot_id?: string; previous_snapshot_id?: string | null; rows_affected?: number; discovery?: NodeResult['discovery'] }[] };
+  return JSON.parse(readFileSync(join(root, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string; execution_time: number; completed_at: string; query_ids: string[]; snapshot_id?: string; previous_snapshot_id?: string | null; rows_affected?: number; discovery?: NodeResult['discovery'] }[] };
 }
 
 export function ensureStackEnv(): void {
