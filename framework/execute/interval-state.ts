@@ -60,20 +60,25 @@ export class IntervalState {
 
   /**
    * Forget intervals before they are processed again: rows overlapping them are cut to the parts
-   * outside (inserted first, so a crash in between leaves extra coverage, never a gap).
+   * outside (inserted first, so a crash in between leaves extra coverage, never a gap). Two
+   * statements whatever the number of ranges: each is a commit of the shared state table on Iceberg.
    */
   async forget(table: Relation, intervals: Interval[]): Promise<void> {
+    const list = ranges(intervals);
+    if (!list.length) return;
     const state = await this.state.relation();
     const ts = (ms: number) => utcTimestamp(this.adapter.macros, ms);
+    const none = 'CAST(NULL AS TIMESTAMP)';
     const others = this.state.columns.filter((c) => !['interval_start', 'interval_end'].includes(c.name)).map((c) => this.adapter.dialect.quote(c.name));
-    for (const r of ranges(intervals)) {
-      const [start, end] = [ts(r.start), ts(r.end)];
-      const straddles = (bound: string) => `${this.state.about(table)} and interval_start < ${bound} and interval_end > ${bound}`;
-      const piece = (from: string, to: string, where: string) => `insert into ${state} (interval_start, interval_end, ${others.join(', ')}) select ${from}, ${to}, ${others.join(', ')} from ${state} where ${where}`;
-      await this.adapter.execute(piece('interval_start', start, straddles(start)));
-      await this.adapter.execute(piece(end, 'interval_end', straddles(end)));
-      await this.adapter.execute(`delete from ${state} where ${this.state.about(table)} and interval_start < ${end} and interval_end > ${start}`);
-    }
+    const overlaps = list.map((r) => `(s.interval_start < ${ts(r.end)} and s.interval_end > ${ts(r.start)})`).join(' or ');
+    // The gaps between the ranges (unbounded at both ends): what a cut row keeps is its part in each.
+    const gaps = list.map((r, i) => `(${i ? ts(list[i - 1]!.end) : none}, ${ts(r.start)})`).concat(`(${ts(list[list.length - 1]!.end)}, ${none})`);
+    const from = 'greatest(s.interval_start, coalesce(g.gap_start, s.interval_start))';
+    const to = 'least(s.interval_end, coalesce(g.gap_end, s.interval_end))';
+    await this.adapter.execute(
+      `insert into ${state} (interval_start, interval_end, ${others.join(', ')}) select ${from}, ${to}, ${others.map((c) => `s.${c}`).join(', ')} from ${state} as s join (values ${gaps.join(', ')}) as g (gap_start, gap_end) on ${from} < ${to} where s.${this.state.about(table)} and (${overlaps})`,
+    );
+    await this.adapter.execute(`delete from ${state} where ${this.state.about(table)} and (${overlaps.replace(/\bs\./g, '')})`);
   }
 
   /**
