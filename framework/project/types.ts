@@ -30,7 +30,7 @@ export interface NodeConfig {
   start?: string;
   lookback?: number;
   batch_size?: number;
-  /** Interval models: the upstream that drives completeness and reprocessing (execute/intervals.ts). */
+  /** Interval models: the upstream that drives completeness and reprocessing (materialize/interval.ts). */
   interval_input?: { ref: string; time_column: string; loaded_at: string };
   maintenance?: Record<string, unknown>;
   /** build: test the model's new data before publishing it (default) or after (execute/audit.ts). */

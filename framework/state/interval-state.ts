@@ -75,7 +75,7 @@ export class IntervalState implements IntervalStore {
 
   /**
    * When the model's last run that processed everything its input asked for read that input:
-   * every row loaded before then (less the skew, interval-input.ts) was acted on. Undefined: no
+   * every row loaded before then (less the skew, materialize/interval-input.ts) was acted on. Undefined: no
    * such run yet (or its mark was being replaced when a run died): read the whole input.
    */
   async inputReadUntil(table: Relation): Promise<number | undefined> {
