@@ -6,7 +6,7 @@ import type { CompiledNode } from '../template/manifest.js';
 import { stage, staging, unstage, type Staging } from './audit.js';
 import { apply, ids, render } from './context.js';
 import { checkContract } from './contract.js';
-import type { BatchRuntime, Engine, Strategy } from './strategy.js';
+import { configAt, type BatchRuntime, type Engine, type Strategy } from './strategy.js';
 import { applyTable, planTable, readTable, type TablePlan, type TableState } from './table.js';
 
 type Model = CompiledNode & ModelNode;
@@ -47,7 +47,7 @@ export const incremental: Strategy<Model, IncrementalState, IncrementalPlan> = {
   validate(node) {
     const kind = kindOf(node);
     if ((kind === 'merge' || kind === 'delete+insert') && !node.config.unique_key?.length) {
-      throw new ConfigError(`incremental_strategy "${kind}" needs unique_key (model "${node.name}")`, { file: node.path });
+      throw new ConfigError(`incremental_strategy "${kind}" needs unique_key (model "${node.name}")`, configAt(node));
     }
   },
   async read(ctx, node, runtime) {

@@ -6,7 +6,7 @@ import type { BuildContext, MaterializeContext, MaterializeResult } from './cont
 import { incremental } from './incremental.js';
 import { READ_SKEW_MS, readArrivals, type ArrivalBound, type Arrivals } from './interval-input.js';
 import { batches, completeIntervals, intervalConfig, toProcess, type Interval, type IntervalConfig } from './intervals.js';
-import { build, type Strategy } from './strategy.js';
+import { build, configAt, type Strategy } from './strategy.js';
 
 type Model = CompiledNode & ModelNode;
 
@@ -42,7 +42,7 @@ export interface IntervalPlan extends IntervalInputs {
 type EmptyRun = { emptyAt: number };
 
 export async function readIntervals(ctx: Pick<MaterializeContext, 'adapter' | 'compiler' | 'fullRefresh'>, node: Model, store: IntervalStore, now: number, restate?: { start: number; end: number }): Promise<IntervalInputs> {
-  const cfg = intervalConfig(node.config, node.name, { file: node.path })!;
+  const cfg = intervalConfig(node.config, node.name, configAt(node))!;
   const rebuild = (ctx.fullRefresh && node.config.full_refresh !== false) || (await ctx.adapter.introspector.relationType(node.relation)) !== 'table';
   const done: DoneIntervals = rebuild ? new Map() : await store.done(node.relation, cfg.step);
   const readUntil = cfg.input && !rebuild ? await store.inputReadUntil(node.relation) : undefined;
@@ -93,12 +93,12 @@ export const interval: Strategy<Model, IntervalInputs | EmptyRun, IntervalPlan |
   hooks: false,
   writesTable: true,
   validate(node, scope) {
-    const cfg = intervalConfig(node.config, node.name, { file: node.path })!;
+    const cfg = intervalConfig(node.config, node.name, configAt(node))!;
     if (!cfg.input) return;
     // interval_input must name a model upstream of the interval model, so it is built first.
     const id = scope.byName.get(cfg.input.ref);
     if (!id?.startsWith('model.') || !scope.upstream(node.uniqueId).has(id)) {
-      throw new ConfigError(`model "${node.name}": interval_input.ref "${cfg.input.ref}" is not a model upstream of it`, { file: node.path }, 'name a model it refs (directly or through ephemeral models)');
+      throw new ConfigError(`model "${node.name}": interval_input.ref "${cfg.input.ref}" is not a model upstream of it`, configAt(node), 'name a model it refs (directly or through ephemeral models)');
     }
   },
   async read(ctx, node) {

@@ -8,7 +8,7 @@ import { describeChange, differs, inWindow, lookbackStart, slices } from './file
 import { PATH_SHARE, rowsPerFile, withStagedRows } from './file-rows.js';
 import { incremental } from './incremental.js';
 import { intervalMs } from './intervals.js';
-import { build, type Strategy } from './strategy.js';
+import { build, configAt, type Strategy } from './strategy.js';
 
 type Model = CompiledNode & ModelNode;
 
@@ -63,9 +63,9 @@ export const newFiles: Strategy<Model, FilesState | EmptyRun, FilesPlan | EmptyR
   hooks: false,
   writesTable: true,
   validate(node, scope) {
-    if (!node.config.file_column) throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files but no file_column (the column holding each row's source file)`, { file: node.path });
+    if (!node.config.file_column) throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files but no file_column (the column holding each row's source file)`, configAt(node));
     externalSource(scope.nodes, node);
-    if (node.config.discovery_lookback) intervalMs(node.config.discovery_lookback, { file: node.path });
+    if (node.config.discovery_lookback) intervalMs(node.config.discovery_lookback, configAt(node));
   },
   async read(ctx, node) {
     if (ctx.empty) return { empty: true };
@@ -134,7 +134,7 @@ async function loadFiles(ctx: BuildContext, node: Model, plan: FilesPlan): Promi
 function externalSource(nodes: Record<string, CompiledNode>, node: Model): SourceNode {
   const sources = node.dependsOn.map((id) => nodes[id]!).filter((n): n is CompiledNode & SourceNode => n.resourceType === 'source' && !!(n as SourceNode).external);
   if (sources.length !== 1) {
-    throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files, so it must read exactly one external source; it reads ${sources.length}`, { file: node.path });
+    throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files, so it must read exactly one external source; it reads ${sources.length}`, configAt(node));
   }
   return sources[0]!;
 }

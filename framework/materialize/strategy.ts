@@ -1,4 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
+import type { SourcePosition } from '../errors.js';
+import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { Runtime } from '../template/state.js';
 import { hooks, type BuildContext, type MaterializeResult } from './context.js';
@@ -35,6 +37,11 @@ export interface Strategy<N extends CompiledNode = CompiledNode, State = unknown
   read(ctx: BuildContext, node: N, runtime: BatchRuntime): Promise<State>;
   plan(node: N, state: State, engine: Engine): Plan;
   apply(ctx: BuildContext, node: N, plan: Plan): Promise<MaterializeResult>;
+}
+
+/** Where a model's config errors point: its {{config}}, else its YAML's config:, else its file. */
+export function configAt(node: CompiledNode & ModelNode): SourcePosition {
+  return node.configOrigin ?? node.origin;
 }
 
 /** read → plan → apply, with the node's hooks around it where the strategy has them. */

@@ -105,6 +105,8 @@ export interface ModelNode extends BaseNode {
   relation: Relation;
   /** Model-level constraints (several columns, or a check over the row). */
   constraints?: Constraint[];
+  /** Where its config is set (its {{config}}, else its YAML's config:), for errors about it. */
+  configOrigin?: Origin;
 }
 
 /** An SCD type 2 history of a query's rows (dbt's snapshot): a .sql file, or YAML naming a relation. */

@@ -36,4 +36,10 @@ describe('new_files plan', () => {
     expect(() => newFiles.validate!(model({ materialized: 'incremental', incremental_strategy: 'new_files' }), { nodes, byName: new Map(), upstream: () => new Set() })).toThrow('no file_column');
     expect(() => newFiles.validate!(model({ materialized: 'incremental', incremental_strategy: 'new_files', file_column: 'f' }), { nodes, byName: new Map(), upstream: () => new Set() })).toThrow('it reads 0');
   });
+
+  it('a config error points at the config that set it', () => {
+    const at = { file: 'models/m.sql', line: 1, column: 3 };
+    const node = model({ materialized: 'incremental', incremental_strategy: 'new_files' }, { configOrigin: at });
+    expect(() => newFiles.validate!(node, { nodes: {}, byName: new Map(), upstream: () => new Set() })).toThrow(expect.objectContaining({ position: at }));
+  });
 });
