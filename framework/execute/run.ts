@@ -113,7 +113,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const invalid = configErrors(session, ids, request.command === 'clone');
   const inputs: Omit<RunInputs, 'now'> = {
     invocationId,
-    state: targetState(adapter),
+    state: targetState(adapter, { dir: targetDir, name: project.target.name }),
     nodes: manifest.nodes,
     ...(request.intervalStart ? { restateFrom: request.intervalStart.getTime() } : {}),
     ...(request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {}),

@@ -1,5 +1,6 @@
 import type { Relation } from '../project/types.js';
 import type { LoadedFile } from './file-ledger.js';
+import type { Release, RunLockOptions } from './run-lock.js';
 
 /** A half-open range of epoch milliseconds. */
 export interface IntervalRange {
@@ -33,12 +34,19 @@ export interface FileLedgerStore {
   forget(table: Relation): Promise<void>;
 }
 
+/** One active run per target (run-lock.ts): a file lock, and where the engine's storage is shared, a storage lock. */
+export interface RunLockStore {
+  /** Takes every lock of the target, settling dead holders (options.onTakeover) once all are held. */
+  acquire(command: string, tag: string | undefined, options: RunLockOptions): Promise<Release>;
+}
+
 /**
- * What a run needs of the framework's state in the target (issue 20's one state store). The run
- * lock is not in it yet: it lives in execute/ (run-lock.ts), in files and object storage rather
- * than the target's tables.
+ * What a run needs of the framework's state: interval state and the file ledger (tables in the
+ * target), and the run lock (a file under target/locks and an object in shared storage: a lock
+ * must be taken before the target's tables are touched, and outlive a dead run's session).
  */
 export interface StateStore {
   readonly intervals: IntervalStore;
   readonly files: FileLedgerStore;
+  readonly runLock: RunLockStore;
 }
