@@ -118,7 +118,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     ...(request.intervalStart ? { restateFrom: request.intervalStart.getTime() } : {}),
     ...(request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {}),
     ...(request.reconcileFiles ? { reconcileFiles: true } : {}),
-    ...(request.command === 'clone' ? { previous: session.state.manifest!.nodes } : {}),
+    ...(request.command === 'clone' && session.state.manifest ? { previous: session.state.manifest.nodes } : {}),
   };
 
   /** Run one node's body, recording its statements (target/run/) and timing; errors become its result. */
