@@ -33,12 +33,11 @@ export function strategyName(node: CompiledNode, clones: boolean): string {
   if (config.incremental_strategy === 'new_files') return newFiles.name;
   // `interval` makes a model an interval model whatever else it says (its checks say it must be incremental).
   if (config.interval) return interval.name;
-  return config.materialized;
+  // A model that names a materialization of another resource (seed, snapshot) builds nothing, as an ephemeral one.
+  return [view.name, table.name, incremental.name].includes(config.materialized) ? config.materialized : ephemeral.name;
 }
 
 /** The strategy that builds a node (`clone`: a view over the --state run's relation). */
 export function strategyFor(node: CompiledNode, clones = false): Strategy {
-  const strategy = STRATEGIES[strategyName(node, clones)];
-  if (!strategy) throw new Error(`no strategy builds materialized: ${strategyName(node, clones)} (node "${node.name}")`);
-  return strategy;
+  return STRATEGIES[strategyName(node, clones)]!;
 }

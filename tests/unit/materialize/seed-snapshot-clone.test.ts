@@ -49,5 +49,7 @@ describe('strategy registry', () => {
     expect(strategyName(model({ materialized: 'incremental' }), false)).toBe('incremental');
     expect(strategyName(seedNode(), false)).toBe('seed');
     expect(strategyName(model(), true)).toBe('clone');
+    expect(strategyName(model({ materialized: 'ephemeral' }), false)).toBe('ephemeral');
+    expect(strategyName(model({ materialized: 'seed' }), false)).toBe('ephemeral');
   });
 });
