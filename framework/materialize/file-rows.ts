@@ -1,3 +1,4 @@
+import { rowsPerFileQuery, stagedRowsQuery } from '../adapters/file-counts-query.js';
 import type { ModelNode, SourceNode } from '../project/types.js';
 import type { LoadedFile } from '../state/file-ledger.js';
 import type { StoredFile } from '../storage/object-store.js';
@@ -16,9 +17,8 @@ export const PATH_SHARE = 0.25;
 export async function rowsPerFile(ctx: MaterializeContext, node: CompiledNode & ModelNode, column: string, files: StoredFile[]): Promise<Map<string, number>> {
   const { dialect } = ctx.adapter;
   const counts = new Map<string, number>();
-  const col = dialect.quote(column);
   for (const slice of slices(files, dialect.maxStatementLength * PATH_SHARE)) {
-    const sql = `select ${col} as path, count(*) as n from ${dialect.relation(node.relation)} where ${col} in (${slice.map((f) => dialect.literal(f.path)).join(', ')}) group by ${col}`;
+    const sql = rowsPerFileQuery(dialect, node.relation, column, slice.map((f) => f.path));
     ctx.record(sql);
     for (const r of (await ctx.adapter.query(sql)).rows) counts.set(String(r.path), Number(r.n));
   }
@@ -31,7 +31,7 @@ export async function withStagedRows(ctx: MaterializeContext, source: SourceNode
   if (external.format !== 'lines') return files;
   const counts = new Map<string, number>();
   for (const slice of slices(files, ctx.adapter.dialect.maxStatementLength * PATH_SHARE)) {
-    const sql = `select file_name as path, count(*) as n from ${ctx.adapter.externalRelation(source.relation, external, slice.map((f) => f.path))} as s group by file_name`;
+    const sql = stagedRowsQuery(ctx.adapter.externalRelation(source.relation, external, slice.map((f) => f.path)));
     ctx.record(sql);
     for (const r of (await ctx.adapter.query(sql)).rows) counts.set(String(r.path), Number(r.n));
   }
