@@ -28,7 +28,16 @@ const FILES = {
   below: ['framework/adapters/**/*.ts', 'framework/storage/**/*.ts'],
 };
 
-const rule = (banned) => [
+/**
+ * execute/ builds a node through the strategy registry, never a strategy's own file: what differs
+ * between materializations stays in materialize/ (docs/architecture.md, "Adding a strategy").
+ */
+const THROUGH_REGISTRY = {
+  regex: '^\\.\\./materialize/(?!(strategies|context|audit)\\.js$)',
+  message: 'execute/ builds nodes through materialize/strategies.ts (the registry), not a strategy file',
+};
+
+const rule = (banned, extra = []) => [
   'error',
   {
     patterns: [
@@ -36,6 +45,7 @@ const rule = (banned) => [
         regex: `^(\\.\\./)+(${banned.join('|')})/`,
         message: 'imports a layer above this one (docs/architecture.md: cli → features → execute → materialize → template/graph → state → project; adapters, storage below)',
       },
+      ...extra,
     ],
   },
 ];
@@ -43,5 +53,5 @@ const rule = (banned) => [
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'target/', 'bench/.work/', '.stack/'] },
   { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
-  ...Object.entries(FILES).map(([layer, files]) => ({ files, rules: { 'no-restricted-imports': rule(ABOVE[layer]) } })),
+  ...Object.entries(FILES).map(([layer, files]) => ({ files, rules: { 'no-restricted-imports': rule(ABOVE[layer], layer === 'execute' ? [THROUGH_REGISTRY] : []) } })),
 );

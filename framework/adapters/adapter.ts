@@ -173,7 +173,7 @@ export interface Adapter {
   /**
    * Engines whose storage every host shares (Trino's S3 warehouse): the s3:// object where the run
    * lock of the target lives, and its lease, so that runs from any host exclude each other.
-   * Engines left without it are locked by a file of one host (execute/run-lock.ts).
+   * Engines left without it are locked by a file of one host (state/run-lock.ts).
    */
   readonly sharedLock?: SharedLock;
   close(): Promise<void>;

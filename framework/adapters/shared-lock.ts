@@ -1,6 +1,6 @@
 /**
  * The run lock an engine keeps in storage every host shares (Trino's S3 warehouse): where it lives
- * and its lease, from the target's `run_lock:` settings. execute/storage-lock.ts holds it.
+ * and its lease, from the target's `run_lock:` settings. state/storage-lock.ts holds it.
  */
 export interface LeaseSettings {
   leaseMs: number;

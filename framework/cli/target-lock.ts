@@ -1,15 +1,16 @@
-import { describeHolder } from '../execute/lease.js';
-import { acquireRunLocks, runLocks, type Release } from '../execute/run-lock.js';
 import type { Session } from '../execute/session.js';
+import { describeHolder } from '../state/lease.js';
+import type { Release } from '../state/run-lock.js';
+import { targetState } from '../state/target-state.js';
 import type { Reporter } from './output.js';
 
 /**
  * The target's run lock for a command that writes it (run, build, maintain): one at a time per
- * target, across hosts (execute/run-lock.ts). A dead holder's statements are settled before this
+ * target, across hosts (state/run-lock.ts). A dead holder's statements are settled before this
  * command looks at the tables; `onLost` is called when another run may hold the lock now.
  */
 export function lockTarget(s: Session, out: Reporter, command: string, wait: boolean, onLost: (message: string) => void): Promise<Release> {
-  return acquireRunLocks(runLocks(s.targetDir, s.project.target.name, s.adapter), `framework ${command}`, s.adapter.sessionTag, {
+  return targetState(s.adapter, { dir: s.targetDir, name: s.project.target.name }).runLock.acquire(`framework ${command}`, s.adapter.sessionTag, {
     wait,
     // Trino keeps running what a killed run sent: let it end before this run looks at the tables.
     onTakeover: async (dead, why) => {

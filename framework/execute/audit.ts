@@ -1,5 +1,6 @@
 import type { Audit } from '../materialize/audit.js';
 import { forEachLimited } from '../for-each-limited.js';
+import { strategyFor } from '../materialize/strategies.js';
 import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { builtParents } from './built-parents.js';
@@ -16,9 +17,10 @@ export interface AuditPlan {
 }
 
 /**
- * A table or incremental model (unless `audit: after`) is audited with the scheduled tests attached
- * to it (generic) or reading only it (singular), whose other inputs come earlier in the run's order:
- * waiting for those never makes a cycle. Other tests run after publishing, as before.
+ * A model whose strategy writes a table (table, incremental, interval, new_files; unless `audit:
+ * after`) is audited with the scheduled tests attached to it (generic) or reading only it
+ * (singular), whose other inputs come earlier in the run's order: waiting for those never makes a
+ * cycle. Other tests run after publishing, as before.
  */
 export function planAudits(session: Session, ids: string[]): AuditPlan {
   const { manifest, graph } = session;
@@ -26,7 +28,7 @@ export function planAudits(session: Session, ids: string[]): AuditPlan {
   const plan: AuditPlan = { tests: new Map(), after: new Map() };
   for (const id of ids) {
     const node = manifest.nodes[id]!;
-    if (node.resourceType !== 'model' || !['table', 'incremental'].includes(node.config.materialized) || node.config.audit === 'after') continue;
+    if (node.resourceType !== 'model' || !strategyFor(node).writesTable || node.config.audit === 'after') continue;
     const tests: string[] = [];
     const after = new Set<string>();
     for (const t of graph.children.get(id) ?? []) {

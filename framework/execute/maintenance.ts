@@ -1,6 +1,7 @@
 import type { MaintenanceConfig } from '../adapters/adapter.js';
 import type { Relation } from '../project/types.js';
 import type { Session } from './session.js';
+import { strategyFor } from '../materialize/strategies.js';
 import { aboutTables, STATE_SCHEMA, STATE_TABLES } from '../state/state-table.js';
 
 /** One table `framework maintain` keeps healthy, with the procedures to run on it. */
@@ -12,9 +13,9 @@ export interface MaintenanceTarget {
 }
 
 /**
- * The selected seeds and table and incremental models, each with its own `maintenance` config or else
- * project.yml's, and with project.yml's config the framework's state tables: every 15-minute run
- * commits to them too. Their optimize is limited to this project's partitions (model_table).
+ * The selected seeds and models whose strategy writes a table (table, incremental, interval,
+ * new_files), each with its own `maintenance` config or else project.yml's, and with project.yml's
+ * config the framework's state tables: every 15-minute run commits to them too. Their optimize is limited to this project's partitions (model_table).
  */
 export function maintenanceTargets(session: Session, ids: Set<string>): MaintenanceTarget[] {
   const { manifest, project, adapter } = session;
@@ -22,7 +23,7 @@ export function maintenanceTargets(session: Session, ids: Set<string>): Maintena
   const tables: MaintenanceTarget[] = [];
   for (const id of ids) {
     const node = manifest.nodes[id]!;
-    const isTable = node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized));
+    const isTable = (node.resourceType === 'seed' || node.resourceType === 'model') && strategyFor(node).writesTable;
     if (!isTable) continue;
     const config = (node.config.maintenance as MaintenanceConfig | undefined) ?? fallback;
     if (config) tables.push({ relation: node.relation, config });

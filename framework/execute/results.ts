@@ -1,3 +1,5 @@
+import type { Discovery } from '../materialize/context.js';
+
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
 
 /** One entry of run_results.json. */
@@ -20,14 +22,6 @@ export interface NodeResult {
   /** new_files models: how this run found its files. */
   discovery?: Discovery;
   sample?: Record<string, unknown>[];
-}
-
-/** What a new_files model's listing cost: everything, or the partitions from `since` (wall clock in the source's zone). */
-export interface Discovery {
-  listing: 'full' | 'lookback';
-  since?: string;
-  objects_listed: number;
-  list_calls: number;
 }
 
 export function isFailure(status: NodeStatus): boolean {

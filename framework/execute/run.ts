@@ -2,22 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, ExecutionError } from '../errors.js';
 import type { Column } from '../adapters/adapter.js';
-import { materialize, type MaterializeContext, type MaterializeResult } from '../materialize/index.js';
+import type { BuildContext, RunInputs } from '../materialize/context.js';
+import { build, strategyFor, type ValidationScope } from '../materialize/strategies.js';
 import type { SelectionRequest } from '../graph/selector.js';
-import { clone } from '../materialize/clone.js';
-import type { BuildableNode, ModelNode, Relation, ResourceType, SeedNode, SourceNode } from '../project/types.js';
+import type { ModelNode, Relation, ResourceType, SourceNode } from '../project/types.js';
+import { targetState } from '../state/target-state.js';
 import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
 import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
 import { builtParents } from './built-parents.js';
 import type { DataTests, TestOptions } from './data-tests.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
-import type { Discovery, NodeResult } from './results.js';
+import type { NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
-import { intervalConfig } from './intervals.js';
-import { runIntervals } from './run-intervals.js';
-import { targetState } from './target-state.js';
-import { runNewFiles } from './run-new-files.js';
-import { runSeed } from './run-seed.js';
 import type { Session } from './session.js';
 import { deferredRelations, stateManifest } from './defer.js';
 
@@ -80,7 +76,6 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const started = Date.now();
   const index = new Map(ids.map((id, i) => [id, i + 1]));
   const schemas = new Map<string, Promise<void>>();
-  const store = targetState(adapter);
   const invocationId = randomUUID();
   const externals = new Map<string, Promise<void>>();
   // build: each model's error-severity tests run on its new data before it is published (write–audit–publish).
@@ -115,25 +110,16 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') await ensureSchema(node.relation.schema);
   };
 
-  /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
-  const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult & { discovery?: Discovery }> => {
-    if (request.command === 'clone') return clone(ctx, node as CompiledNode & BuildableNode, session.state.manifest!.nodes[node.uniqueId]);
-    if (node.resourceType === 'seed' && !request.empty) return runSeed(ctx, node as CompiledNode & SeedNode, store.files, invocationId);
-    if (node.resourceType !== 'model') return materialize(ctx, node);
-    const model = node as CompiledNode & ModelNode;
-    if (request.empty) return emptyBuild(ctx, model);
-    const end = (request.intervalEnd ?? new Date()).getTime();
-    if (model.config.incremental_strategy === 'new_files') {
-      const window = request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {};
-      return runNewFiles(ctx, model, externalSource(session, model), store.files, { invocationId, ...window, ...(request.reconcileFiles ? { reconcile: true } : {}) });
-    }
-    const interval = intervalConfig(model.config, model.name);
-    if (interval) {
-      if (interval.input) upstreamInput(session, model, interval.input.ref);
-      const restate = request.intervalStart ? { restate: { start: request.intervalStart.getTime(), end } } : {};
-      return runIntervals(ctx, model, store.intervals, { now: end, invocationId, ...restate });
-    }
-    return materialize(ctx, model);
+  // Every node's config checks run before any node does: a node that fails them errors without touching the warehouse.
+  const invalid = configErrors(session, ids, request.command === 'clone');
+  const inputs: Omit<RunInputs, 'now'> = {
+    invocationId,
+    state: targetState(adapter, { dir: targetDir, name: project.target.name }),
+    nodes: manifest.nodes,
+    ...(request.intervalStart ? { restateFrom: request.intervalStart.getTime() } : {}),
+    ...(request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {}),
+    ...(request.reconcileFiles ? { reconcileFiles: true } : {}),
+    ...(request.command === 'clone' && session.state.manifest ? { previous: session.state.manifest.nodes } : {}),
   };
 
   /** Run one node's body, recording its statements (target/run/) and timing; errors become its result. */
@@ -189,18 +175,22 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     if (audited) return audited;
     if (node.resourceType === 'test') return test(id);
     return runNode(id, async (record) => {
+      const invalidConfig = invalid.get(id);
+      if (invalidConfig) throw invalidConfig;
       // Rows the build writes are stamped at or after this instant: its tests, audits included, are scoped by it.
       if (node.resourceType === 'model') builds?.set(id, new Date().toISOString());
       await prepare(node);
+      const strategy = strategyFor(node, request.command === 'clone');
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
-      const isTable = request.command !== 'clone' && (node.resourceType === 'seed' || node.resourceType === 'snapshot' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized)));
-      const history = isTable ? adapter.snapshots : undefined;
+      const history = strategy.writesTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
       const tests = audits?.tests.get(id);
       const audit = tests ? { audit: auditOf(session, node as CompiledNode & ModelNode, tests, auditRunner) } : {};
       if (audit.audit) await ensureSchema(audit.audit.relation.schema);
-      const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, ...(request.empty ? { empty: true } : {}), ...audit };
-      const result = await build(ctx, node);
+      // Interval models: intervals ending after now (--end, else the node's start) are not complete yet.
+      const run = { ...inputs, now: request.intervalEnd?.getTime() ?? Date.now() };
+      const ctx: BuildContext = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, run, ...(request.empty ? { empty: true } : {}), ...audit };
+      const result = await build(strategy, ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;
       if (result.warning) builds?.delete(id);
       return {
@@ -240,17 +230,6 @@ export async function executeRun(session: Session, request: RunRequest, events: 
 }
 
 /**
- * --empty: one materialization with zero-row inputs. Interval models get an empty range (so an
- * existing table loses no rows) and new_files models no files; neither records state, since
- * nothing was processed and the next real run must still do it all.
- */
-function emptyBuild(ctx: MaterializeContext, model: CompiledNode & ModelNode): Promise<MaterializeResult> {
-  const interval = intervalConfig(model.config, model.name);
-  const at = interval ? new Date(interval.start) : undefined;
-  return materialize(ctx, model, at ? { intervalStart: at, intervalEnd: at } : {});
-}
-
-/**
  * Graph parents, plus in build the tests of a node's parents: a model waits for its inputs' tests
  * and is skipped when they fail. A test never blocks a node it (transitively) reads from.
  */
@@ -269,19 +248,20 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
   return [...parents, ...tests];
 }
 
-/** interval_input must name a model upstream of the interval model, so it is built first. */
-function upstreamInput(session: Session, node: CompiledNode, name: string): void {
-  const id = session.project.byName.get(name);
-  if (!id?.startsWith('model.') || !session.graph.reach(node.uniqueId, 'up').has(id)) {
-    throw new ConfigError(`model "${node.name}": interval_input.ref "${name}" is not a model upstream of it`, { file: node.path }, 'name a model it refs (directly or through ephemeral models)');
+/** The config errors of the nodes' strategies (checked before anything runs), by node. */
+function configErrors(session: Session, ids: string[], clones: boolean): Map<string, ConfigError> {
+  const { manifest, graph, project } = session;
+  const scope: ValidationScope = { nodes: manifest.nodes, upstream: (id) => graph.reach(id, 'up'), byName: project.byName };
+  const errors = new Map<string, ConfigError>();
+  for (const id of ids) {
+    const node = manifest.nodes[id]!;
+    if (node.resourceType === 'test') continue;
+    try {
+      strategyFor(node, clones).validate?.(node, scope);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      errors.set(id, error);
+    }
   }
-}
-
-/** The one external source a new_files model loads from. */
-function externalSource(session: Session, node: CompiledNode): SourceNode {
-  const sources = node.dependsOn.map((id) => session.manifest.nodes[id]!).filter((n): n is CompiledNode & SourceNode => n.resourceType === 'source' && !!(n as SourceNode).external);
-  if (sources.length !== 1) {
-    throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files, so it must read exactly one external source; it reads ${sources.length}`, { file: node.path });
-  }
-  return sources[0]!;
+  return errors;
 }

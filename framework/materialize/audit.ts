@@ -1,6 +1,7 @@
 import type { Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { MaterializeContext } from './context.js';
+import type { Engine } from './strategy.js';
 
 /**
  * Write–audit–publish (build): a model's new rows are written aside into `relation`, its tests run
@@ -13,19 +14,27 @@ export interface Audit {
   check(tested: string): Promise<void>;
 }
 
-/** Write the new rows aside (replacing what an earlier audit left): returns the staged relation's SQL. */
-export async function stage(ctx: MaterializeContext, node: CompiledNode, audit: Audit, sql: string): Promise<string> {
-  const { dialect } = ctx.adapter;
-  const statement = dialect.replaceTable(audit.relation, sql, {});
+/** The statements that write the new rows aside (replacing what an earlier audit left) and drop them once published. */
+export interface Staging {
+  stage: string;
+  /** The staged relation, as SQL. */
+  staged: string;
+  unstage: string;
+}
+
+export function staging(engine: Engine, audit: Relation, sql: string): Staging {
+  const { dialect } = engine;
+  return { stage: dialect.replaceTable(audit, sql, {}), staged: dialect.relation(audit), unstage: dialect.drop(audit, 'table') };
+}
+
+export async function stage(ctx: MaterializeContext, node: CompiledNode, staging: Staging): Promise<void> {
   ctx.record(`-- write–audit–publish: ${node.name}'s new rows, audited before they are published`);
-  ctx.record(statement);
-  await ctx.adapter.execute(statement);
-  return dialect.relation(audit.relation);
+  ctx.record(staging.stage);
+  await ctx.adapter.execute(staging.stage);
 }
 
 /** Published: the staged rows are no longer needed (a failed audit keeps them for inspection). */
-export async function unstage(ctx: MaterializeContext, audit: Audit): Promise<void> {
-  const statement = ctx.adapter.dialect.drop(audit.relation, 'table');
-  ctx.record(statement);
-  await ctx.adapter.execute(statement);
+export async function unstage(ctx: MaterializeContext, staging: Staging): Promise<void> {
+  ctx.record(staging.unstage);
+  await ctx.adapter.execute(staging.unstage);
 }

@@ -1,6 +1,8 @@
 import type { Adapter, ExecResult } from '../adapters/adapter.js';
 import { retryCommitConflicts } from '../adapters/commit-conflicts.js';
 import { ExecutionError } from '../errors.js';
+import type { Node } from '../project/types.js';
+import type { StateStore } from '../state/state-store.js';
 import type { Compiler } from '../template/compile.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { Runtime } from '../template/state.js';
@@ -25,6 +27,39 @@ export interface MaterializeResult {
   queryIds: string[];
   /** Built, but with something the user must look at (the message says what). */
   warning?: boolean;
+  /** new_files models: how this run found its files. */
+  discovery?: Discovery;
+}
+
+/** What a new_files model's listing cost: everything, or the partitions from `since` (wall clock in the source's zone). */
+export interface Discovery {
+  listing: 'full' | 'lookback';
+  since?: string;
+  objects_listed: number;
+  list_calls: number;
+}
+
+/** What a run hands every strategy beyond one materialization's needs: its state store and flags. */
+export interface RunInputs {
+  invocationId: string;
+  state: StateStore;
+  /** Interval models: intervals ending after this are not complete yet (--end, else the run's start). */
+  now: number;
+  /** --start: interval models restate [restateFrom, now) whatever their state says. */
+  restateFrom?: number;
+  /** --start/--end: new_files models load only files whose partition path names a time in [start, end). */
+  window?: { start?: number; end?: number };
+  /** --reconcile-files: new_files models list every partition, not only the lookback's. */
+  reconcileFiles?: boolean;
+  /** The manifest's nodes (a new_files model's external source). */
+  nodes: Record<string, CompiledNode>;
+  /** clone: the --state manifest's nodes. */
+  previous?: Record<string, Node>;
+}
+
+/** What a strategy gets: one materialization's context plus the run's. */
+export interface BuildContext extends MaterializeContext {
+  run: RunInputs;
 }
 
 export function render(ctx: MaterializeContext, node: CompiledNode, runtime: Runtime): string {

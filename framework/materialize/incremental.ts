@@ -1,47 +1,100 @@
 import type { Column } from '../adapters/adapter.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
-import { ExecutionError } from '../errors.js';
-import type { ModelNode } from '../project/types.js';
+import { ConfigError, ExecutionError } from '../errors.js';
+import type { ModelNode, Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
-import type { Runtime } from '../template/state.js';
-import { apply, ids, render, type MaterializeContext, type MaterializeResult } from './context.js';
-import { replace } from './table.js';
+import { stage, staging, unstage, type Staging } from './audit.js';
+import { apply, ids, render } from './context.js';
 import { checkContract } from './contract.js';
-import { stage, unstage } from './audit.js';
+import { configAt, type BatchRuntime, type Engine, type Strategy } from './strategy.js';
+import { applyTable, planTable, readTable, type TablePlan, type TableState } from './table.js';
+
+type Model = CompiledNode & ModelNode;
+type Kind = 'merge' | 'append' | 'delete+insert' | 'interval';
+
+/** What applying new rows depends on: the table's columns and the new query's. */
+export type IncrementalState =
+  | { rebuild: TableState }
+  | {
+      /** The model rendered with is_incremental() true. */
+      sql: string;
+      range?: ReplacedRange;
+      incoming: Column[];
+      current: Column[];
+      audit?: Relation;
+    };
+
+export interface IncrementalPlan {
+  /** The table is absent or --full-refresh: it is built as a table. */
+  rebuild?: TablePlan;
+  /** on_schema_change: columns added or dropped first (not repeatable: a schema change). */
+  alter: string[];
+  staging?: Staging;
+  /** build: the table as the write would leave it, for the model's tests. */
+  audited?: string;
+  statements: string[];
+  repeatable: boolean;
+}
 
 /**
  * Incremental models: the first run (or --full-refresh) builds the table; later runs render with
  * is_incremental() true and apply the new rows with the configured strategy in one atomic step.
  */
-export async function incremental(ctx: MaterializeContext, node: CompiledNode & ModelNode, runtime: Omit<Runtime, 'isIncremental'> = {}): Promise<MaterializeResult> {
-  const { introspector } = ctx.adapter;
-  const existing = await introspector.relationType(node.relation);
-  const fullRefresh = ctx.fullRefresh && node.config.full_refresh !== false;
-  if (existing !== 'table' || fullRefresh) {
-    return replace(ctx, node, render(ctx, node, { ...runtime, isIncremental: false }));
-  }
-  const range = strategyOf(node) === 'interval' ? replacedRange(ctx, node, runtime) : undefined;
-  const sql = render(ctx, node, { ...runtime, isIncremental: true, ...(range ? { self: range.outside } : {}) });
-  const incoming = await introspector.queryColumns(sql);
-  await checkContract(ctx, node, sql, incoming);
-  const columns = await reconcileSchema(ctx, node, incoming, await introspector.columns(node.relation));
-  const { audit } = ctx;
-  let statements = strategyStatements(ctx, node, sql, columns, range);
-  if (audit) {
+export const incremental: Strategy<Model, IncrementalState, IncrementalPlan> = {
+  name: 'incremental',
+  hooks: true,
+  writesTable: true,
+  validate(node) {
+    const kind = kindOf(node);
+    if ((kind === 'merge' || kind === 'delete+insert') && !node.config.unique_key?.length) {
+      throw new ConfigError(`incremental_strategy "${kind}" needs unique_key (model "${node.name}")`, configAt(node));
+    }
+  },
+  async read(ctx, node, runtime) {
+    const { introspector } = ctx.adapter;
+    const existing = await introspector.relationType(node.relation);
+    if (existing !== 'table' || (ctx.fullRefresh && node.config.full_refresh !== false)) {
+      return { rebuild: await readTable(ctx, node, render(ctx, node, { ...runtime, isIncremental: false })) };
+    }
+    const range = kindOf(node) === 'interval' ? replacedRange(ctx.adapter, node, runtime) : undefined;
+    const sql = render(ctx, node, { ...runtime, isIncremental: true, ...(range ? { self: range.outside } : {}) });
+    const incoming = await introspector.queryColumns(sql);
+    const current = await introspector.columns(node.relation);
+    return { sql, incoming, current, ...(range ? { range } : {}), ...(ctx.audit ? { audit: ctx.audit.relation } : {}) };
+  },
+  plan(node, state, engine) {
+    if ('rebuild' in state) return { rebuild: planTable(node, state.rebuild, engine), alter: [], statements: [], repeatable: true };
+    checkContract(engine, node, state.incoming);
+    const { alter, columns } = reconcileSchema(engine, node, state.incoming, state.current);
+    // Every strategy but append replaces what it writes, so repeating it is harmless.
+    const repeatable = kindOf(node) !== 'append';
+    if (!state.audit) return { alter, statements: strategyStatements(engine, node, state.sql, columns, state.range), repeatable };
     // The new rows are staged once; the tests see the table as the write would leave it, and the write reads the staged rows.
-    const staged = await stage(ctx, node, audit, sql);
-    await audit.check(afterWrite(ctx, node, staged, columns, range));
-    statements = strategyStatements(ctx, node, `select * from ${staged}`, columns, range);
-  }
-  // Every strategy but append replaces what it writes, so repeating it is harmless.
-  const results = await apply(ctx, node, statements, strategyOf(node) !== 'append');
-  if (audit) await unstage(ctx, audit);
-  const rows = results[results.length - 1]!.rowsAffected;
-  return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `${strategyOf(node)}${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
-}
+    const staged = staging(engine, state.audit, state.sql);
+    return {
+      alter,
+      staging: staged,
+      audited: afterWrite(engine, node, staged.staged, columns, state.range),
+      statements: strategyStatements(engine, node, `select * from ${staged.staged}`, columns, state.range),
+      repeatable,
+    };
+  },
+  async apply(ctx, node, plan) {
+    if (plan.rebuild) return applyTable(ctx, node, plan.rebuild);
+    if (plan.alter.length) await apply(ctx, node, plan.alter, false);
+    if (plan.staging) {
+      await stage(ctx, node, plan.staging);
+      await ctx.audit!.check(plan.audited!);
+    }
+    const results = await apply(ctx, node, plan.statements, plan.repeatable);
+    if (plan.staging) await unstage(ctx, plan.staging);
+    const rows = results[results.length - 1]!.rowsAffected;
+    return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `${kindOf(node)}${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+  },
+};
 
-function strategyOf(node: ModelNode): 'merge' | 'append' | 'delete+insert' | 'interval' {
-  // new_files appends the rows of the files the runner hands it (execute/run-new-files.ts).
+function kindOf(node: ModelNode): Kind {
+  // new_files appends the rows of the files its loader hands it (materialize/new-files.ts).
   if (node.config.incremental_strategy === 'new_files') return 'append';
   if (node.config.incremental_strategy) return node.config.incremental_strategy;
   if (node.config.unique_key?.length) return 'merge';
@@ -49,13 +102,20 @@ function strategyOf(node: ModelNode): 'merge' | 'append' | 'delete+insert' | 'in
   return node.config.interval ? 'interval' : 'append';
 }
 
-/**
- * The rows an interval model replaces (time_column in [from, to)), and its `{{this}}` while it
- * does: the table without them, as the insert of a delete-then-insert sees it, whereas a single
- * MERGE (Trino) reads the table before its delete.
- */
-function replacedRange(ctx: MaterializeContext, node: CompiledNode & ModelNode, runtime: Omit<Runtime, 'isIncremental'>) {
-  const { dialect, macros } = ctx.adapter;
+/** The rows an interval model replaces (time_column in [from, to)), and its `{{this}}` while it does. */
+export interface ReplacedRange {
+  column: string;
+  from: string;
+  to: string;
+  /**
+   * The table without them, as the insert of a delete-then-insert sees it, whereas a single
+   * MERGE (Trino) reads the table before its delete.
+   */
+  outside: string;
+}
+
+function replacedRange(engine: Engine, node: Model, runtime: BatchRuntime): ReplacedRange {
+  const { dialect, macros } = engine;
   const column = node.config.time_column!;
   const [from, to] = [utcTimestamp(macros, runtime.intervalStart!), utcTimestamp(macros, runtime.intervalEnd!)];
   const c = dialect.quote(column);
@@ -67,13 +127,13 @@ function replacedRange(ctx: MaterializeContext, node: CompiledNode & ModelNode, 
  * kept rows (outside the replaced range, or whose key the new rows do not carry) plus the new rows.
  * Tests on it see duplicates against existing rows, as they would after the write.
  */
-function afterWrite(ctx: MaterializeContext, node: CompiledNode & ModelNode, staged: string, columns: string[], range?: ReturnType<typeof replacedRange>): string {
-  const { dialect } = ctx.adapter;
+function afterWrite(engine: Engine, node: Model, staged: string, columns: string[], range?: ReplacedRange): string {
+  const { dialect } = engine;
   const cols = columns.map((c) => dialect.quote(c)).join(', ');
   const table = dialect.relation(node.relation);
   const key = node.config.unique_key ?? [];
   let kept: string;
-  switch (strategyOf(node)) {
+  switch (kindOf(node)) {
     case 'interval':
       kept = `select ${cols} from ${range!.outside} as __kept`;
       break;
@@ -86,15 +146,13 @@ function afterWrite(ctx: MaterializeContext, node: CompiledNode & ModelNode, sta
   return `(${kept} union all select ${cols} from ${staged})`;
 }
 
-function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string, columns: string[], range?: ReturnType<typeof replacedRange>): string[] {
-  const { dialect } = ctx.adapter;
+function strategyStatements(engine: Engine, node: Model, sql: string, columns: string[], range?: ReplacedRange): string[] {
+  const { dialect } = engine;
+  // unique_key is there for merge and delete+insert: `validate` checked it.
   const key = node.config.unique_key ?? [];
-  const strategy = strategyOf(node);
-  if (strategy === 'interval') return dialect.replaceRange(node.relation, range!.column, range!.from, range!.to, columns, sql);
-  if (strategy !== 'append' && !key.length) {
-    throw new ExecutionError(`incremental_strategy "${strategy}" needs unique_key (model "${node.name}")`);
-  }
-  switch (strategy) {
+  switch (kindOf(node)) {
+    case 'interval':
+      return dialect.replaceRange(node.relation, range!.column, range!.from, range!.to, columns, sql);
     case 'append':
       return [dialect.insert(node.relation, columns, sql)];
     case 'merge':
@@ -106,28 +164,26 @@ function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelN
 
 /**
  * on_schema_change: compare the new query's columns with the table's and decide which columns the
- * write uses, altering the table first where the policy says so. Returns the columns to write.
+ * write uses, and which statements alter the table first where the policy says so.
  */
-async function reconcileSchema(ctx: MaterializeContext, node: CompiledNode & ModelNode, incoming: Column[], current: Column[]): Promise<string[]> {
+function reconcileSchema(engine: Engine, node: Model, incoming: Column[], current: Column[]): { alter: string[]; columns: string[] } {
   const known = new Set(current.map((c) => c.name.toLowerCase()));
   const arriving = new Set(incoming.map((c) => c.name.toLowerCase()));
   const added = incoming.filter((c) => !known.has(c.name.toLowerCase()));
   const removed = current.filter((c) => !arriving.has(c.name.toLowerCase()));
-  const policy = node.config.on_schema_change;
-  if (!added.length && !removed.length) return incoming.map((c) => c.name);
-  const { dialect } = ctx.adapter;
-  switch (policy) {
+  const all = incoming.map((c) => c.name);
+  if (!added.length && !removed.length) return { alter: [], columns: all };
+  const { dialect } = engine;
+  switch (node.config.on_schema_change) {
     case 'ignore':
-      return incoming.filter((c) => known.has(c.name.toLowerCase())).map((c) => c.name);
+      return { alter: [], columns: incoming.filter((c) => known.has(c.name.toLowerCase())).map((c) => c.name) };
     case 'fail':
       throw new ExecutionError(
         `schema of "${node.name}" changed (on_schema_change: fail): added [${added.map((c) => c.name).join(', ')}], removed [${removed.map((c) => c.name).join(', ')}]; run with --full-refresh or change the policy`,
       );
     case 'append_new_columns':
-      if (added.length) await apply(ctx, node, added.map((c) => dialect.addColumn(node.relation, c)), false);
-      return incoming.map((c) => c.name);
+      return { alter: added.map((c) => dialect.addColumn(node.relation, c)), columns: all };
     case 'sync_all_columns':
-      await apply(ctx, node, [...added.map((c) => dialect.addColumn(node.relation, c)), ...removed.map((c) => dialect.dropColumn(node.relation, c.name))], false);
-      return incoming.map((c) => c.name);
+      return { alter: [...added.map((c) => dialect.addColumn(node.relation, c)), ...removed.map((c) => dialect.dropColumn(node.relation, c.name))], columns: all };
   }
 }

@@ -4,7 +4,8 @@ import { ExecutionError } from '../errors.js';
 import { snapshotConfig, type SnapshotConfig } from '../project/snapshot-config.js';
 import type { Relation, SnapshotNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
-import { apply, ids, render, type MaterializeContext, type MaterializeResult } from './context.js';
+import { apply, ids, render } from './context.js';
+import type { Strategy } from './strategy.js';
 
 const IS_DELETED = 'dbt_is_deleted';
 
@@ -113,26 +114,51 @@ function rowChanged(config: SnapshotConfig, queryColumns: string[], existing: Se
   return checked.map((c) => `t.${c} <> s.${c} or (t.${c} is null) <> (s.${c} is null)`).join(' or ');
 }
 
-/** One snapshot run: create the table, or add new columns and MERGE the changes. Never full-refreshed (dbt). */
-export async function snapshot(ctx: MaterializeContext, node: CompiledNode & SnapshotNode, at: Date = new Date()): Promise<MaterializeResult> {
-  const { dialect, macros, introspector } = ctx.adapter;
-  const sql = render(ctx, node, { isIncremental: false });
-  const config = snapshotConfig(node.name, node.config, node.configOrigin ?? node.origin);
-  const exists = (await introspector.relationType(node.relation)) === 'table';
-  const existing = exists ? await introspector.columns(node.relation) : undefined;
-  const queryColumns = await introspector.queryColumns(sql);
-  const now = utcTimestamp(macros, at, 'ms');
-  const plan = snapshotPlan(dialect, macros, { relation: node.relation, sql, config, queryColumns, ...(existing ? { existing } : {}), now, properties: node.config.properties });
-  // --empty checks the query on the engine but merges nothing: zero rows would read as every key deleted.
-  if (ctx.empty && !plan.create) return { message: 'snapshot query checked (--empty: nothing merged)', queryIds: [] };
-  if (plan.create) {
-    const results = await apply(ctx, node, [plan.create], true);
-    const rows = results[0]!.rowsAffected;
-    return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `snapshot created${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
-  }
-  if (plan.addColumns.length) await apply(ctx, node, plan.addColumns, false);
-  // Retrying is safe: a merge that did commit leaves nothing changed for the next attempt.
-  const results = await apply(ctx, node, [plan.merge!], true);
-  const rows = results[0]!.rowsAffected;
-  return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `snapshot merged${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+type Snapshot = CompiledNode & SnapshotNode;
+
+export interface SnapshotState {
+  sql: string;
+  config: SnapshotConfig;
+  queryColumns: Column[];
+  existing?: Column[];
+  now: string;
+  empty: boolean;
 }
+
+export type SnapshotStatements = ReturnType<typeof snapshotPlan> & { empty: boolean };
+
+/** One snapshot run: create the table, or add new columns and MERGE the changes. Never full-refreshed (dbt). */
+export const snapshot: Strategy<Snapshot, SnapshotState, SnapshotStatements> = {
+  name: 'snapshot',
+  hooks: true,
+  writesTable: true,
+  // Its keys are checked when the project compiles (template/compile.ts), with file:line.
+  async read(ctx, node) {
+    const { macros, introspector } = ctx.adapter;
+    const sql = render(ctx, node, { isIncremental: false });
+    const config = snapshotConfig(node.name, node.config, node.configOrigin ?? node.origin);
+    const exists = (await introspector.relationType(node.relation)) === 'table';
+    const existing = exists ? await introspector.columns(node.relation) : undefined;
+    const queryColumns = await introspector.queryColumns(sql);
+    return { sql, config, queryColumns, ...(existing ? { existing } : {}), now: utcTimestamp(macros, new Date(), 'ms'), empty: !!ctx.empty };
+  },
+  plan(node, state, engine) {
+    const { sql, config, queryColumns, existing, now } = state;
+    const plan = snapshotPlan(engine.dialect, engine.macros, { relation: node.relation, sql, config, queryColumns, ...(existing ? { existing } : {}), now, properties: node.config.properties });
+    return { ...plan, empty: state.empty };
+  },
+  async apply(ctx, node, plan) {
+    // --empty checks the query on the engine but merges nothing: zero rows would read as every key deleted.
+    if (plan.empty && !plan.create) return { message: 'snapshot query checked (--empty: nothing merged)', queryIds: [] };
+    if (plan.create) {
+      const results = await apply(ctx, node, [plan.create], true);
+      const rows = results[0]!.rowsAffected;
+      return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `snapshot created${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+    }
+    if (plan.addColumns.length) await apply(ctx, node, plan.addColumns, false);
+    // Retrying is safe: a merge that did commit leaves nothing changed for the next attempt.
+    const results = await apply(ctx, node, [plan.merge!], true);
+    const rows = results[0]!.rowsAffected;
+    return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `snapshot merged${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+  },
+};

@@ -1,45 +1,79 @@
-import type { ModelNode } from '../project/types.js';
+import type { Column } from '../adapters/adapter.js';
+import type { ModelNode, Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
-import { stage, unstage } from './audit.js';
+import { stage, staging, unstage, type Staging } from './audit.js';
 import { apply, ids, render, type MaterializeContext, type MaterializeResult } from './context.js';
-import { checkContract, enforcedDefinition } from './contract.js';
+import { checkContract, contractColumns, enforcedDefinition } from './contract.js';
+import type { Engine, Strategy } from './strategy.js';
+
+type Model = CompiledNode & ModelNode;
+
+/** What replacing a table depends on. */
+export interface TableState {
+  /** The model's rendered query. */
+  sql: string;
+  /** The query's columns, when the contract is enforced. */
+  columns?: Column[];
+  existing: 'table' | 'view' | undefined;
+  /** build: where the new table is written aside and audited first. */
+  audit?: Relation;
+}
+
+export interface TablePlan {
+  staging?: Staging;
+  statements: string[];
+  /** Drops the side table a typed create fills, should it fail. */
+  cleanup?: string;
+  /** The statement whose rows are the table's: the CTAS, or the insert filling a typed create. */
+  filled: number;
+}
+
+export async function readTable(ctx: MaterializeContext, node: Model, sql: string): Promise<TableState> {
+  const columns = await contractColumns(ctx, node, sql);
+  const existing = await ctx.adapter.introspector.relationType(node.relation);
+  return { sql, existing, ...(columns ? { columns } : {}), ...(ctx.audit ? { audit: ctx.audit.relation } : {}) };
+}
 
 /**
  * Atomic replace: CREATE OR REPLACE in one statement (DuckDB in a transaction, Iceberg as one
  * commit), so a reader sees the old table or the new one. A view of the same name is dropped in
- * the same transaction where the engine has one.
+ * the same transaction where the engine has one. With an audit, the new table is built aside and
+ * tested first; publishing it is then a CREATE OR REPLACE from the staged copy: still one commit
+ * (Iceberg keeps the table's history for rollback), where a rename would need a drop first and
+ * leave a moment with no table.
  */
-export async function table(ctx: MaterializeContext, node: CompiledNode & ModelNode): Promise<MaterializeResult> {
-  const sql = render(ctx, node, { isIncremental: false });
-  return replace(ctx, node, sql);
+export function planTable(node: Model, state: TableState, engine: Engine): TablePlan {
+  const { dialect } = engine;
+  if (state.columns) checkContract(engine, node, state.columns);
+  const typed = state.columns && enforcedDefinition(engine, node, state.columns);
+  const staged = state.audit ? staging(engine, state.audit, state.sql) : undefined;
+  const sql = staged ? `select * from ${staged.staged}` : state.sql;
+  const create = typed ? dialect.replaceTableTyped(node.relation, typed.columns, typed.checks, sql, node.config.properties) : { statements: [dialect.replaceTable(node.relation, sql, node.config.properties)] };
+  const statements = [...(state.existing === 'view' ? [dialect.drop(node.relation, 'view')] : []), ...create.statements];
+  const filled = typed ? statements.map((q) => q.startsWith('insert')).lastIndexOf(true) : statements.length - 1;
+  return { statements, filled, ...(staged ? { staging: staged } : {}), ...(create.cleanup ? { cleanup: create.cleanup } : {}) };
 }
 
-/**
- * With an audit, the new table is built aside and tested first; publishing it is then a CREATE OR
- * REPLACE from the staged copy: still one commit (Iceberg keeps the table's history for rollback),
- * where a rename would need a drop first and leave a moment with no table.
- */
-export async function replace(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string): Promise<MaterializeResult> {
-  const { dialect, introspector } = ctx.adapter;
-  const columns = await checkContract(ctx, node, sql);
-  const typed = columns && enforcedDefinition(ctx, node, columns);
-  const { audit } = ctx;
-  if (audit) {
-    const staged = await stage(ctx, node, audit, sql);
-    await audit.check(staged);
-    sql = `select * from ${staged}`;
+export async function applyTable(ctx: MaterializeContext, node: Model, plan: TablePlan): Promise<MaterializeResult> {
+  if (plan.staging) {
+    await stage(ctx, node, plan.staging);
+    await ctx.audit!.check(plan.staging.staged);
   }
-  const existing = await introspector.relationType(node.relation);
-  const create = typed ? dialect.replaceTableTyped(node.relation, typed.columns, typed.checks, sql, node.config.properties) : { statements: [dialect.replaceTable(node.relation, sql, node.config.properties)] };
-  const statements = [...(existing === 'view' ? [dialect.drop(node.relation, 'view')] : []), ...create.statements];
-  const results = await apply(ctx, node, statements, true).catch(async (error: unknown) => {
+  const results = await apply(ctx, node, plan.statements, true).catch(async (error: unknown) => {
     // A refused row leaves no side table behind (the published table is untouched either way).
-    if (create.cleanup) await ctx.adapter.execute(create.cleanup).catch(() => undefined);
+    if (plan.cleanup) await ctx.adapter.execute(plan.cleanup).catch(() => undefined);
     throw error;
   });
-  if (audit) await unstage(ctx, audit);
-  // The rows written: of the CTAS, or of the last insert (the one filling the table) of a typed create.
-  const filled = typed ? statements.map((q) => q.startsWith('insert')).lastIndexOf(true) : results.length - 1;
-  const rows = results[filled]!.rowsAffected;
+  if (plan.staging) await unstage(ctx, plan.staging);
+  const rows = results[plan.filled]!.rowsAffected;
   return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `table built${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
 }
+
+export const table: Strategy<Model, TableState, TablePlan> = {
+  name: 'table',
+  hooks: true,
+  writesTable: true,
+  read: (ctx, node) => readTable(ctx, node, render(ctx, node, { isIncremental: false })),
+  plan: planTable,
+  apply: applyTable,
+};

@@ -267,7 +267,7 @@ class NodeLoader {
     if (entry.config) {
       validate('config', yaml, entry.config, [...at, 'config']);
       node.config = mergeConfig(node.config, normalizeConfig(entry.config));
-      if (node.resourceType === 'snapshot') node.configOrigin = yaml.locate([...at, 'config']);
+      if (node.resourceType === 'snapshot' || node.resourceType === 'model') node.configOrigin = yaml.locate([...at, 'config']);
     }
     node.patchPath = yaml.path;
     node.description = entry.description ?? '';

@@ -30,7 +30,7 @@ export interface NodeConfig {
   start?: string;
   lookback?: number;
   batch_size?: number;
-  /** Interval models: the upstream that drives completeness and reprocessing (execute/intervals.ts). */
+  /** Interval models: the upstream that drives completeness and reprocessing (materialize/interval.ts). */
   interval_input?: { ref: string; time_column: string; loaded_at: string };
   maintenance?: Record<string, unknown>;
   /** build: test the model's new data before publishing it (default) or after (execute/audit.ts). */
@@ -105,6 +105,8 @@ export interface ModelNode extends BaseNode {
   relation: Relation;
   /** Model-level constraints (several columns, or a check over the row). */
   constraints?: Constraint[];
+  /** Where its config is set (its {{config}}, else its YAML's config:), for errors about it. */
+  configOrigin?: Origin;
 }
 
 /** An SCD type 2 history of a query's rows (dbt's snapshot): a .sql file, or YAML naming a relation. */

@@ -1,5 +1,6 @@
 import type { Relation } from '../project/types.js';
 import type { LoadedFile } from './file-ledger.js';
+import type { Release, RunLockOptions } from './run-lock.js';
 
 /** A half-open range of epoch milliseconds. */
 export interface IntervalRange {
@@ -7,15 +8,22 @@ export interface IntervalRange {
   end: number;
 }
 
+/** A done interval (by start): when its input was last looked at (interval_input models), else undefined. */
+export type DoneIntervals = Map<number, number | undefined>;
+
 /** Processed intervals of interval models, keyed by the model's table. */
 export interface IntervalStore {
   /** Every done interval (by start), with when its input was last looked at (interval_input models). */
-  done(table: Relation, step: number): Promise<Map<number, number | undefined>>;
+  done(table: Relation, step: number): Promise<DoneIntervals>;
   record(table: Relation, modelId: string, intervals: IntervalRange[], invocationId: string, inputSeenUntil?: number): Promise<void>;
   /** Forget intervals before they are processed again. */
   forget(table: Relation, intervals: IntervalRange[]): Promise<void>;
   /** Forget every interval of the model (its table is rebuilt). */
   clear(table: Relation): Promise<void>;
+  /** When the model's last run that processed everything its input asked for read that input. */
+  inputReadUntil(table: Relation): Promise<number | undefined>;
+  /** Record that a run processed everything its input asked for, as read at `readAt`. */
+  recordInputRead(table: Relation, modelId: string, gridStart: number, readAt: number, invocationId: string): Promise<void>;
 }
 
 /** The files each new_files model has loaded, keyed by the table loaded into. */
@@ -26,12 +34,19 @@ export interface FileLedgerStore {
   forget(table: Relation): Promise<void>;
 }
 
+/** One active run per target (run-lock.ts): a file lock, and where the engine's storage is shared, a storage lock. */
+export interface RunLockStore {
+  /** Takes every lock of the target, settling dead holders (options.onTakeover) once all are held. */
+  acquire(command: string, tag: string | undefined, options: RunLockOptions): Promise<Release>;
+}
+
 /**
- * What a run needs of the framework's state in the target (issue 20's one state store). The run
- * lock is not in it yet: it lives in execute/ (run-lock.ts), in files and object storage rather
- * than the target's tables.
+ * What a run needs of the framework's state: interval state and the file ledger (tables in the
+ * target), and the run lock (a file under target/locks and an object in shared storage: a lock
+ * must be taken before the target's tables are touched, and outlive a dead run's session).
  */
 export interface StateStore {
   readonly intervals: IntervalStore;
   readonly files: FileLedgerStore;
+  readonly runLock: RunLockStore;
 }

@@ -47,8 +47,10 @@ export class Compiler {
     // Config first (read statically from {{config}}), so every relation is final before any SQL renders.
     const staged = new Map<string, CompiledNode>();
     for (const node of this.project.nodes.values()) {
-      const config = this.finalConfig(node);
+      const { config, where } = this.finalConfig(node);
       const compiled = { ...node, config, dependsOn: [], checksum: checksum(node, config) } as CompiledNode;
+      // Strategies' config errors point at the {{config}} that set it (materialize/strategy.ts).
+      if (where && compiled.resourceType === 'model') compiled.configOrigin = where;
       this.setRelation(compiled);
       // The YAML's contract was checked on load; this catches one enabled by {{config}} in the SQL file.
       if (compiled.resourceType === 'model') checkContract(compiled, () => ({ file: compiled.path }));
@@ -172,11 +174,11 @@ export class Compiler {
   }
 
   /** Folder and YAML config, then the template's own {{config}} (read from its syntax tree). */
-  private finalConfig(node: Node): NodeConfig {
+  private finalConfig(node: Node): { config: NodeConfig; where?: SourcePosition } {
     const config = this.withInFileConfig(node);
     // Snapshot keys are checked now, so a missing one stops the command before anything runs.
     if (node.resourceType === 'snapshot' && config.config.enabled !== false) snapshotConfig(node.name, config.config, config.where ?? node.configOrigin ?? node.origin);
-    return config.config;
+    return config;
   }
 
   private withInFileConfig(node: Node): { config: NodeConfig; where?: SourcePosition } {

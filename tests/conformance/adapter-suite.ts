@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../framework/adapters/adapter.js';
 import { freshnessQuery } from '../../framework/adapters/freshness-query.js';
 import type { Relation } from '../../framework/project/types.js';
-import { IntervalState } from '../../framework/execute/interval-state.js';
+import { IntervalState } from '../../framework/state/interval-state.js';
 import { tempDir } from '../unit/support/project.js';
 
 export interface ConformanceHarness {

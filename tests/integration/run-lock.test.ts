@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { cpSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLease, type LeaseRecord } from '../../framework/execute/lease.js';
+import { parseLease, type LeaseRecord } from '../../framework/state/lease.js';
 import { s3Object } from '../../framework/storage/s3-conditional.js';
 import { s3, startCli, waitFor, type Cli } from './ingest-support.js';
 import { dropSchemas, rows, trinoProject } from './support.js';

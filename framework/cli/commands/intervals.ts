@@ -1,8 +1,7 @@
 import type { ModelNode } from '../../project/types.js';
 import type { CompiledNode } from '../../template/manifest.js';
-import { IntervalState } from '../../execute/interval-state.js';
-import { ranges } from '../../execute/intervals.js';
-import { planIntervals } from '../../execute/run-intervals.js';
+import { planIntervals, readIntervals } from '../../materialize/interval.js';
+import { IntervalState, ranges } from '../../state/interval-state.js';
 import { flag, type ParsedArgs } from '../args.js';
 import { reporter, selection, session } from '../common.js';
 
@@ -19,7 +18,7 @@ export async function intervalsCommand(args: ParsedArgs): Promise<number> {
   try {
     await s.adapter.connect();
     for (const model of models) {
-      const plan = await planIntervals({ adapter: s.adapter, compiler: s.compiler, fullRefresh: false }, model, state, { now });
+      const plan = planIntervals(await readIntervals({ adapter: s.adapter, compiler: s.compiler, fullRefresh: false }, model, state, now));
       const missing = plan.all.filter((i) => !plan.done.has(i.start));
       const late = plan.all.filter((i) => plan.stale.has(i.start));
       const span = (rs: ReturnType<typeof ranges>) => rs.map((r) => `${new Date(r.start).toISOString()} → ${new Date(r.end).toISOString()} (${r.count})`);

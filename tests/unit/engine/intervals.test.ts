@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { batches, completeIntervals, toProcess } from '../../../framework/execute/intervals.js';
+import { batches, completeIntervals, toProcess } from '../../../framework/materialize/intervals.js';
 import { cli, query, tempProject } from '../support/project.js';
 
 const H = 3_600_000;

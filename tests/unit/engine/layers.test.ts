@@ -26,4 +26,9 @@ describe('layer order', () => {
     expect(await findings('framework/adapters/new.ts', "import { StateTable } from '../state/state-table.js';\n")).toEqual(['no-restricted-imports']);
     expect(await findings('framework/execute/run.ts', "import { runTest } from '../testing/run-test.js';\n")).toEqual(['no-restricted-imports']);
   });
+
+  it('has execute/ build nodes through the strategy registry, not a strategy file', async () => {
+    expect(await findings('framework/execute/run.ts', "import { view } from '../materialize/view.js';\n")).toEqual(['no-restricted-imports']);
+    expect(await findings('framework/execute/run.ts', "import { strategyFor } from '../materialize/strategies.js';\nimport type { Audit } from '../materialize/audit.js';\n")).toEqual([]);
+  });
 });

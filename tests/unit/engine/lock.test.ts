@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock } from '../../../framework/execute/lock.js';
+import { acquireLock } from '../../../framework/state/lock.js';
 import { cli, tempProject } from '../support/project.js';
 
 const lockOf = (root: string) => join(root, 'target/locks/dev.lock');

@@ -1,14 +1,11 @@
 import type { Adapter } from '../adapters/adapter.js';
-import { ranges, type Interval } from './intervals.js';
 import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
-import { StateTable } from '../state/state-table.js';
+import { StateTable } from './state-table.js';
+import type { DoneIntervals, IntervalRange, IntervalStore } from './state-store.js';
 
 /** The row marking a complete read of an interval model's input: an empty range. */
 const MARK = 'interval_start = interval_end';
-
-/** A done interval: when its input was last looked at (interval_input models), else undefined. */
-export type DoneIntervals = Map<number, number | undefined>;
 
 /**
  * Processed intervals of each interval model (a state table of the target, keyed by the model's
@@ -17,7 +14,7 @@ export type DoneIntervals = Map<number, number | undefined>;
  * idempotent. Intervals about to be processed again are forgotten before their data is touched,
  * so a crash while they are rewritten leaves them missing, not done.
  */
-export class IntervalState {
+export class IntervalState implements IntervalStore {
   private readonly state: StateTable;
 
   constructor(private readonly adapter: Adapter) {
@@ -48,7 +45,7 @@ export class IntervalState {
   }
 
   /** Record intervals as done (one row per contiguous range). */
-  async record(table: Relation, modelId: string, intervals: Interval[], invocationId: string, inputSeenUntil?: number): Promise<void> {
+  async record(table: Relation, modelId: string, intervals: IntervalRange[], invocationId: string, inputSeenUntil?: number): Promise<void> {
     if (!intervals.length) return;
     const { dialect, macros } = this.adapter;
     const ts = (ms: number) => utcTimestamp(macros, ms);
@@ -63,7 +60,7 @@ export class IntervalState {
    * outside (inserted first, so a crash in between leaves extra coverage, never a gap). Two
    * statements whatever the number of ranges: each is a commit of the shared state table on Iceberg.
    */
-  async forget(table: Relation, intervals: Interval[]): Promise<void> {
+  async forget(table: Relation, intervals: IntervalRange[]): Promise<void> {
     const list = ranges(intervals);
     if (!list.length) return;
     const state = await this.state.relation();
@@ -83,7 +80,7 @@ export class IntervalState {
 
   /**
    * When the model's last run that processed everything its input asked for read that input:
-   * every row loaded before then (less the skew, interval-input.ts) was acted on. Undefined: no
+   * every row loaded before then (less the skew, materialize/interval-input.ts) was acted on. Undefined: no
    * such run yet (or its mark was being replaced when a run died): read the whole input.
    */
   async inputReadUntil(table: Relation): Promise<number | undefined> {
@@ -115,4 +112,17 @@ export class IntervalState {
   private columnList(): string {
     return this.state.columns.map((c) => this.adapter.dialect.quote(c.name)).join(', ');
   }
+}
+
+/** Contiguous intervals merged into ranges, with how many each covers: one state row per range. */
+export function ranges(intervals: IntervalRange[]): { start: number; end: number; count: number }[] {
+  const out: { start: number; end: number; count: number }[] = [];
+  for (const i of intervals) {
+    const last = out[out.length - 1];
+    if (last && last.end === i.start) {
+      last.end = i.end;
+      last.count++;
+    } else out.push({ start: i.start, end: i.end, count: 1 });
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
-import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
+import { arrivalsQuery, clockQuery } from '../adapters/arrivals-query.js';
+import { utcMs } from '../adapters/timestamp.js';
 import type { IntervalInput } from './intervals.js';
 
 /** What an interval model's input holds: per interval, when its newest row arrived. */
@@ -39,18 +40,8 @@ export const READ_SKEW_MS = 15 * 60_000;
  * file has the bounds of its rows.
  */
 export async function readArrivals(adapter: Adapter, relation: string, input: IntervalInput, grid: { start: number; step: number }, bound?: ArrivalBound): Promise<Arrivals> {
-  const { macros, dialect } = adapter;
-  const utc = (expr: string) => `cast(${macros.to_zone!(expr, 'UTC')} as varchar)`;
-  const clock = await adapter.query(`select ${utc(macros.now!())} as t`);
-  const t = dialect.quote(input.timeColumn);
-  const l = dialect.quote(input.loadedAt);
-  let rowsRead = `${relation} as i`;
-  if (bound) {
-    const after = `cast('${new Date(bound.loadedAfter).toISOString().replace('T', ' ').replace('Z', '+00:00')}' as timestamp with time zone)`;
-    const from = utcTimestamp(macros, bound.from);
-    rowsRead = `(select ${t}, ${l} from ${relation} where ${l} > ${after} union all select ${t}, ${l} from ${relation} where ${t} >= ${from} and (${l} <= ${after} or ${l} is null)) as i`;
-  }
-  const { rows } = await adapter.query(`select cast(i.${t} as varchar) as t, ${utc(`max(i.${l})`)} as l, count(*) as n from ${rowsRead} group by i.${t}`);
+  const clock = await adapter.query(clockQuery(adapter.macros));
+  const { rows } = await adapter.query(arrivalsQuery(adapter.dialect, adapter.macros, relation, { time: input.timeColumn, loadedAt: input.loadedAt }, bound));
   const newest = new Map<number, number>();
   let uncovered = 0;
   let read = 0;

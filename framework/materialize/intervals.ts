@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, type SourcePosition } from '../errors.js';
 import type { NodeConfig } from '../project/types.js';
 
 /** One processing interval [start, end) in epoch milliseconds. */
@@ -9,9 +9,9 @@ export interface Interval {
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-export function intervalMs(spec: string): number {
+export function intervalMs(spec: string, where?: SourcePosition): number {
   const m = /^(\d+)(m|h|d)$/.exec(spec);
-  if (!m || Number(m[1]) < 1) throw new ConfigError(`interval must look like 15m, 1h or 1d, got "${spec}"`);
+  if (!m || Number(m[1]) < 1) throw new ConfigError(`interval must look like 15m, 1h or 1d, got "${spec}"`, where);
   return Number(m[1]) * UNIT_MS[m[2] as 'm' | 'h' | 'd'];
 }
 
@@ -32,19 +32,19 @@ export interface IntervalConfig {
 }
 
 /** The interval settings of a model, validated; undefined for models without `interval`. */
-export function intervalConfig(config: NodeConfig, model: string): IntervalConfig | undefined {
+export function intervalConfig(config: NodeConfig, model: string, where?: SourcePosition): IntervalConfig | undefined {
   if (!config.interval) return undefined;
-  if (config.materialized !== 'incremental') throw new ConfigError(`model "${model}" has interval: ${config.interval} but is ${config.materialized}; interval models are incremental`);
-  if (!config.start) throw new ConfigError(`model "${model}" has interval: ${config.interval} but no start (e.g. start: "2025-06-01T00:00:00+09:00")`);
+  if (config.materialized !== 'incremental') throw new ConfigError(`model "${model}" has interval: ${config.interval} but is ${config.materialized}; interval models are incremental`, where);
+  if (!config.start) throw new ConfigError(`model "${model}" has interval: ${config.interval} but no start (e.g. start: "2025-06-01T00:00:00+09:00")`, where);
   const start = Date.parse(config.start);
-  if (Number.isNaN(start)) throw new ConfigError(`model "${model}": start "${config.start}" is not an ISO-8601 timestamp`);
+  if (Number.isNaN(start)) throw new ConfigError(`model "${model}": start "${config.start}" is not an ISO-8601 timestamp`, where);
   if (!config.unique_key?.length && !config.time_column) {
-    throw new ConfigError(`model "${model}": an interval model needs time_column (rows of an interval are replaced) or unique_key (rows are merged)`);
+    throw new ConfigError(`model "${model}": an interval model needs time_column (rows of an interval are replaced) or unique_key (rows are merged)`, where);
   }
   // Its keys are required by the config schema (file:line errors), so it is complete here.
   const input = config.interval_input;
   return {
-    step: intervalMs(config.interval),
+    step: intervalMs(config.interval, where),
     start,
     lookback: config.lookback ?? 0,
     batchSize: config.batch_size ?? 1,
@@ -95,17 +95,4 @@ export function batches(work: Interval[], size: number, hasInput: (start: number
   }
   close();
   return { batches: out, empty: empty.sort((a, b) => a.start - b.start) };
-}
-
-/** "2025-09-01 00:00 → 2025-09-01 06:00 (24)" lines for `framework intervals`. */
-export function ranges(intervals: Interval[]): { start: number; end: number; count: number }[] {
-  const out: { start: number; end: number; count: number }[] = [];
-  for (const i of intervals) {
-    const last = out[out.length - 1];
-    if (last && last.end === i.start) {
-      last.end = i.end;
-      last.count++;
-    } else out.push({ start: i.start, end: i.end, count: 1 });
-  }
-  return out;
 }

@@ -1,0 +1,55 @@
+import type { LoadedFile } from '../state/file-ledger.js';
+import type { StoredFile } from '../storage/object-store.js';
+import { partitionTime, partitionWallTime } from '../storage/partition-time.js';
+
+/**
+ * Wall-clock start of the partitions a run lists: the newest loaded partition (the watermark; one
+ * named after now — a clock gone wrong — would hide every new one) minus the lookback; undefined
+ * (list everything) when nothing loaded names a time.
+ */
+export function lookbackStart(loaded: Map<string, LoadedFile>, zone: string | undefined, lookback: number): number | undefined {
+  const now = Date.now();
+  let newest: number | undefined;
+  for (const path of loaded.keys()) {
+    const at = partitionTime(path, zone);
+    if (at === undefined || at > now) continue;
+    const wall = partitionWallTime(path)!;
+    if (newest === undefined || wall > newest) newest = wall;
+  }
+  return newest === undefined ? undefined : newest - lookback;
+}
+
+/** The file's partition names a time in [start, end) (a file naming none is in every window). */
+export function inWindow(file: StoredFile, zone: string | undefined, window?: { start?: number; end?: number }): boolean {
+  if (!window) return true;
+  const at = partitionTime(file.path, zone);
+  if (at === undefined) return true;
+  return (window.start === undefined || at >= window.start) && (window.end === undefined || at < window.end);
+}
+
+/** Same size and (S3) ETag or (local) modification second: the file is the one that was loaded. */
+export function differs(before: LoadedFile, now: StoredFile): boolean {
+  if (before.size !== now.size) return true;
+  if (before.etag || now.etag) return before.etag !== now.etag;
+  return Math.floor(before.modifiedAt.getTime() / 1000) !== Math.floor(now.modifiedAt.getTime() / 1000);
+}
+
+export function describeChange(before: LoadedFile, now: StoredFile): string {
+  const what = before.size !== now.size ? `size ${before.size} → ${now.size}` : before.etag || now.etag ? `etag ${before.etag ?? '-'} → ${now.etag ?? '-'}` : `modified ${before.modifiedAt.toISOString()} → ${now.modifiedAt.toISOString()}`;
+  return `${now.path} (${what})`;
+}
+
+/** Consecutive files whose quoted paths fit the budget (characters). */
+export function slices<F extends StoredFile>(files: F[], budget: number): F[][] {
+  const out: F[][] = [];
+  let size = budget;
+  for (const f of files) {
+    if (size + f.path.length + 4 > budget) {
+      out.push([]);
+      size = 0;
+    }
+    out[out.length - 1]!.push(f);
+    size += f.path.length + 4;
+  }
+  return out;
+}
