@@ -14,7 +14,13 @@ export function clockQuery(macros: MacroSet): string {
  * `loadedAfter` and those whose time is from `from` on, in two scans each of which the engine
  * prunes on its own column.
  */
-export function arrivalsQuery(dialect: Dialect, macros: MacroSet, relation: string, columns: { time: string; loadedAt: string }, bound?: { loadedAfter: number; from: number }): string {
+export function arrivalsQuery(
+  dialect: Dialect,
+  macros: MacroSet,
+  relation: string,
+  columns: { time: string; loadedAt: string },
+  bound?: { loadedAfter: number; from: number },
+): string {
   const t = dialect.quote(columns.time);
   const l = dialect.quote(columns.loadedAt);
   let rowsRead = `${relation} as i`;

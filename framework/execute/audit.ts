@@ -67,22 +67,34 @@ export interface AuditRunner {
  * publishing. Its audit schema is `<the model's schema>_audit`, so projects (and copies of one)
  * that write different schemas never share staged tables.
  */
-export function auditOf(session: Session, model: CompiledNode & ModelNode, tests: string[], runner: AuditRunner): Audit {
+export function auditOf(
+  session: Session,
+  model: CompiledNode & ModelNode,
+  tests: string[],
+  runner: AuditRunner,
+): Audit {
   const relation = { schema: `${model.relation.schema}_audit`, name: `${model.relation.name}__audit` };
   return {
     relation,
     async check(tested) {
       // An input the test also reads failed or was skipped: the test is left to the run (which skips it).
-      const ready = tests.filter((t) => builtParents(session, t).every((p) => p === model.uniqueId || runner.succeeded(p)));
+      const ready = tests.filter((t) =>
+        builtParents(session, t).every((p) => p === model.uniqueId || runner.succeeded(p)),
+      );
       await forEachLimited(ready, runner.threads, async (t) => {
-        runner.outcomes.set(t, await runner.runTest(session.manifest.nodes[t]!, { id: model.uniqueId, sql: tested, relation }));
+        runner.outcomes.set(
+          t,
+          await runner.runTest(session.manifest.nodes[t]!, { id: model.uniqueId, sql: tested, relation }),
+        );
       });
       const blocking = ready
         .filter((t) => ['fail', 'error'].includes(runner.outcomes.get(t)!.status))
         .map((t) => `${session.manifest.nodes[t]!.name} (${runner.outcomes.get(t)!.message.split('\n')[0]})`);
       if (blocking.length) {
         const where = session.adapter.dialect.relation(relation);
-        throw new AuditFailed(`not published: ${blocking.length === 1 ? 'test' : 'tests'} ${blocking.join(', ')} failed on its new data, which stays in ${where}`);
+        throw new AuditFailed(
+          `not published: ${blocking.length === 1 ? 'test' : 'tests'} ${blocking.join(', ')} failed on its new data, which stays in ${where}`,
+        );
       }
     },
   };

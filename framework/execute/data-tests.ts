@@ -33,7 +33,14 @@ export interface TestOptions {
  */
 export interface DataTests {
   /** Run one data test; `auditSchema` holds its failing rows when they are stored. */
-  run(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string, options?: TestOptions): Promise<TestOutcome>;
+  run(
+    adapter: Adapter,
+    compiler: Compiler,
+    node: CompiledNode,
+    record: (sql: string) => void,
+    auditSchema: string,
+    options?: TestOptions,
+  ): Promise<TestOutcome>;
   /** When each model was last built (its node's start, ISO), from the previous command's run_results.json. */
   lastBuilds(targetDir: string): Map<string, string>;
   /** The predicate on the tested model's rows, or undefined when the test checks the whole table. */

@@ -29,6 +29,12 @@ export function maintenanceTargets(session: Session, ids: Set<string>): Maintena
     if (config) tables.push({ relation: node.relation, config });
   }
   if (!fallback || !tables.length) return tables;
-  const where = aboutTables(adapter.dialect, tables.map((t) => t.relation));
-  return [...tables, ...STATE_TABLES.map((name) => ({ relation: { schema: STATE_SCHEMA, name }, config: fallback, where }))];
+  const where = aboutTables(
+    adapter.dialect,
+    tables.map((t) => t.relation),
+  );
+  return [
+    ...tables,
+    ...STATE_TABLES.map((name) => ({ relation: { schema: STATE_SCHEMA, name }, config: fallback, where })),
+  ];
 }

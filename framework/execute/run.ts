@@ -69,7 +69,11 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const types = RUNS[request.command].filter((t) => !request.resourceTypes || request.resourceTypes.includes(t));
   const ids = request.skipDag
     ? []
-    : graph.order(session.selector.select({ ...request, resourceTypes: types })).filter((id) => manifest.nodes[id]!.config.materialized !== 'ephemeral' && (!request.only || request.only.has(id)));
+    : graph
+        .order(session.selector.select({ ...request, resourceTypes: types }))
+        .filter(
+          (id) => manifest.nodes[id]!.config.materialized !== 'ephemeral' && (!request.only || request.only.has(id)),
+        );
   writeManifest(targetDir, manifest);
   const nodes = ids.map((id) => manifest.nodes[id]!);
   events.onPlan?.(nodes);
@@ -83,7 +87,12 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const finished = new Map<string, NodeResult>();
   const auditSchema = `${project.target.schema}_audit`;
   // Models' build starts, for scoping their tests: this build's, or a `test`'s previous command's.
-  const builds = request.fullTests || request.empty ? undefined : request.command === 'test' ? request.tests.lastBuilds(targetDir) : new Map<string, string>();
+  const builds =
+    request.fullTests || request.empty
+      ? undefined
+      : request.command === 'test'
+        ? request.tests.lastBuilds(targetDir)
+        : new Map<string, string>();
 
   // Nothing to execute (e.g. `test --unit`): the warehouse is not even opened.
   const touchWarehouse = ids.length > 0;
@@ -91,7 +100,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     await adapter.connect();
     if (request.defer) compiler.defer(await deferredRelations(session, new Set(ids), request.defer.favorState));
     if (request.command === 'clone') stateManifest(session, 'clone');
-    for (const hook of project.file.onRunStart) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-start'));
+    for (const hook of project.file.onRunStart)
+      await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-start'));
   }
 
   const ensureSchema = (schema: string): Promise<void> => {
@@ -103,11 +113,13 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     for (const dep of node.dependsOn) {
       const source = manifest.nodes[dep];
       if (source?.resourceType === 'source' && source.external) {
-        if (!externals.has(dep)) externals.set(dep, adapter.prepareExternal(source.relation, (source as SourceNode).external!));
+        if (!externals.has(dep))
+          externals.set(dep, adapter.prepareExternal(source.relation, (source as SourceNode).external!));
         await externals.get(dep);
       }
     }
-    if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') await ensureSchema(node.relation.schema);
+    if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot')
+      await ensureSchema(node.relation.schema);
   };
 
   // Every node's config checks run before any node does: a node that fails them errors without touching the warehouse.
@@ -117,13 +129,18 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     state: targetState(adapter, { dir: targetDir, name: project.target.name }),
     nodes: manifest.nodes,
     ...(request.intervalStart ? { restateFrom: request.intervalStart.getTime() } : {}),
-    ...(request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {}),
+    ...(request.intervalStart || request.intervalEnd
+      ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } }
+      : {}),
     ...(request.reconcileFiles ? { reconcileFiles: true } : {}),
     ...(request.command === 'clone' && session.state.manifest ? { previous: session.state.manifest.nodes } : {}),
   };
 
   /** Run one node's body, recording its statements (target/run/) and timing; errors become its result. */
-  const runNode = async (id: string, body: (record: (sql: string) => void) => Promise<Partial<NodeResult> & Pick<NodeResult, 'status' | 'message'>>): Promise<NodeResult> => {
+  const runNode = async (
+    id: string,
+    body: (record: (sql: string) => void) => Promise<Partial<NodeResult> & Pick<NodeResult, 'status' | 'message'>>,
+  ): Promise<NodeResult> => {
     const node = manifest.nodes[id]!;
     const statements: string[] = [];
     const record = (sql: string) => statements.push(sql);
@@ -132,15 +149,25 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     const base = { unique_id: id, started_at: startedAt.toISOString(), compiled_path: compiledPath };
     const finish = (fields: Partial<NodeResult> & Pick<NodeResult, 'status' | 'message'>): NodeResult => {
       if (statements.length) writeText(join(project.file.root, compiledPath), statements.join(';\n\n') + ';\n');
-      return { ...base, query_ids: [], ...fields, execution_time: (Date.now() - startedAt.getTime()) / 1000, completed_at: new Date().toISOString() };
+      return {
+        ...base,
+        query_ids: [],
+        ...fields,
+        execution_time: (Date.now() - startedAt.getTime()) / 1000,
+        completed_at: new Date().toISOString(),
+      };
     };
     try {
       return finish(await body(record));
     } catch (error) {
       if (error instanceof ConfigError) return finish({ status: 'error', message: error.format() });
       if (error instanceof AuditFailed) return finish({ status: 'error', message: error.message });
-      const detail = error instanceof ExecutionError && error.details.queryId ? ` (query ${error.details.queryId})` : '';
-      return finish({ status: 'error', message: `${(error as Error).message}${detail}\n  compiled SQL: ${compiledPath}` });
+      const detail =
+        error instanceof ExecutionError && error.details.queryId ? ` (query ${error.details.queryId})` : '';
+      return finish({
+        status: 'error',
+        message: `${(error as Error).message}${detail}\n  compiled SQL: ${compiledPath}`,
+      });
     }
   };
 
@@ -157,8 +184,20 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       const stored = options.standIn?.relation.schema ?? auditSchema;
       // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
       const scope = builds ? request.tests.scope(adapter, manifest, node, builds) : undefined;
-      const outcome = await request.tests.run(adapter, compiler, node, record, stored, { ...options, columns, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
-      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope: request.tests.describeScope(scope) } : {}) };
+      const outcome = await request.tests.run(adapter, compiler, node, record, stored, {
+        ...options,
+        columns,
+        ...(request.empty ? { empty: true } : {}),
+        ...(scope ? { scope } : {}),
+      });
+      return {
+        status: outcome.status,
+        message: outcome.message,
+        failures: outcome.failures,
+        query_ids: outcome.queryIds,
+        ...(outcome.sample.length ? { sample: outcome.sample } : {}),
+        ...(scope ? { scope: request.tests.describeScope(scope) } : {}),
+      };
     });
 
   const auditRunner: AuditRunner = {
@@ -189,7 +228,15 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       if (audit.audit) await ensureSchema(audit.audit.relation.schema);
       // Interval models: intervals ending after now (--end, else the node's start) are not complete yet.
       const run = { ...inputs, now: request.intervalEnd?.getTime() ?? Date.now() };
-      const ctx: BuildContext = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, run, ...(request.empty ? { empty: true } : {}), ...audit };
+      const ctx: BuildContext = {
+        adapter,
+        compiler,
+        fullRefresh: !!request.fullRefresh,
+        record,
+        run,
+        ...(request.empty ? { empty: true } : {}),
+        ...audit,
+      };
       const result = await build(strategy, ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;
       if (result.warning) builds?.delete(id);
@@ -219,9 +266,17 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     },
   });
 
-  if (touchWarehouse) for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));
+  if (touchWarehouse)
+    for (const hook of project.file.onRunEnd)
+      await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));
   const runResults: RunResults = {
-    metadata: { generatedAt: new Date().toISOString(), command: request.command, target: project.target.name, invocationId, ...(request.args ? { args: request.args } : {}) },
+    metadata: {
+      generatedAt: new Date().toISOString(),
+      command: request.command,
+      target: project.target.name,
+      invocationId,
+      ...(request.args ? { args: request.args } : {}),
+    },
     elapsed_time: (Date.now() - started) / 1000,
     results: [...(request.prelude ?? []), ...results],
   };
@@ -242,7 +297,12 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
   const tests = parents.flatMap((p) =>
     (graph.children.get(p) ?? []).filter((t) => {
       const test = manifest.nodes[t]!;
-      return test.resourceType === 'test' && scheduled.has(t) && (graph.parents.get(t) ?? []).every((tp) => tp !== id && !downstream.has(tp)) && upstream.has(p);
+      return (
+        test.resourceType === 'test' &&
+        scheduled.has(t) &&
+        (graph.parents.get(t) ?? []).every((tp) => tp !== id && !downstream.has(tp)) &&
+        upstream.has(p)
+      );
     }),
   );
   return [...parents, ...tests];
@@ -251,7 +311,11 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
 /** The config errors of the nodes' strategies (checked before anything runs), by node. */
 function configErrors(session: Session, ids: string[], clones: boolean): Map<string, ConfigError> {
   const { manifest, graph, project } = session;
-  const scope: ValidationScope = { nodes: manifest.nodes, upstream: (id) => graph.reach(id, 'up'), byName: project.byName };
+  const scope: ValidationScope = {
+    nodes: manifest.nodes,
+    upstream: (id) => graph.reach(id, 'up'),
+    byName: project.byName,
+  };
   const errors = new Map<string, ConfigError>();
   for (const id of ids) {
     const node = manifest.nodes[id]!;

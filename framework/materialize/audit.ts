@@ -24,7 +24,11 @@ export interface Staging {
 
 export function staging(engine: Engine, audit: Relation, sql: string): Staging {
   const { dialect } = engine;
-  return { stage: dialect.replaceTable(audit, sql, {}), staged: dialect.relation(audit), unstage: dialect.drop(audit, 'table') };
+  return {
+    stage: dialect.replaceTable(audit, sql, {}),
+    staged: dialect.relation(audit),
+    unstage: dialect.drop(audit, 'table'),
+  };
 }
 
 export async function stage(ctx: MaterializeContext, node: CompiledNode, staging: Staging): Promise<void> {

@@ -25,14 +25,25 @@ export const clone: Strategy<CompiledNode & BuildableNode, CloneState, ClonePlan
   writesTable: false,
   async read(ctx, node) {
     const from = ctx.run.previous?.[node.uniqueId];
-    if (!from || !('relation' in from) || from.config.materialized === 'ephemeral') return { existing: undefined, fullRefresh: ctx.fullRefresh };
-    return { from: from as BuildableNode, existing: await ctx.adapter.introspector.relationType(node.relation), fullRefresh: ctx.fullRefresh };
+    if (!from || !('relation' in from) || from.config.materialized === 'ephemeral')
+      return { existing: undefined, fullRefresh: ctx.fullRefresh };
+    return {
+      from: from as BuildableNode,
+      existing: await ctx.adapter.introspector.relationType(node.relation),
+      fullRefresh: ctx.fullRefresh,
+    };
   },
   plan(node, { from, existing, fullRefresh }, { dialect }) {
     if (!from) return { skip: 'not in the --state manifest: nothing to clone' };
     if (existing && !fullRefresh) return { skip: `${existing} exists, left as is (--full-refresh replaces it)` };
     const over = dialect.relation(from.relation);
-    return { statements: [...(existing === 'table' ? [dialect.drop(node.relation, 'table')] : []), dialect.createView(node.relation, `select * from ${over}`)], over };
+    return {
+      statements: [
+        ...(existing === 'table' ? [dialect.drop(node.relation, 'table')] : []),
+        dialect.createView(node.relation, `select * from ${over}`),
+      ],
+      over,
+    };
   },
   async apply(ctx, node, plan) {
     if ('skip' in plan) return { message: plan.skip, queryIds: [] };

@@ -7,7 +7,11 @@ import type { MaterializeContext } from './context.js';
 import type { Engine } from './strategy.js';
 
 /** The query's columns (a limit-0 query, nothing built) when the model's contract is enforced. */
-export async function contractColumns(ctx: MaterializeContext, node: ModelNode, sql: string): Promise<Column[] | undefined> {
+export async function contractColumns(
+  ctx: MaterializeContext,
+  node: ModelNode,
+  sql: string,
+): Promise<Column[] | undefined> {
   return node.config.contract?.enforced ? ctx.adapter.introspector.queryColumns(sql) : undefined;
 }
 
@@ -24,11 +28,16 @@ export function checkContract(engine: Engine, node: CompiledNode & ModelNode, ac
   for (const column of node.columns) {
     const got = byName.get(column.name.toLowerCase());
     if (!got) problems.push(`column ${column.name}: declared ${column.data_type}, missing from the query`);
-    else if (!engine.dialect.sameType(column.data_type!, got.type)) problems.push(`column ${column.name}: declared ${column.data_type}, query gives ${got.type.toLowerCase()}`);
+    else if (!engine.dialect.sameType(column.data_type!, got.type))
+      problems.push(`column ${column.name}: declared ${column.data_type}, query gives ${got.type.toLowerCase()}`);
   }
-  for (const c of actual) if (!declared.has(c.name.toLowerCase())) problems.push(`column ${c.name}: query gives ${c.type.toLowerCase()}, not declared`);
+  for (const c of actual)
+    if (!declared.has(c.name.toLowerCase()))
+      problems.push(`column ${c.name}: query gives ${c.type.toLowerCase()}, not declared`);
   if (problems.length) {
-    throw new ExecutionError(`model "${node.name}": contract not met, ${node.relation.name} left as it was (${problems.length} mismatch${problems.length === 1 ? '' : 'es'}): ${problems.join('; ')}`);
+    throw new ExecutionError(
+      `model "${node.name}": contract not met, ${node.relation.name} left as it was (${problems.length} mismatch${problems.length === 1 ? '' : 'es'}): ${problems.join('; ')}`,
+    );
   }
 }
 
@@ -36,10 +45,18 @@ export function checkContract(engine: Engine, node: CompiledNode & ModelNode, ac
  * The columns and CHECKs to create the table with when the engine enforces some of the
  * contract's constraints; undefined when none applies (the plain CREATE OR REPLACE AS does).
  */
-export function enforcedDefinition(engine: Engine, node: ModelNode, columns: Column[]): { columns: TypedColumn[]; checks: string[] } | undefined {
-  const applied = constraintsOf(node).filter((k) => engineEnforces(k.type === 'primary_key' ? 'not_null' : k.type, engine.capabilities, true));
+export function enforcedDefinition(
+  engine: Engine,
+  node: ModelNode,
+  columns: Column[],
+): { columns: TypedColumn[]; checks: string[] } | undefined {
+  const applied = constraintsOf(node).filter((k) =>
+    engineEnforces(k.type === 'primary_key' ? 'not_null' : k.type, engine.capabilities, true),
+  );
   if (!applied.length) return undefined;
-  const notNull = new Set(applied.filter((k) => k.type !== 'check').flatMap((k) => k.columns.map((c) => c.toLowerCase())));
+  const notNull = new Set(
+    applied.filter((k) => k.type !== 'check').flatMap((k) => k.columns.map((c) => c.toLowerCase())),
+  );
   return {
     columns: columns.map((c) => ({ ...c, notNull: notNull.has(c.name.toLowerCase()) })),
     checks: applied.filter((k) => k.type === 'check').map((k) => k.expression!),

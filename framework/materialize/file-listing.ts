@@ -7,7 +7,11 @@ import { partitionTime, partitionWallTime } from '../storage/partition-time.js';
  * named after now — a clock gone wrong — would hide every new one) minus the lookback; undefined
  * (list everything) when nothing loaded names a time.
  */
-export function lookbackStart(loaded: Map<string, LoadedFile>, zone: string | undefined, lookback: number): number | undefined {
+export function lookbackStart(
+  loaded: Map<string, LoadedFile>,
+  zone: string | undefined,
+  lookback: number,
+): number | undefined {
   const now = Date.now();
   let newest: number | undefined;
   for (const path of loaded.keys()) {
@@ -20,7 +24,11 @@ export function lookbackStart(loaded: Map<string, LoadedFile>, zone: string | un
 }
 
 /** The file's partition names a time in [start, end) (a file naming none is in every window). */
-export function inWindow(file: StoredFile, zone: string | undefined, window?: { start?: number; end?: number }): boolean {
+export function inWindow(
+  file: StoredFile,
+  zone: string | undefined,
+  window?: { start?: number; end?: number },
+): boolean {
   if (!window) return true;
   const at = partitionTime(file.path, zone);
   if (at === undefined) return true;
@@ -35,7 +43,12 @@ export function differs(before: LoadedFile, now: StoredFile): boolean {
 }
 
 export function describeChange(before: LoadedFile, now: StoredFile): string {
-  const what = before.size !== now.size ? `size ${before.size} → ${now.size}` : before.etag || now.etag ? `etag ${before.etag ?? '-'} → ${now.etag ?? '-'}` : `modified ${before.modifiedAt.toISOString()} → ${now.modifiedAt.toISOString()}`;
+  const what =
+    before.size !== now.size
+      ? `size ${before.size} → ${now.size}`
+      : before.etag || now.etag
+        ? `etag ${before.etag ?? '-'} → ${now.etag ?? '-'}`
+        : `modified ${before.modifiedAt.toISOString()} → ${now.modifiedAt.toISOString()}`;
   return `${now.path} (${what})`;
 }
 

@@ -14,11 +14,21 @@ import { slices } from './file-listing.js';
 export const PATH_SHARE = 0.25;
 
 /** Rows of the model's table per file, for the given files (those with none are absent). */
-export async function rowsPerFile(ctx: MaterializeContext, node: CompiledNode & ModelNode, column: string, files: StoredFile[]): Promise<Map<string, number>> {
+export async function rowsPerFile(
+  ctx: MaterializeContext,
+  node: CompiledNode & ModelNode,
+  column: string,
+  files: StoredFile[],
+): Promise<Map<string, number>> {
   const { dialect } = ctx.adapter;
   const counts = new Map<string, number>();
   for (const slice of slices(files, dialect.maxStatementLength * PATH_SHARE)) {
-    const sql = rowsPerFileQuery(dialect, node.relation, column, slice.map((f) => f.path));
+    const sql = rowsPerFileQuery(
+      dialect,
+      node.relation,
+      column,
+      slice.map((f) => f.path),
+    );
     ctx.record(sql);
     for (const r of (await ctx.adapter.query(sql)).rows) counts.set(String(r.path), Number(r.n));
   }
@@ -26,12 +36,22 @@ export async function rowsPerFile(ctx: MaterializeContext, node: CompiledNode & 
 }
 
 /** The files with the rows each holds, counted from the file itself (format lines: its lines). */
-export async function withStagedRows(ctx: MaterializeContext, source: SourceNode, files: LoadedFile[]): Promise<LoadedFile[]> {
+export async function withStagedRows(
+  ctx: MaterializeContext,
+  source: SourceNode,
+  files: LoadedFile[],
+): Promise<LoadedFile[]> {
   const external = source.external!;
   if (external.format !== 'lines') return files;
   const counts = new Map<string, number>();
   for (const slice of slices(files, ctx.adapter.dialect.maxStatementLength * PATH_SHARE)) {
-    const sql = stagedRowsQuery(ctx.adapter.externalRelation(source.relation, external, slice.map((f) => f.path)));
+    const sql = stagedRowsQuery(
+      ctx.adapter.externalRelation(
+        source.relation,
+        external,
+        slice.map((f) => f.path),
+      ),
+    );
     ctx.record(sql);
     for (const r of (await ctx.adapter.query(sql)).rows) counts.set(String(r.path), Number(r.n));
   }

@@ -63,12 +63,14 @@ export const incremental: Strategy<Model, IncrementalState, IncrementalPlan> = {
     return { sql, incoming, current, ...(range ? { range } : {}), ...(ctx.audit ? { audit: ctx.audit.relation } : {}) };
   },
   plan(node, state, engine) {
-    if ('rebuild' in state) return { rebuild: planTable(node, state.rebuild, engine), alter: [], statements: [], repeatable: true };
+    if ('rebuild' in state)
+      return { rebuild: planTable(node, state.rebuild, engine), alter: [], statements: [], repeatable: true };
     checkContract(engine, node, state.incoming);
     const { alter, columns } = reconcileSchema(engine, node, state.incoming, state.current);
     // Every strategy but append replaces what it writes, so repeating it is harmless.
     const repeatable = kindOf(node) !== 'append';
-    if (!state.audit) return { alter, statements: strategyStatements(engine, node, state.sql, columns, state.range), repeatable };
+    if (!state.audit)
+      return { alter, statements: strategyStatements(engine, node, state.sql, columns, state.range), repeatable };
     // The new rows are staged once; the tests see the table as the write would leave it, and the write reads the staged rows.
     const staged = staging(engine, state.audit, state.sql);
     return {
@@ -89,7 +91,11 @@ export const incremental: Strategy<Model, IncrementalState, IncrementalPlan> = {
     const results = await apply(ctx, node, plan.statements, plan.repeatable);
     if (plan.staging) await unstage(ctx, plan.staging);
     const rows = results[results.length - 1]!.rowsAffected;
-    return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `${kindOf(node)}${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+    return {
+      ...(rows !== undefined ? { rowsAffected: rows } : {}),
+      message: `${kindOf(node)}${rows !== undefined ? ` (${rows} rows)` : ''}`,
+      queryIds: ids(results),
+    };
   },
 };
 
@@ -119,7 +125,12 @@ function replacedRange(engine: Engine, node: Model, runtime: BatchRuntime): Repl
   const column = node.config.time_column!;
   const [from, to] = [utcTimestamp(macros, runtime.intervalStart!), utcTimestamp(macros, runtime.intervalEnd!)];
   const c = dialect.quote(column);
-  return { column, from, to, outside: `(select * from ${dialect.relation(node.relation)} where ${c} < ${from} or ${c} >= ${to} or ${c} is null)` };
+  return {
+    column,
+    from,
+    to,
+    outside: `(select * from ${dialect.relation(node.relation)} where ${c} < ${from} or ${c} >= ${to} or ${c} is null)`,
+  };
 }
 
 /**
@@ -146,7 +157,13 @@ function afterWrite(engine: Engine, node: Model, staged: string, columns: string
   return `(${kept} union all select ${cols} from ${staged})`;
 }
 
-function strategyStatements(engine: Engine, node: Model, sql: string, columns: string[], range?: ReplacedRange): string[] {
+function strategyStatements(
+  engine: Engine,
+  node: Model,
+  sql: string,
+  columns: string[],
+  range?: ReplacedRange,
+): string[] {
   const { dialect } = engine;
   // unique_key is there for merge and delete+insert: `validate` checked it.
   const key = node.config.unique_key ?? [];
@@ -166,7 +183,12 @@ function strategyStatements(engine: Engine, node: Model, sql: string, columns: s
  * on_schema_change: compare the new query's columns with the table's and decide which columns the
  * write uses, and which statements alter the table first where the policy says so.
  */
-function reconcileSchema(engine: Engine, node: Model, incoming: Column[], current: Column[]): { alter: string[]; columns: string[] } {
+function reconcileSchema(
+  engine: Engine,
+  node: Model,
+  incoming: Column[],
+  current: Column[],
+): { alter: string[]; columns: string[] } {
   const known = new Set(current.map((c) => c.name.toLowerCase()));
   const arriving = new Set(incoming.map((c) => c.name.toLowerCase()));
   const added = incoming.filter((c) => !known.has(c.name.toLowerCase()));
@@ -184,6 +206,12 @@ function reconcileSchema(engine: Engine, node: Model, incoming: Column[], curren
     case 'append_new_columns':
       return { alter: added.map((c) => dialect.addColumn(node.relation, c)), columns: all };
     case 'sync_all_columns':
-      return { alter: [...added.map((c) => dialect.addColumn(node.relation, c)), ...removed.map((c) => dialect.dropColumn(node.relation, c.name))], columns: all };
+      return {
+        alter: [
+          ...added.map((c) => dialect.addColumn(node.relation, c)),
+          ...removed.map((c) => dialect.dropColumn(node.relation, c.name)),
+        ],
+        columns: all,
+      };
   }
 }

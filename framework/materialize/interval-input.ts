@@ -39,9 +39,23 @@ export const READ_SKEW_MS = 15 * 60_000;
  * (row-group or file min/max): on DuckDB bronze is appended in load order, on Iceberg each data
  * file has the bounds of its rows.
  */
-export async function readArrivals(adapter: Adapter, relation: string, input: IntervalInput, grid: { start: number; step: number }, bound?: ArrivalBound): Promise<Arrivals> {
+export async function readArrivals(
+  adapter: Adapter,
+  relation: string,
+  input: IntervalInput,
+  grid: { start: number; step: number },
+  bound?: ArrivalBound,
+): Promise<Arrivals> {
   const clock = await adapter.query(clockQuery(adapter.macros));
-  const { rows } = await adapter.query(arrivalsQuery(adapter.dialect, adapter.macros, relation, { time: input.timeColumn, loadedAt: input.loadedAt }, bound));
+  const { rows } = await adapter.query(
+    arrivalsQuery(
+      adapter.dialect,
+      adapter.macros,
+      relation,
+      { time: input.timeColumn, loadedAt: input.loadedAt },
+      bound,
+    ),
+  );
   const newest = new Map<number, number>();
   let uncovered = 0;
   let read = 0;

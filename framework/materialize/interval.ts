@@ -5,7 +5,14 @@ import type { CompiledNode } from '../template/manifest.js';
 import type { BuildContext, MaterializeContext, MaterializeResult } from './context.js';
 import { incremental } from './incremental.js';
 import { READ_SKEW_MS, readArrivals, type ArrivalBound, type Arrivals } from './interval-input.js';
-import { batches, completeIntervals, intervalConfig, toProcess, type Interval, type IntervalConfig } from './intervals.js';
+import {
+  batches,
+  completeIntervals,
+  intervalConfig,
+  toProcess,
+  type Interval,
+  type IntervalConfig,
+} from './intervals.js';
 import { build, configAt, type Strategy } from './strategy.js';
 
 type Model = CompiledNode & ModelNode;
@@ -41,15 +48,33 @@ export interface IntervalPlan extends IntervalInputs {
 /** --empty: one build over an empty range (an existing table loses no rows), no state recorded. */
 type EmptyRun = { emptyAt: number };
 
-export async function readIntervals(ctx: Pick<MaterializeContext, 'adapter' | 'compiler' | 'fullRefresh'>, node: Model, store: IntervalStore, now: number, restate?: { start: number; end: number }): Promise<IntervalInputs> {
+export async function readIntervals(
+  ctx: Pick<MaterializeContext, 'adapter' | 'compiler' | 'fullRefresh'>,
+  node: Model,
+  store: IntervalStore,
+  now: number,
+  restate?: { start: number; end: number },
+): Promise<IntervalInputs> {
   const cfg = intervalConfig(node.config, node.name, configAt(node))!;
-  const rebuild = (ctx.fullRefresh && node.config.full_refresh !== false) || (await ctx.adapter.introspector.relationType(node.relation)) !== 'table';
+  const rebuild =
+    (ctx.fullRefresh && node.config.full_refresh !== false) ||
+    (await ctx.adapter.introspector.relationType(node.relation)) !== 'table';
   const done: DoneIntervals = rebuild ? new Map() : await store.done(node.relation, cfg.step);
   const readUntil = cfg.input && !rebuild ? await store.inputReadUntil(node.relation) : undefined;
   const bound = readUntil === undefined ? undefined : arrivalBound(cfg, done, readUntil);
-  const input = cfg.input && ctx.compiler.renderText(`{{ref ${JSON.stringify(cfg.input.ref)}}}`, `${node.path}#interval_input`, node);
+  const input =
+    cfg.input &&
+    ctx.compiler.renderText(`{{ref ${JSON.stringify(cfg.input.ref)}}}`, `${node.path}#interval_input`, node);
   const arrivals = cfg.input ? await readArrivals(ctx.adapter, input!, cfg.input, cfg, bound) : undefined;
-  return { cfg, now, rebuild, done, ...(restate ? { restate } : {}), ...(arrivals ? { arrivals } : {}), ...(bound ? { bound } : {}) };
+  return {
+    cfg,
+    now,
+    rebuild,
+    done,
+    ...(restate ? { restate } : {}),
+    ...(arrivals ? { arrivals } : {}),
+    ...(bound ? { bound } : {}),
+  };
 }
 
 export function planIntervals(state: IntervalInputs): IntervalPlan {
@@ -98,16 +123,29 @@ export const interval: Strategy<Model, IntervalInputs | EmptyRun, IntervalPlan |
     // interval_input must name a model upstream of the interval model, so it is built first.
     const id = scope.byName.get(cfg.input.ref);
     if (!id?.startsWith('model.') || !scope.upstream(node.uniqueId).has(id)) {
-      throw new ConfigError(`model "${node.name}": interval_input.ref "${cfg.input.ref}" is not a model upstream of it`, configAt(node), 'name a model it refs (directly or through ephemeral models)');
+      throw new ConfigError(
+        `model "${node.name}": interval_input.ref "${cfg.input.ref}" is not a model upstream of it`,
+        configAt(node),
+        'name a model it refs (directly or through ephemeral models)',
+      );
     }
   },
   async read(ctx, node) {
     if (ctx.empty) return { emptyAt: intervalConfig(node.config, node.name)!.start };
     const { now, restateFrom } = ctx.run;
-    return readIntervals(ctx, node, ctx.run.state.intervals, now, restateFrom === undefined ? undefined : { start: restateFrom, end: now });
+    return readIntervals(
+      ctx,
+      node,
+      ctx.run.state.intervals,
+      now,
+      restateFrom === undefined ? undefined : { start: restateFrom, end: now },
+    );
   },
   plan: (_node, state) => ('emptyAt' in state ? state : planIntervals(state)),
-  apply: (ctx, node, plan) => ('emptyAt' in plan ? build(incremental, ctx, node, { intervalStart: new Date(plan.emptyAt), intervalEnd: new Date(plan.emptyAt) }) : runIntervals(ctx, node, plan)),
+  apply: (ctx, node, plan) =>
+    'emptyAt' in plan
+      ? build(incremental, ctx, node, { intervalStart: new Date(plan.emptyAt), intervalEnd: new Date(plan.emptyAt) })
+      : runIntervals(ctx, node, plan),
 };
 
 async function runIntervals(ctx: BuildContext, node: Model, plan: IntervalPlan): Promise<MaterializeResult> {
@@ -137,8 +175,14 @@ async function runIntervals(ctx: BuildContext, node: Model, plan: IntervalPlan):
     queryIds.push(...(await build(incremental, ctx, node, { intervalStart: at, intervalEnd: at })).queryIds);
   }
   // Everything the input asked for is processed (a restatement does only its range).
-  if (arrivals && !plan.restate) await store.recordInputRead(node.relation, node.uniqueId, cfg.start, arrivals.readAt, invocationId);
-  return { rowsAffected: rows, message: describe(plan, rows, recordOnly.length), queryIds, ...(arrivals?.uncovered ? { warning: true } : {}) };
+  if (arrivals && !plan.restate)
+    await store.recordInputRead(node.relation, node.uniqueId, cfg.start, arrivals.readAt, invocationId);
+  return {
+    rowsAffected: rows,
+    message: describe(plan, rows, recordOnly.length),
+    queryIds,
+    ...(arrivals?.uncovered ? { warning: true } : {}),
+  };
 }
 
 function describe(plan: IntervalPlan, rows: number, empty: number): string {
@@ -153,6 +197,9 @@ function describe(plan: IntervalPlan, rows: number, empty: number): string {
   const uncovered = arrivals?.uncovered
     ? `; ${arrivals.uncovered} input rows name no interval (${cfg.input!.timeColumn} NULL or before start), NOT processed`
     : '';
-  const read = bound && arrivals ? `; ${arrivals.read} input rows read (loaded since ${new Date(bound.loadedAfter).toISOString()} or of intervals from ${new Date(bound.from).toISOString()})` : '';
+  const read =
+    bound && arrivals
+      ? `; ${arrivals.read} input rows read (loaded since ${new Date(bound.loadedAfter).toISOString()} or of intervals from ${new Date(bound.from).toISOString()})`
+      : '';
   return `${work.length} interval${work.length === 1 ? '' : 's'}${span}${notes.length ? ` (${notes.join(', ')})` : ''} (${rows} rows)${uncovered}${read}`;
 }

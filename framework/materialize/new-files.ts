@@ -63,7 +63,11 @@ export const newFiles: Strategy<Model, FilesState | EmptyRun, FilesPlan | EmptyR
   hooks: false,
   writesTable: true,
   validate(node, scope) {
-    if (!node.config.file_column) throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files but no file_column (the column holding each row's source file)`, configAt(node));
+    if (!node.config.file_column)
+      throw new ConfigError(
+        `model "${node.name}" has incremental_strategy: new_files but no file_column (the column holding each row's source file)`,
+        configAt(node),
+      );
     externalSource(scope.nodes, node);
     if (node.config.discovery_lookback) intervalMs(node.config.discovery_lookback, configAt(node));
   },
@@ -76,12 +80,23 @@ export const newFiles: Strategy<Model, FilesState | EmptyRun, FilesPlan | EmptyR
     // A missing table has loaded nothing, whatever the ledger remembers (it was dropped).
     const rebuild = !exists || (ctx.fullRefresh && node.config.full_refresh !== false);
     const loaded = rebuild ? new Map<string, LoadedFile>() : await run.state.files.loaded(node.relation);
-    const since = run.reconcileFiles || run.window ? undefined : lookbackStart(loaded, external.time_zone, intervalMs(node.config.discovery_lookback ?? DEFAULT_LOOKBACK));
+    const since =
+      run.reconcileFiles || run.window
+        ? undefined
+        : lookbackStart(loaded, external.time_zone, intervalMs(node.config.discovery_lookback ?? DEFAULT_LOOKBACK));
     const listing = await ctx.adapter.listExternal(external, since);
     const listed = listing.files.filter((f) => inWindow(f, external.time_zone, run.window));
-    const discovery: Discovery = { listing: since === undefined ? 'full' : 'lookback', ...(since === undefined ? {} : { since: new Date(since).toISOString().slice(0, 16) }), objects_listed: listing.objects, list_calls: listing.calls };
+    const discovery: Discovery = {
+      listing: since === undefined ? 'full' : 'lookback',
+      ...(since === undefined ? {} : { since: new Date(since).toISOString().slice(0, 16) }),
+      objects_listed: listing.objects,
+      list_calls: listing.calls,
+    };
     const unknown = listed.filter((f) => !loaded.has(f.path));
-    const present = unknown.length && !rebuild ? await rowsPerFile(ctx, node, node.config.file_column!, unknown) : new Map<string, number>();
+    const present =
+      unknown.length && !rebuild
+        ? await rowsPerFile(ctx, node, node.config.file_column!, unknown)
+        : new Map<string, number>();
     return { source, exists, rebuild, loaded, listed, discovery, present };
   },
   plan(node, state, engine) {
@@ -92,10 +107,21 @@ export const newFiles: Strategy<Model, FilesState | EmptyRun, FilesPlan | EmptyR
     const repaired = unknown.filter((f) => present.has(f.path)).map((f) => ({ ...f, rows: present.get(f.path)! }));
     const fresh = unknown.filter((f) => !present.has(f.path));
     if (!fresh.length && !state.exists) {
-      throw new ConfigError(`model "${node.name}": no files at ${state.source.external!.location} to build it from`, { file: node.path });
+      throw new ConfigError(`model "${node.name}": no files at ${state.source.external!.location} to build it from`, {
+        file: node.path,
+      });
     }
     const { source, rebuild, discovery } = state;
-    return { source, rebuild, loaded, discovery, repaired, changed, fresh: fresh.length, slices: slices(fresh, engine.dialect.maxStatementLength * PATH_SHARE) };
+    return {
+      source,
+      rebuild,
+      loaded,
+      discovery,
+      repaired,
+      changed,
+      fresh: fresh.length,
+      slices: slices(fresh, engine.dialect.maxStatementLength * PATH_SHARE),
+    };
   },
   apply: (ctx, node, plan) => ('empty' in plan ? build(incremental, ctx, node) : loadFiles(ctx, node, plan)),
 };
@@ -107,7 +133,8 @@ async function loadFiles(ctx: BuildContext, node: Model, plan: FilesPlan): Promi
   const column = node.config.file_column!;
   if (plan.rebuild) await ledger.forget(node.relation);
   // A run that died between a slice's commit and its ledger rows left rows behind: record, don't reload.
-  if (repaired.length) await ledger.record(node.relation, node.uniqueId, await withStagedRows(ctx, source, repaired), invocationId);
+  if (repaired.length)
+    await ledger.record(node.relation, node.uniqueId, await withStagedRows(ctx, source, repaired), invocationId);
   let rows = 0;
   const queryIds: string[] = [];
   for (const [index, slice] of plan.slices.entries()) {
@@ -115,26 +142,64 @@ async function loadFiles(ctx: BuildContext, node: Model, plan: FilesPlan): Promi
     // Only the first slice of a rebuild creates the table; later slices append to it.
     const result = await build(incremental, { ...ctx, fullRefresh: plan.rebuild && index === 0 }, node, runtime);
     const counts = await rowsPerFile(ctx, node, column, slice);
-    await ledger.record(node.relation, node.uniqueId, await withStagedRows(ctx, source, slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 }))), invocationId);
+    await ledger.record(
+      node.relation,
+      node.uniqueId,
+      await withStagedRows(
+        ctx,
+        source,
+        slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 })),
+      ),
+      invocationId,
+    );
     rows += [...counts.values()].reduce((a, b) => a + b, 0);
     queryIds.push(...result.queryIds);
   }
   // Not loaded again (its first rows are in the table): recorded as it is now, with the staged rows it gained and none loaded.
   if (changed.length) {
-    const now = await withStagedRows(ctx, source, changed.map((f) => ({ ...f, rows: 0 })));
-    await ledger.record(node.relation, node.uniqueId, now.map((f) => ({ ...f, stagedRows: f.stagedRows === undefined ? undefined : f.stagedRows - loaded.get(f.path)!.stagedRows! })), invocationId);
+    const now = await withStagedRows(
+      ctx,
+      source,
+      changed.map((f) => ({ ...f, rows: 0 })),
+    );
+    await ledger.record(
+      node.relation,
+      node.uniqueId,
+      now.map((f) => ({
+        ...f,
+        stagedRows: f.stagedRows === undefined ? undefined : f.stagedRows - loaded.get(f.path)!.stagedRows!,
+      })),
+      invocationId,
+    );
   }
   const parts = [`${plan.fresh} new file${plan.fresh === 1 ? '' : 's'} (${rows} rows)`];
   if (repaired.length) parts.push(`${repaired.length} found loaded by an interrupted run, recorded`);
-  if (changed.length) parts.push(`${changed.length} changed since loaded, NOT reloaded: ${changed.slice(0, 3).map((f) => describeChange(loaded.get(f.path)!, f)).join('; ')}${changed.length > 3 ? '; …' : ''}`);
-  return { rowsAffected: rows, message: parts.join('; '), queryIds, discovery: plan.discovery, ...(changed.length ? { warning: true } : {}) };
+  if (changed.length)
+    parts.push(
+      `${changed.length} changed since loaded, NOT reloaded: ${changed
+        .slice(0, 3)
+        .map((f) => describeChange(loaded.get(f.path)!, f))
+        .join('; ')}${changed.length > 3 ? '; …' : ''}`,
+    );
+  return {
+    rowsAffected: rows,
+    message: parts.join('; '),
+    queryIds,
+    discovery: plan.discovery,
+    ...(changed.length ? { warning: true } : {}),
+  };
 }
 
 /** The one external source a new_files model loads from. */
 function externalSource(nodes: Record<string, CompiledNode>, node: Model): SourceNode {
-  const sources = node.dependsOn.map((id) => nodes[id]!).filter((n): n is CompiledNode & SourceNode => n.resourceType === 'source' && !!(n as SourceNode).external);
+  const sources = node.dependsOn
+    .map((id) => nodes[id]!)
+    .filter((n): n is CompiledNode & SourceNode => n.resourceType === 'source' && !!(n as SourceNode).external);
   if (sources.length !== 1) {
-    throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files, so it must read exactly one external source; it reads ${sources.length}`, configAt(node));
+    throw new ConfigError(
+      `model "${node.name}" has incremental_strategy: new_files, so it must read exactly one external source; it reads ${sources.length}`,
+      configAt(node),
+    );
   }
   return sources[0]!;
 }

@@ -30,24 +30,41 @@ export const seed: Strategy<CompiledNode & SeedNode, SeedState, SeedPlan> = {
   async read(ctx, node) {
     if (ctx.empty) return {};
     const csv = readFileSync(node.csvPath);
-    const fingerprint = `sha256:${createHash('sha256').update(csv).update(JSON.stringify(node.config.column_types ?? {})).digest('hex')}`;
+    const fingerprint = `sha256:${createHash('sha256')
+      .update(csv)
+      .update(JSON.stringify(node.config.column_types ?? {}))
+      .digest('hex')}`;
     const exists = (await ctx.adapter.introspector.relationType(node.relation)) === 'table';
-    const last = exists && !ctx.fullRefresh ? (await ctx.run.state.files.loaded(node.relation)).get(node.path) : undefined;
-    return { file: { size: csv.length, fingerprint }, ...(last ? { last: { rows: last.rows, ...(last.etag ? { fingerprint: last.etag } : {}) } } : {}) };
+    const last =
+      exists && !ctx.fullRefresh ? (await ctx.run.state.files.loaded(node.relation)).get(node.path) : undefined;
+    return {
+      file: { size: csv.length, fingerprint },
+      ...(last ? { last: { rows: last.rows, ...(last.etag ? { fingerprint: last.etag } : {}) } } : {}),
+    };
   },
   plan(_node, { file, last }) {
     if (file && last?.fingerprint === file.fingerprint) return { load: false, rows: last.rows };
     return { load: true, ...(file ? { record: file } : {}) };
   },
   async apply(ctx, node, plan) {
-    if (!plan.load) return { rowsAffected: 0, message: `unchanged since its last load (${plan.rows} rows); --full-refresh reloads it`, queryIds: [] };
+    if (!plan.load)
+      return {
+        rowsAffected: 0,
+        message: `unchanged since its last load (${plan.rows} rows); --full-refresh reloads it`,
+        queryIds: [],
+      };
     await hooks(ctx, node, 'pre_hook');
     const rows = await ctx.adapter.loadSeed(node.relation, node.csvPath, node.config.column_types ?? {});
     await hooks(ctx, node, 'post_hook');
     if (plan.record) {
       const { files } = ctx.run.state;
       await files.forget(node.relation);
-      await files.record(node.relation, node.uniqueId, [{ path: node.path, size: plan.record.size, etag: plan.record.fingerprint, modifiedAt: new Date(), rows }], ctx.run.invocationId);
+      await files.record(
+        node.relation,
+        node.uniqueId,
+        [{ path: node.path, size: plan.record.size, etag: plan.record.fingerprint, modifiedAt: new Date(), rows }],
+        ctx.run.invocationId,
+      );
     }
     return { rowsAffected: rows, message: `seed loaded (${rows} rows)`, queryIds: [] };
   },

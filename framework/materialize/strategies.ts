@@ -23,7 +23,12 @@ const ephemeral: Strategy = {
 };
 
 // Each strategy's node type is checked where it is picked (strategyFor), so the registry holds them as any node's.
-const STRATEGIES = Object.fromEntries([view, table, incremental, interval, newFiles, seed, snapshot, clone, ephemeral].map((s) => [s.name, s as unknown as Strategy]));
+const STRATEGIES = Object.fromEntries(
+  [view, table, incremental, interval, newFiles, seed, snapshot, clone, ephemeral].map((s) => [
+    s.name,
+    s as unknown as Strategy,
+  ]),
+);
 
 /** The name of the strategy that builds a node: its materialization, refined by incremental_strategy and interval. */
 export function strategyName(node: CompiledNode, clones: boolean): string {

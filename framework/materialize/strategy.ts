@@ -45,7 +45,12 @@ export function configAt(node: CompiledNode & ModelNode): SourcePosition {
 }
 
 /** read → plan → apply, with the node's hooks around it where the strategy has them. */
-export async function build<N extends CompiledNode, State, Plan>(strategy: Strategy<N, State, Plan>, ctx: BuildContext, node: N, runtime: BatchRuntime = {}): Promise<MaterializeResult> {
+export async function build<N extends CompiledNode, State, Plan>(
+  strategy: Strategy<N, State, Plan>,
+  ctx: BuildContext,
+  node: N,
+  runtime: BatchRuntime = {},
+): Promise<MaterializeResult> {
   if (strategy.hooks) await hooks(ctx, node, 'pre_hook');
   const state = await strategy.read(ctx, node, runtime);
   const result = await strategy.apply(ctx, node, strategy.plan(node, state, ctx.adapter));

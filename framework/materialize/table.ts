@@ -48,10 +48,20 @@ export function planTable(node: Model, state: TableState, engine: Engine): Table
   const typed = state.columns && enforcedDefinition(engine, node, state.columns);
   const staged = state.audit ? staging(engine, state.audit, state.sql) : undefined;
   const sql = staged ? `select * from ${staged.staged}` : state.sql;
-  const create = typed ? dialect.replaceTableTyped(node.relation, typed.columns, typed.checks, sql, node.config.properties) : { statements: [dialect.replaceTable(node.relation, sql, node.config.properties)] };
-  const statements = [...(state.existing === 'view' ? [dialect.drop(node.relation, 'view')] : []), ...create.statements];
+  const create = typed
+    ? dialect.replaceTableTyped(node.relation, typed.columns, typed.checks, sql, node.config.properties)
+    : { statements: [dialect.replaceTable(node.relation, sql, node.config.properties)] };
+  const statements = [
+    ...(state.existing === 'view' ? [dialect.drop(node.relation, 'view')] : []),
+    ...create.statements,
+  ];
   const filled = typed ? statements.map((q) => q.startsWith('insert')).lastIndexOf(true) : statements.length - 1;
-  return { statements, filled, ...(staged ? { staging: staged } : {}), ...(create.cleanup ? { cleanup: create.cleanup } : {}) };
+  return {
+    statements,
+    filled,
+    ...(staged ? { staging: staged } : {}),
+    ...(create.cleanup ? { cleanup: create.cleanup } : {}),
+  };
 }
 
 export async function applyTable(ctx: MaterializeContext, node: Model, plan: TablePlan): Promise<MaterializeResult> {
@@ -66,7 +76,11 @@ export async function applyTable(ctx: MaterializeContext, node: Model, plan: Tab
   });
   if (plan.staging) await unstage(ctx, plan.staging);
   const rows = results[plan.filled]!.rowsAffected;
-  return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `table built${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+  return {
+    ...(rows !== undefined ? { rowsAffected: rows } : {}),
+    message: `table built${rows !== undefined ? ` (${rows} rows)` : ''}`,
+    queryIds: ids(results),
+  };
 }
 
 export const table: Strategy<Model, TableState, TablePlan> = {

@@ -19,13 +19,20 @@ export const view: Strategy<CompiledNode & ModelNode, ViewState, string[]> = {
   async read(ctx, node) {
     const sql = render(ctx, node, { isIncremental: false });
     const columns = await contractColumns(ctx, node, sql);
-    return { sql, existing: await ctx.adapter.introspector.relationType(node.relation), ...(columns ? { columns } : {}) };
+    return {
+      sql,
+      existing: await ctx.adapter.introspector.relationType(node.relation),
+      ...(columns ? { columns } : {}),
+    };
   },
   plan(node, state, engine) {
     // Engines enforce no constraint on a view; its columns and types are still checked.
     if (state.columns) checkContract(engine, node, state.columns);
     const { dialect } = engine;
-    return [...(state.existing === 'table' ? [dialect.drop(node.relation, 'table')] : []), dialect.createView(node.relation, state.sql)];
+    return [
+      ...(state.existing === 'table' ? [dialect.drop(node.relation, 'table')] : []),
+      dialect.createView(node.relation, state.sql),
+    ];
   },
   async apply(ctx, node, statements) {
     const results = await apply(ctx, node, statements, true);

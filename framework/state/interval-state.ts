@@ -45,14 +45,24 @@ export class IntervalState implements IntervalStore {
   }
 
   /** Record intervals as done (one row per contiguous range). */
-  async record(table: Relation, modelId: string, intervals: IntervalRange[], invocationId: string, inputSeenUntil?: number): Promise<void> {
+  async record(
+    table: Relation,
+    modelId: string,
+    intervals: IntervalRange[],
+    invocationId: string,
+    inputSeenUntil?: number,
+  ): Promise<void> {
     if (!intervals.length) return;
     const { dialect, macros } = this.adapter;
     const ts = (ms: number) => utcTimestamp(macros, ms);
     const key = this.state.keyValues(table, modelId).join(', ');
     const seen = inputSeenUntil === undefined ? 'CAST(NULL AS TIMESTAMP)' : utcTimestamp(macros, inputSeenUntil, 'ms');
-    const values = ranges(intervals).map((r) => `(${key}, ${ts(r.start)}, ${ts(r.end)}, ${macros.now!()}, ${dialect.literal(invocationId)}, ${seen})`);
-    await this.adapter.execute(`insert into ${await this.state.relation()} (${this.columnList()}) values ${values.join(', ')}`);
+    const values = ranges(intervals).map(
+      (r) => `(${key}, ${ts(r.start)}, ${ts(r.end)}, ${macros.now!()}, ${dialect.literal(invocationId)}, ${seen})`,
+    );
+    await this.adapter.execute(
+      `insert into ${await this.state.relation()} (${this.columnList()}) values ${values.join(', ')}`,
+    );
   }
 
   /**
@@ -66,16 +76,24 @@ export class IntervalState implements IntervalStore {
     const state = await this.state.relation();
     const ts = (ms: number) => utcTimestamp(this.adapter.macros, ms);
     const none = 'CAST(NULL AS TIMESTAMP)';
-    const others = this.state.columns.filter((c) => !['interval_start', 'interval_end'].includes(c.name)).map((c) => this.adapter.dialect.quote(c.name));
-    const overlaps = list.map((r) => `(s.interval_start < ${ts(r.end)} and s.interval_end > ${ts(r.start)})`).join(' or ');
+    const others = this.state.columns
+      .filter((c) => !['interval_start', 'interval_end'].includes(c.name))
+      .map((c) => this.adapter.dialect.quote(c.name));
+    const overlaps = list
+      .map((r) => `(s.interval_start < ${ts(r.end)} and s.interval_end > ${ts(r.start)})`)
+      .join(' or ');
     // The gaps between the ranges (unbounded at both ends): what a cut row keeps is its part in each.
-    const gaps = list.map((r, i) => `(${i ? ts(list[i - 1]!.end) : none}, ${ts(r.start)})`).concat(`(${ts(list[list.length - 1]!.end)}, ${none})`);
+    const gaps = list
+      .map((r, i) => `(${i ? ts(list[i - 1]!.end) : none}, ${ts(r.start)})`)
+      .concat(`(${ts(list[list.length - 1]!.end)}, ${none})`);
     const from = 'greatest(s.interval_start, coalesce(g.gap_start, s.interval_start))';
     const to = 'least(s.interval_end, coalesce(g.gap_end, s.interval_end))';
     await this.adapter.execute(
       `insert into ${state} (interval_start, interval_end, ${others.join(', ')}) select ${from}, ${to}, ${others.map((c) => `s.${c}`).join(', ')} from ${state} as s join (values ${gaps.join(', ')}) as g (gap_start, gap_end) on ${from} < ${to} where s.${this.state.about(table)} and (${overlaps})`,
     );
-    await this.adapter.execute(`delete from ${state} where ${this.state.about(table)} and (${overlaps.replace(/\bs\./g, '')})`);
+    await this.adapter.execute(
+      `delete from ${state} where ${this.state.about(table)} and (${overlaps.replace(/\bs\./g, '')})`,
+    );
   }
 
   /**
@@ -84,7 +102,9 @@ export class IntervalState implements IntervalStore {
    * such run yet (or its mark was being replaced when a run died): read the whole input.
    */
   async inputReadUntil(table: Relation): Promise<number | undefined> {
-    const { rows } = await this.adapter.query(`select cast(max(input_seen_until) as varchar) as seen from ${await this.state.relation()} where ${this.state.about(table)} and ${MARK}`);
+    const { rows } = await this.adapter.query(
+      `select cast(max(input_seen_until) as varchar) as seen from ${await this.state.relation()} where ${this.state.about(table)} and ${MARK}`,
+    );
     const seen = rows[0]?.seen;
     return seen === null || seen === undefined ? undefined : utcMs(seen);
   }
@@ -94,7 +114,13 @@ export class IntervalState implements IntervalStore {
    * empty range at the grid's start, which no interval expands to and no `forget` cuts. The old
    * mark goes first: a crash in between leaves none, and the next run reads the whole input.
    */
-  async recordInputRead(table: Relation, modelId: string, gridStart: number, readAt: number, invocationId: string): Promise<void> {
+  async recordInputRead(
+    table: Relation,
+    modelId: string,
+    gridStart: number,
+    readAt: number,
+    invocationId: string,
+  ): Promise<void> {
     const { dialect, macros } = this.adapter;
     const relation = await this.state.relation();
     const at = utcTimestamp(macros, gridStart);

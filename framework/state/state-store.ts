@@ -15,7 +15,13 @@ export type DoneIntervals = Map<number, number | undefined>;
 export interface IntervalStore {
   /** Every done interval (by start), with when its input was last looked at (interval_input models). */
   done(table: Relation, step: number): Promise<DoneIntervals>;
-  record(table: Relation, modelId: string, intervals: IntervalRange[], invocationId: string, inputSeenUntil?: number): Promise<void>;
+  record(
+    table: Relation,
+    modelId: string,
+    intervals: IntervalRange[],
+    invocationId: string,
+    inputSeenUntil?: number,
+  ): Promise<void>;
   /** Forget intervals before they are processed again. */
   forget(table: Relation, intervals: IntervalRange[]): Promise<void>;
   /** Forget every interval of the model (its table is rebuilt). */
@@ -23,7 +29,13 @@ export interface IntervalStore {
   /** When the model's last run that processed everything its input asked for read that input. */
   inputReadUntil(table: Relation): Promise<number | undefined>;
   /** Record that a run processed everything its input asked for, as read at `readAt`. */
-  recordInputRead(table: Relation, modelId: string, gridStart: number, readAt: number, invocationId: string): Promise<void>;
+  recordInputRead(
+    table: Relation,
+    modelId: string,
+    gridStart: number,
+    readAt: number,
+    invocationId: string,
+  ): Promise<void>;
 }
 
 /** The files each new_files model has loaded, keyed by the table loaded into. */

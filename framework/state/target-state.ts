@@ -9,6 +9,9 @@ export function targetState(adapter: Adapter, target: { dir: string; name: strin
   return {
     intervals: new IntervalState(adapter),
     files: new FileLedger(adapter),
-    runLock: { acquire: (command, tag, options) => acquireRunLocks(runLocks(target.dir, target.name, adapter), command, tag, options) },
+    runLock: {
+      acquire: (command, tag, options) =>
+        acquireRunLocks(runLocks(target.dir, target.name, adapter), command, tag, options),
+    },
   };
 }

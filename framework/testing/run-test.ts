@@ -10,10 +10,22 @@ import type { TestOptions, TestOutcome } from '../execute/data-tests.js';
  * Run one data test: count the rows its query returns, judge the count with warn_if / error_if
  * (default "!= 0") and the severity, and keep a few failing rows to show.
  */
-export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string, options: TestOptions = {}): Promise<TestOutcome> {
+export async function runTest(
+  adapter: Adapter,
+  compiler: Compiler,
+  node: CompiledNode,
+  record: (sql: string) => void,
+  auditSchema: string,
+  options: TestOptions = {},
+): Promise<TestOutcome> {
   const { empty, standIn, scope } = options;
   await assertColumnExists(adapter, compiler, node, options);
-  const runtime: Runtime = { isIncremental: false, ...(empty ? { empty } : {}), ...(standIn ? { relations: new Map([[standIn.id, standIn.sql]]) } : {}), ...(scope ? { testScope: scope } : {}) };
+  const runtime: Runtime = {
+    isIncremental: false,
+    ...(empty ? { empty } : {}),
+    ...(standIn ? { relations: new Map([[standIn.id, standIn.sql]]) } : {}),
+    ...(scope ? { testScope: scope } : {}),
+  };
   const sql = compiler.render(node, runtime);
   record(sql);
   const limit = node.config.limit;
@@ -42,7 +54,12 @@ export async function runTest(adapter: Adapter, compiler: Compiler, node: Compil
  * A generic test on a column the tested relation does not have fails before any SQL runs, naming
  * the YAML file and line that declared it.
  */
-async function assertColumnExists(adapter: Adapter, compiler: Compiler, node: CompiledNode, options: TestOptions): Promise<void> {
+async function assertColumnExists(
+  adapter: Adapter,
+  compiler: Compiler,
+  node: CompiledNode,
+  options: TestOptions,
+): Promise<void> {
   const { standIn } = options;
   if (node.resourceType !== 'test' || node.kind !== 'generic' || !node.columnName || !node.attachedTo) return;
   const tested = compiler.nodeById(node.attachedTo);
@@ -52,7 +69,14 @@ async function assertColumnExists(adapter: Adapter, compiler: Compiler, node: Co
   const columns = await (options.columns ?? ((r) => adapter.introspector.columns(r)))(relation);
   if (columns.length && !columns.some((c) => c.name.toLowerCase() === node.columnName!.toLowerCase())) {
     const where = `${node.origin.file}${node.origin.line ? `:${node.origin.line}` : ''}`;
-    throw new ConfigError(`test ${node.testName} (${where}) refers to column "${node.columnName}", which ${tested.name} does not have`, node.origin, didYouMean(node.columnName, columns.map((c) => c.name)));
+    throw new ConfigError(
+      `test ${node.testName} (${where}) refers to column "${node.columnName}", which ${tested.name} does not have`,
+      node.origin,
+      didYouMean(
+        node.columnName,
+        columns.map((c) => c.name),
+      ),
+    );
   }
 }
 

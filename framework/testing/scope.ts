@@ -20,15 +20,23 @@ export function lastBuilds(targetDir: string): Map<string, string> {
   const path = join(targetDir, 'run_results.json');
   const builds = new Map<string, string>();
   if (!existsSync(path)) return builds;
-  const previous = JSON.parse(readFileSync(path, 'utf8')) as { results?: { unique_id: string; status: string; started_at: string }[] };
+  const previous = JSON.parse(readFileSync(path, 'utf8')) as {
+    results?: { unique_id: string; status: string; started_at: string }[];
+  };
   for (const r of previous.results ?? []) {
-    if (r.unique_id.startsWith('model.') && (r.status === 'success' || r.status === 'warn')) builds.set(r.unique_id, r.started_at);
+    if (r.unique_id.startsWith('model.') && (r.status === 'success' || r.status === 'warn'))
+      builds.set(r.unique_id, r.started_at);
   }
   return builds;
 }
 
 /** What the test reads of the tested model, or undefined when it checks the whole table. */
-export function testScope(adapter: Adapter, manifest: Manifest, test: CompiledNode, builds: Map<string, string>): TestScope | undefined {
+export function testScope(
+  adapter: Adapter,
+  manifest: Manifest,
+  test: CompiledNode,
+  builds: Map<string, string>,
+): TestScope | undefined {
   if (test.resourceType !== 'test' || test.kind !== 'generic' || !test.attachedTo) return undefined;
   const keys = scopeKeys(test as CompiledNode & TestNode);
   if (!keys && !ROW_WISE.has(test.testName!)) return undefined;
@@ -49,6 +57,7 @@ export function describeScope(scope: TestScope): string {
 function scopeKeys(test: CompiledNode & TestNode): string[] | undefined {
   if (test.testName === 'unique' && test.columnName) return [test.columnName];
   const columns = test.args.combination_of_columns;
-  if (test.testName === 'unique_combination_of_columns' && Array.isArray(columns) && columns.length) return columns.map(String);
+  if (test.testName === 'unique_combination_of_columns' && Array.isArray(columns) && columns.length)
+    return columns.map(String);
   return undefined;
 }
