@@ -163,9 +163,10 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       await prepare(node);
       const stored = options.standIn?.relation.schema ?? auditSchema;
       // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
-      const scope = builds ? request.tests.scope(adapter, manifest, node, builds) : undefined;
-      const outcome = await request.tests.run(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...(scope ? { scope } : {}) });
-      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(scope ? { scope: request.tests.describeScope(scope) } : {}) };
+      const decision = builds ? await request.tests.scope({ adapter, compiler, manifest, builds }, node) : undefined;
+      if (decision && 'skip' in decision) return { status: 'skipped', message: decision.skip };
+      const outcome = await request.tests.run(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...decision });
+      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(decision ? { scope: request.tests.describeScope(decision) } : {}) };
     });
 
   const auditRunner: AuditRunner = {

@@ -5,7 +5,7 @@ import type { ModelNode, NodeConfig, SeedNode, SnapshotNode, SourceNode, TestNod
 import type { YamlFile } from './yaml-file.js';
 
 /** Keys of a test entry that configure the test rather than feed its template. */
-const TEST_CONFIG_KEYS = new Set(['severity', 'warn_if', 'error_if', 'where', 'limit', 'store_failures', 'tags', 'enabled', 'meta', 'alias', 'schema']);
+const TEST_CONFIG_KEYS = new Set(['severity', 'warn_if', 'error_if', 'where', 'limit', 'store_failures', 'tags', 'enabled', 'meta', 'alias', 'schema', 'test_scope']);
 
 export interface TestSite {
   project: string;

@@ -20,6 +20,8 @@ export interface Runtime {
   vars?: Record<string, unknown>;
   /** A generic test scoped to what the last run wrote (testing/scope.ts). */
   testScope?: TestScope;
+  /** A singular test on a scheduled run: per model (unique id), the predicate on the rows its last run wrote ({{written}}). */
+  written?: Map<string, string>;
 }
 
 /**

@@ -11,9 +11,15 @@ import type { TestOptions, TestOutcome } from '../execute/data-tests.js';
  * (default "!= 0") and the severity, and keep a few failing rows to show.
  */
 export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string, options: TestOptions = {}): Promise<TestOutcome> {
-  const { empty, standIn, scope } = options;
+  const { empty, standIn, scope, written } = options;
   await assertColumnExists(adapter, compiler, node, standIn);
-  const runtime: Runtime = { isIncremental: false, ...(empty ? { empty } : {}), ...(standIn ? { relations: new Map([[standIn.id, standIn.sql]]) } : {}), ...(scope ? { testScope: scope } : {}) };
+  const runtime: Runtime = {
+    isIncremental: false,
+    ...(empty ? { empty } : {}),
+    ...(standIn ? { relations: new Map([[standIn.id, standIn.sql]]) } : {}),
+    ...(scope ? { testScope: scope } : {}),
+    ...(written ? { written } : {}),
+  };
   const sql = compiler.render(node, runtime);
   record(sql);
   const limit = node.config.limit;
