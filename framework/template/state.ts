@@ -26,11 +26,13 @@ export interface Runtime {
 
 /**
  * What a scoped test reads of the tested model: the rows `written` (a predicate) by the last run,
- * or with `keys` (quoted columns) every row whose key one of those rows has.
+ * or with `keys` (quoted columns) every row whose key one of those rows has, in `period` if given.
  */
 export interface TestScope {
   written: string;
   keys?: string[];
+  /** With `keys`: the periods of the written rows, where a repeat of their keys can be (test_scope {column}). */
+  period?: string;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { CompiledNode, Manifest } from '../template/manifest.js';
  */
 export type PeriodContext = ScopeContext;
 
-export type PeriodConfig = { column: string; input: string };
+export type PeriodConfig = { column: string; input?: string };
 
 /** Above this many values, the scope is their range: a superset, still one constant pair. */
 const MAX_LISTED = 500;
@@ -56,6 +56,8 @@ async function lookUp(ctx: PeriodContext, model: CompiledNode): Promise<string |
  */
 function writtenRows(ctx: PeriodContext, model: CompiledNode): string | undefined {
   const { input } = periodConfig(model)!;
+  // No input: the model's own written rows (scope.ts checked it has written_at).
+  if (!input) return writtenSince(ctx, model);
   const inputNode = upstreamInput(ctx.manifest, model, input);
   const standIn = inputNode.config.written_at ? writtenSince(ctx, inputNode) : periodConfig(inputNode) ? writtenRows(ctx, inputNode) : undefined;
   if (standIn === undefined) return undefined;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
 import type { ScopeDecision } from '../execute/data-tests.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { TestNode } from '../project/types.js';
@@ -10,7 +11,8 @@ import { periodConfig, periodPredicate, type PeriodContext } from './period-scop
  * window wrote, not the history. After a run, without --full:
  * - a row-wise generic test of a model with `written_at` checks only the rows stamped at or after
  *   the start of the run that built the model; a uniqueness test checks the keys those rows have,
- *   against the whole table (a new row may repeat an older row's key);
+ *   against the whole table (a new row may repeat an older row's key), or against the rows of the
+ *   written rows' periods when the model declares test_scope {column} (rows sharing a key share it);
  * - a generic test of a model with test_scope {column, input} (a view whose rows follow its
  *   input's time) checks only the rows whose `column` the input's written rows touch
  *   (period-scope.ts); a test it cannot scope that way (row_count, a key without `column`) is a
@@ -52,19 +54,23 @@ export async function testScope(ctx: PeriodContext, test: CompiledNode): Promise
   const keys = scopeKeys(test as CompiledNode & TestNode);
   const rowWise = ROW_WISE.has(test.testName!);
   const period = periodConfig(tested);
-  if (period) {
+  if (period?.input) {
     // A key without the period column may repeat in another period: only a whole-table check sees that.
     const byPeriod = rowWise || keys?.some((k) => k.toLowerCase() === period.column.toLowerCase());
     if (!byPeriod) return FULL_ONLY;
     const written = await periodPredicate(ctx, tested);
     return written === undefined ? undefined : { scope: { written } };
   }
-  if (!keys && !rowWise) return undefined;
   const column = tested.config.written_at;
+  if (period && !column) throw new ConfigError(`model "${tested.name}": test_scope {column} without input needs written_at`, { file: tested.path }, 'name the input its rows follow, or give it written_at');
+  if (!keys && !rowWise) return undefined;
   const since = ctx.builds.get(test.attachedTo);
   if (!column || !since) return undefined;
   const written = writtenPredicate(ctx, column, since);
-  return { scope: keys ? { written, keys: keys.map((k) => ctx.adapter.dialect.quote(k)) } : { written } };
+  if (!keys) return { scope: { written } };
+  // test_scope {column}: a key's repeats share its period, so only the written rows' periods are read.
+  const inPeriod = period ? await periodPredicate(ctx, tested) : undefined;
+  return { scope: { written, keys: keys.map((k) => ctx.adapter.dialect.quote(k)), ...(inPeriod ? { period: inPeriod } : {}) } };
 }
 
 /** The rows stamped at or after `since`: a time-zone-aware constant, so the engine compares the column as stored and prunes on it. */
@@ -93,7 +99,8 @@ function singularScope(ctx: PeriodContext, test: CompiledNode): ScopeDecision {
 export function describeScope(decision: Exclude<ScopeDecision, { skip: string } | undefined>): string {
   if ('written' in decision) return [...decision.written].map(([id, where]) => `${id.split('.').at(-1)} where ${where}`).join('; ');
   const { scope } = decision;
-  return scope.keys ? `${scope.keys.join(', ')} of the rows where ${scope.written}` : scope.written;
+  if (!scope.keys) return scope.written;
+  return `${scope.keys.join(', ')} of the rows where ${scope.written}${scope.period ? `, among the rows where ${scope.period}` : ''}`;
 }
 
 /** The key columns of a uniqueness test. */

@@ -115,9 +115,40 @@ describe('tests of views scoped to the periods the last run wrote (test_scope)',
     expect(result(root, 'accepted_range_daily_min_v').message).toContain('test_scope.column "week" is not one of its columns');
 
     // The shape is checked on load, at the YAML line.
-    root = tempProject({ ...project, 'models/schema.yml': yml('{test_scope: {column: day}}') });
+    root = tempProject({ ...project, 'models/schema.yml': yml('{test_scope: {input: events}}') });
     out = await cli(root, 'test');
     expect(out.code).not.toBe(0);
-    expect(out.stderr + out.stdout).toMatch(/schema\.yml:5:\d+: missing required key "input"/);
+    expect(out.stderr + out.stdout).toMatch(/schema\.yml:5:\d+: missing required key "column"/);
+  });
+});
+
+describe('uniqueness tests of a model whose rows sharing a key share a period (test_scope {column})', () => {
+  // Each run appends one row (id, day) stamped with its time; a repeated id carries its day.
+  const keyed = {
+    'models/events.sql': 'select * from (values ({{var "id" 0}}, {{var "day" 0}})) as t(id, day) cross join (select {{now}} as written) as w',
+    'models/events.yml': `models:
+  - name: events
+    config: {materialized: incremental, incremental_strategy: append, written_at: written, test_scope: {column: day}}
+    columns:
+      - name: id
+        tests: [unique]
+`,
+  };
+  const append = (root: string, id: number, day: number) => cli(root, 'run', '--vars', JSON.stringify({ id, day }));
+
+  it('look for a new key among the rows of its period; a repeat in another period shows under --full', async () => {
+    const root = tempProject(keyed);
+    expect((await append(root, 1, 1)).code).toBe(0);
+    expect((await append(root, 1, 1)).code).toBe(0);
+    expect((await cli(root, 'test')).code).toBe(1);
+    expect(result(root, 'unique_events_id')).toMatchObject({ status: 'fail', failures: 1, scope: expect.stringContaining('among the rows where "day" in (CAST(\'1\' AS INTEGER))') });
+
+    const other = tempProject(keyed);
+    expect((await append(other, 5, 1)).code).toBe(0);
+    expect((await append(other, 5, 2)).code).toBe(0);
+    expect((await cli(other, 'test')).code).toBe(0);
+    expect(result(other, 'unique_events_id')).toMatchObject({ status: 'pass', scope: expect.stringContaining('"day" in (CAST(\'2\' AS INTEGER))') });
+    expect((await cli(other, 'test', '--full')).code).toBe(1);
+    expect(result(other, 'unique_events_id')).toMatchObject({ status: 'fail', failures: 1 });
   });
 });
