@@ -33,6 +33,8 @@ export interface ScopeContext {
   manifest: Manifest;
   /** When each model was last built (ISO start): the rows it wrote are stamped at or after it. */
   builds: Map<string, string>;
+  /** An audit: SQL standing in for the model (`id`) whose new rows are not published yet. */
+  standIn?: { id: string; sql: string };
 }
 
 /**

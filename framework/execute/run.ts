@@ -163,7 +163,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       await prepare(node);
       const stored = options.standIn?.relation.schema ?? auditSchema;
       // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
-      const decision = builds ? await request.tests.scope({ adapter, compiler, manifest, builds }, node) : undefined;
+      const decision = builds ? await request.tests.scope({ adapter, compiler, manifest, builds, ...(options.standIn ? { standIn: options.standIn } : {}) }, node) : undefined;
       if (decision && 'skip' in decision) return { status: 'skipped', message: decision.skip };
       const outcome = await request.tests.run(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...decision });
       return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(decision ? { scope: request.tests.describeScope(decision) } : {}) };

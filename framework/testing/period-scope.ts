@@ -31,8 +31,10 @@ export function periodConfig(node: CompiledNode): PeriodConfig | undefined {
 export function periodPredicate(ctx: PeriodContext, model: CompiledNode): Promise<string | undefined> {
   let runMemo = memo.get(ctx.builds);
   if (!runMemo) memo.set(ctx.builds, (runMemo = new Map()));
-  let found = runMemo.get(model.uniqueId);
-  if (!found) runMemo.set(model.uniqueId, (found = lookUp(ctx, model)));
+  // An audit reads the staged rows, not the published ones: a lookup of its own.
+  const key = ctx.standIn ? `${model.uniqueId} audited as ${ctx.standIn.sql}` : model.uniqueId;
+  let found = runMemo.get(key);
+  if (!found) runMemo.set(key, (found = lookUp(ctx, model)));
   return found;
 }
 
@@ -41,10 +43,11 @@ async function lookUp(ctx: PeriodContext, model: CompiledNode): Promise<string |
   const { column } = periodConfig(model)!;
   const rows = writtenRows(ctx, model);
   if (rows === undefined) return undefined;
-  const type = await columnType(adapter, model, column);
+  await assertColumn(adapter, model, column);
   const col = adapter.dialect.quote(column);
-  const result = await adapter.query(`select distinct CAST(${col} AS VARCHAR) as v from (${rows}) as written_rows where ${col} is not null order by 1`);
-  const values = result.rows.map((r) => `CAST(${adapter.dialect.literal(String(r.v))} AS ${type})`);
+  // typeof: the column's type as the engine names it, also for a model not published yet (an audit).
+  const result = await adapter.query(`select distinct CAST(${col} AS VARCHAR) as v, typeof(${col}) as t from (${rows}) as written_rows where ${col} is not null order by 1`);
+  const values = result.rows.map((r) => `CAST(${adapter.dialect.literal(String(r.v))} AS ${String(r.t)})`);
   if (!values.length) return 'false';
   if (values.length > MAX_LISTED) return `${col} between ${values[0]} and ${values.at(-1)}`;
   return `${col} in (${values.join(', ')})`;
@@ -68,7 +71,8 @@ function writtenSince(ctx: PeriodContext, node: CompiledNode): string | undefine
   const since = ctx.builds.get(node.uniqueId);
   if (!since || !('relation' in node)) return undefined;
   const { dialect, macros } = ctx.adapter;
-  return `select * from ${dialect.relation(node.relation)} where ${dialect.quote(node.config.written_at!)} >= ${macros.parse_ts!(dialect.literal(since))}`;
+  const from = ctx.standIn?.id === node.uniqueId ? ctx.standIn.sql : dialect.relation(node.relation);
+  return `select * from ${from} as m where ${dialect.quote(node.config.written_at!)} >= ${macros.parse_ts!(dialect.literal(since))}`;
 }
 
 /** test_scope.input must be a model the scoped one reads (directly or through ephemerals) that records what it writes. */
@@ -93,11 +97,9 @@ function upstream(manifest: Manifest, model: CompiledNode): CompiledNode[] {
   return found;
 }
 
-async function columnType(adapter: Adapter, model: CompiledNode, column: string): Promise<string> {
+/** test_scope.column must be a column of the model (once it exists: an audit may run before its first publish). */
+async function assertColumn(adapter: Adapter, model: CompiledNode, column: string): Promise<void> {
   const columns = 'relation' in model ? await adapter.introspector.columns(model.relation) : [];
-  const found = columns.find((c) => c.name.toLowerCase() === column.toLowerCase());
-  if (!found) {
-    throw new ConfigError(`model "${model.name}": test_scope.column "${column}" is not one of its columns`, { file: model.path }, columns.length ? `its columns: ${columns.map((c) => c.name).join(', ')}` : undefined);
-  }
-  return found.type;
+  if (!columns.length || columns.some((c) => c.name.toLowerCase() === column.toLowerCase())) return;
+  throw new ConfigError(`model "${model.name}": test_scope.column "${column}" is not one of its columns`, { file: model.path }, `its columns: ${columns.map((c) => c.name).join(', ')}`);
 }

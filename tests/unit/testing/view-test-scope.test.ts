@@ -151,4 +151,14 @@ describe('uniqueness tests of a model whose rows sharing a key share a period (t
     expect((await cli(other, 'test', '--full')).code).toBe(1);
     expect(result(other, 'unique_events_id')).toMatchObject({ status: 'fail', failures: 1 });
   });
+
+  it('audit a build on its staged rows: a repeat among them blocks publishing, from the first build on', async () => {
+    const root = tempProject(keyed);
+    const build = (id: number, day: number) => cli(root, 'build', '--vars', JSON.stringify({ id, day }));
+    expect((await build(1, 1)).code).toBe(0);
+    expect(result(root, 'unique_events_id')).toMatchObject({ status: 'pass', scope: expect.stringContaining('"day" in (CAST(\'1\' AS INTEGER))') });
+    expect((await build(1, 1)).code).toBe(1);
+    expect(result(root, 'unique_events_id')).toMatchObject({ status: 'fail', failures: 1 });
+    expect(result(root, 'events').message).toContain('not published');
+  });
 });
