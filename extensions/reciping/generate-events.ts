@@ -24,7 +24,10 @@ export const eventsGenerator: Generator = {
     bucket: "S3 bucket (default: S3_STAGING_BUCKET, else project.yml's ingest.bucket)",
     prefix: 'key prefix inside the bucket',
   },
-  examples: ['framework generate events --events 100000', 'framework generate events --mode window --windows 4 --to kafka --brokers 127.0.0.1:19092'],
+  examples: [
+    'framework generate events --events 100000',
+    'framework generate events --mode window --windows 4 --to kafka --brokers 127.0.0.1:19092',
+  ],
   async run({ projectDir, ingest, flag, info }) {
     const mode = (flag('mode') ?? 'bulk') as 'bulk' | 'window';
     if (mode !== 'bulk' && mode !== 'window') throw new ConfigError(`--mode must be bulk or window, got "${mode}"`);
@@ -37,7 +40,15 @@ export const eventsGenerator: Generator = {
     };
     const out = resolve(projectDir, flag('out') ?? 'data/staging');
     const topic = flag('topic') ?? ingest.topic ?? 'replay-user-events';
-    const { sink, where } = await openEventSink({ to: flag('to') ?? 'local', out, topic, brokers: flag('brokers'), bucket: flag('bucket'), projectBucket: ingest.bucket, prefix: flag('prefix') });
+    const { sink, where } = await openEventSink({
+      to: flag('to') ?? 'local',
+      out,
+      topic,
+      brokers: flag('brokers'),
+      bucket: flag('bucket'),
+      projectBucket: ingest.bucket,
+      prefix: flag('prefix'),
+    });
     const started = Date.now();
     const stats = await generateEvents(
       {

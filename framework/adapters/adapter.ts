@@ -44,7 +44,13 @@ export interface Dialect {
    * stays when it does (a transaction on DuckDB; on Iceberg the rows go to a side table first,
    * which `cleanup` drops when a statement fails).
    */
-  replaceTableTyped(rel: Relation, columns: TypedColumn[], checks: string[], select: string, properties: Record<string, unknown>): { statements: string[]; cleanup?: string };
+  replaceTableTyped(
+    rel: Relation,
+    columns: TypedColumn[],
+    checks: string[],
+    select: string,
+    properties: Record<string, unknown>,
+  ): { statements: string[]; cleanup?: string };
   /** Contracts: whether a declared data_type is the type the engine reports, in any of its spellings. */
   sameType(declared: string, actual: string): boolean;
   /**
@@ -111,7 +117,11 @@ export interface Snapshots {
    * Run the maintenance procedures named in `config` (optimize, expire_snapshots,
    * remove_orphan_files); `where` (SQL on partition columns) limits what optimize rewrites.
    */
-  maintain(rel: Relation, config: MaintenanceConfig, where?: string): Promise<{ procedure: string; queryId?: string }[]>;
+  maintain(
+    rel: Relation,
+    config: MaintenanceConfig,
+    where?: string,
+  ): Promise<{ procedure: string; queryId?: string }[]>;
   /** Snapshots in the table's metadata and data files of its current snapshot: what maintenance bounds. */
   health(rel: Relation): Promise<{ snapshots: number; dataFiles: number }>;
 }

@@ -8,7 +8,12 @@ const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
  * won), waiting longer each time; any other failure, or the last conflict, is thrown. Only for
  * work that is safe to repeat, whether or not the failed attempt took effect.
  */
-export async function retryCommitConflicts<T>(adapter: Pick<Adapter, 'isCommitConflict'>, work: () => Promise<T>, onRetry?: (error: Error) => void, backoffMs = BACKOFF_MS): Promise<T> {
+export async function retryCommitConflicts<T>(
+  adapter: Pick<Adapter, 'isCommitConflict'>,
+  work: () => Promise<T>,
+  onRetry?: (error: Error) => void,
+  backoffMs = BACKOFF_MS,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();

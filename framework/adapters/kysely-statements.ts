@@ -28,7 +28,9 @@ export function compileOnlyKysely(): Kysely<any> {
  * The statements both engines write the same way, built with kysely against a compile-only instance
  * whose compiler inlines values. Engines override what they spell differently (CTAS options, ALTER).
  */
-export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' | 'createTable' | 'replaceTableTyped' | 'sameType' | 'maxStatementLength'> {
+export function kyselyStatements(
+  db: Kysely<any>,
+): Omit<Dialect, 'replaceTable' | 'createTable' | 'replaceTableTyped' | 'sameType' | 'maxStatementLength'> {
   const table = (rel: Relation) => `${rel.schema}.${rel.name}`;
   const ident = (name: string) => sql.ref(name);
   const compileRaw = (expr: ReturnType<typeof sql>) => expr.compile(db).sql;
@@ -36,7 +38,11 @@ export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' 
     db
       .insertInto(table(rel))
       .columns(columns)
-      .expression(sql.raw(`select ${columns.map((c) => compileRaw(sql`${sql.id(c)}`)).join(', ')} from (${select}) as __source`) as never)
+      .expression(
+        sql.raw(
+          `select ${columns.map((c) => compileRaw(sql`${sql.id(c)}`)).join(', ')} from (${select}) as __source`,
+        ) as never,
+      )
       .compile().sql;
   return {
     quote: (identifier) => compileRaw(sql`${sql.id(identifier)}`),
@@ -46,7 +52,13 @@ export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' 
       const create = db.schema.createSchema(schema).ifNotExists().compile().sql;
       return location ? `${create} with (location = ${compileRaw(sql`${sql.lit(location)}`)})` : create;
     },
-    createView: (rel, select) => db.schema.withSchema(rel.schema).createView(rel.name).orReplace().as(sql.raw(select) as never).compile().sql,
+    createView: (rel, select) =>
+      db.schema
+        .withSchema(rel.schema)
+        .createView(rel.name)
+        .orReplace()
+        .as(sql.raw(select) as never)
+        .compile().sql,
     insert,
     merge: (rel, select, uniqueKey, columns) => {
       const updates = columns.filter((c) => !uniqueKey.includes(c));
@@ -69,20 +81,41 @@ export function kyselyStatements(db: Kysely<any>): Omit<Dialect, 'replaceTable' 
         .compile().sql;
     },
     // A DELETE and an INSERT: atomic where the engine has transactions (DuckDB); Trino overrides it.
-    replaceRange: (rel, column, from, to, columns, select) => [db.deleteFrom(table(rel)).where(sql.ref(column), '>=', sql.raw(from)).where(sql.ref(column), '<', sql.raw(to)).compile().sql, insert(rel, columns, select)],
-    drop: (rel, kind) => (kind === 'view' ? db.schema.withSchema(rel.schema).dropView(rel.name).ifExists() : db.schema.withSchema(rel.schema).dropTable(rel.name).ifExists()).compile().sql,
+    replaceRange: (rel, column, from, to, columns, select) => [
+      db
+        .deleteFrom(table(rel))
+        .where(sql.ref(column), '>=', sql.raw(from))
+        .where(sql.ref(column), '<', sql.raw(to))
+        .compile().sql,
+      insert(rel, columns, select),
+    ],
+    drop: (rel, kind) =>
+      (kind === 'view'
+        ? db.schema.withSchema(rel.schema).dropView(rel.name).ifExists()
+        : db.schema.withSchema(rel.schema).dropTable(rel.name).ifExists()
+      ).compile().sql,
     createTableColumns: (rel, columns) =>
-      columns.reduce((q, c) => q.addColumn(c.name, sql.raw(c.type)), db.schema.createTable(table(rel)).ifNotExists()).compile().sql,
-    addColumn: (rel, column) => db.schema.alterTable(table(rel)).addColumn(column.name, sql.raw(column.type)).compile().sql,
+      columns
+        .reduce((q, c) => q.addColumn(c.name, sql.raw(c.type)), db.schema.createTable(table(rel)).ifNotExists())
+        .compile().sql,
+    addColumn: (rel, column) =>
+      db.schema.alterTable(table(rel)).addColumn(column.name, sql.raw(column.type)).compile().sql,
     dropColumn: (rel, column) => db.schema.alterTable(table(rel)).dropColumn(column).compile().sql,
-    limit: (select, n) => db.selectFrom(sql`(${sql.raw(select)})`.as('__preview') as never).selectAll().limit(n).compile().sql,
+    limit: (select, n) =>
+      db
+        .selectFrom(sql`(${sql.raw(select)})`.as('__preview') as never)
+        .selectAll()
+        .limit(n)
+        .compile().sql,
     // Text, not kysely: `from` may be a table expression that takes no alias (Trino's FOR VERSION AS OF).
     selectAll: (from) => `select * from ${from}`,
     countRows: (select) => `select count(*) as n from (${select}) as __count`,
     values: (columns, rows) => {
       const quoted = columns.map((c) => compileRaw(sql`${sql.id(c.name)}`));
-      const cell = (value: unknown, i: number) => `CAST(${value === null || value === undefined ? 'NULL' : compileRaw(sql`${sql.lit(value)}`)} AS ${columns[i]!.type})`;
-      if (!rows.length) return `select ${columns.map((_, i) => `${cell(null, i)} as ${quoted[i]}`).join(', ')} where false`;
+      const cell = (value: unknown, i: number) =>
+        `CAST(${value === null || value === undefined ? 'NULL' : compileRaw(sql`${sql.lit(value)}`)} AS ${columns[i]!.type})`;
+      if (!rows.length)
+        return `select ${columns.map((_, i) => `${cell(null, i)} as ${quoted[i]}`).join(', ')} where false`;
       return `select * from (values ${rows.map((r) => `(${r.map(cell).join(', ')})`).join(', ')}) as given(${quoted.join(', ')})`;
     },
     ping: () => 'select 1 as ok',

@@ -10,7 +10,11 @@ export const ENGINES: ReadonlyMap<string, EnginePlugin> = new Map([duckdb, trino
 
 export function createAdapter(target: Target, root: string): Promise<Adapter> {
   const engine = ENGINES.get(target.type);
-  if (!engine) throw new ConfigError(`target "${target.name}": unknown engine "${target.type}" (known engines: ${[...ENGINES.keys()].join(', ')})`, { file: 'profiles.yml' });
+  if (!engine)
+    throw new ConfigError(
+      `target "${target.name}": unknown engine "${target.type}" (known engines: ${[...ENGINES.keys()].join(', ')})`,
+      { file: 'profiles.yml' },
+    );
   return engine.create(target, root);
 }
 
@@ -18,7 +22,16 @@ export function createAdapter(target: Target, root: string): Promise<Adapter> {
 export function scratchAdapter(root: string): Promise<Adapter> {
   const engine = [...ENGINES.values()].find((e) => e.capabilities.inProcess && e.scratchSettings);
   if (!engine) throw new ConfigError('unit tests need an in-process engine, and none is registered');
-  return engine.create({ name: 'unit', type: engine.name, schema: engine.defaultSchema, threads: 1, settings: { ...engine.scratchSettings } }, root);
+  return engine.create(
+    {
+      name: 'unit',
+      type: engine.name,
+      schema: engine.defaultSchema,
+      threads: 1,
+      settings: { ...engine.scratchSettings },
+    },
+    root,
+  );
 }
 
 /** Names of the engines that have `capability`, for hints ("… need a target of type: trino"). */

@@ -10,7 +10,10 @@ export function typeMatcher(aliases: Record<string, string>): (declared: string,
   const parse = (type: string) => {
     const text = type.toLowerCase().replace(/\s+/g, ' ').trim();
     const params = topLevelParens(text);
-    const base = params.reduce((t, p) => t.replace(p, ''), text).replace(/\s+/g, ' ').trim();
+    const base = params
+      .reduce((t, p) => t.replace(p, ''), text)
+      .replace(/\s+/g, ' ')
+      .trim();
     return { base: aliases[base] ?? base, params: params.join('').replace(/\s+/g, '') };
   };
   return (declared, actual) => {

@@ -12,7 +12,11 @@ const MULTI = new Set(['select', 'exclude', 'models', 'resource-type']);
 const ALIASES: Record<string, string> = { s: 'select', m: 'models', t: 'target' };
 
 /** `help` names where the full list of flags is, for errors about an unknown flag. */
-export function parseArgs(argv: string[], known: { boolean: string[]; value: string[] }, help = 'framework <command> --help'): ParsedArgs {
+export function parseArgs(
+  argv: string[],
+  known: { boolean: string[]; value: string[] },
+  help = 'framework <command> --help',
+): ParsedArgs {
   const flags = new Map<string, string[]>();
   const positionals: string[] = [];
   const all = [...known.boolean, ...known.value];
@@ -26,7 +30,11 @@ export function parseArgs(argv: string[], known: { boolean: string[]; value: str
     name = ALIASES[name] ?? name;
     if (!all.includes(name)) {
       const flags = `flags: ${all.map((f) => `--${f}`).join(' ')} (${help})`;
-      throw new ConfigError(`unknown flag --${name}`, undefined, [didYouMean(name, all), flags].filter(Boolean).join('\n  '));
+      throw new ConfigError(
+        `unknown flag --${name}`,
+        undefined,
+        [didYouMean(name, all), flags].filter(Boolean).join('\n  '),
+      );
     }
     const values = flags.get(name) ?? [];
     if (known.boolean.includes(name)) values.push(inline ?? 'true');
@@ -71,10 +79,18 @@ export function vars(args: ParsedArgs): Record<string, unknown> | undefined {
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`--vars is not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`, undefined, `example: --vars '{"start_date": "2025-06-01"}'`);
+    throw new ConfigError(
+      `--vars is not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`,
+      undefined,
+      `example: --vars '{"start_date": "2025-06-01"}'`,
+    );
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError(`--vars must be a mapping, got ${JSON.stringify(text)}`, undefined, `example: --vars '{key: value}'`);
+    throw new ConfigError(
+      `--vars must be a mapping, got ${JSON.stringify(text)}`,
+      undefined,
+      `example: --vars '{key: value}'`,
+    );
   }
   return parsed as Record<string, unknown>;
 }

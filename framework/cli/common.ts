@@ -57,6 +57,9 @@ export function projectIngest(root: string): IngestConfig {
 /** --defer [--favor-state]: refs outside the selection may read the --state run's relations. */
 export function deferral(args: ParsedArgs): { favorState: boolean } | undefined {
   if (!bool(args, 'defer')) return undefined;
-  if (!flag(args, 'state')) throw new ConfigError('--defer needs --state <dir>: the folder holding the manifest.json of the run to defer to (e.g. a copy of prod\'s target/)');
+  if (!flag(args, 'state'))
+    throw new ConfigError(
+      "--defer needs --state <dir>: the folder holding the manifest.json of the run to defer to (e.g. a copy of prod's target/)",
+    );
   return { favorState: bool(args, 'favor-state') };
 }

@@ -44,7 +44,8 @@ export async function loadGenerators(root: string): Promise<Map<string, Generato
     if (!existsSync(file)) throw new ConfigError(`extension "${path}" not found`, yaml.locate(['extensions', i]));
     const module = (await importModule(file)) as ProjectExtension;
     for (const [name, generator] of Object.entries(module.generators ?? {})) {
-      if (typeof generator?.run !== 'function') throw new ConfigError(`extension "${path}": generator "${name}" has no run()`, yaml.locate(['extensions', i]));
+      if (typeof generator?.run !== 'function')
+        throw new ConfigError(`extension "${path}": generator "${name}" has no run()`, yaml.locate(['extensions', i]));
       generators.set(name, generator);
     }
   }

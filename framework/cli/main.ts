@@ -17,24 +17,43 @@ type Command = {
   | { runArgv(argv: string[]): Promise<number> }
 );
 
-const RUN_FLAGS = { boolean: ['fail-fast', 'full-refresh', 'wait', 'warn-error'], value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads', 'start', 'end'] };
+const RUN_FLAGS = {
+  boolean: ['fail-fast', 'full-refresh', 'wait', 'warn-error'],
+  value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads', 'start', 'end'],
+};
 /** --defer --state <dir>: refs outside the selection read another run's relations (dbt's deferral). */
 const DEFER = ['defer', 'favor-state'];
-const run = (name: 'run' | 'build' | 'seed' | 'test' | 'clone' | 'snapshot') => async (args: ParsedArgs) => (await import('./commands/run.js')).runCommand(name, args);
+const run = (name: 'run' | 'build' | 'seed' | 'test' | 'clone' | 'snapshot') => async (args: ParsedArgs) =>
+  (await import('./commands/run.js')).runCommand(name, args);
 
 /** Each command loads its module on demand: `ls` and `compile` never load an engine they don't use. */
 const COMMANDS: Record<string, Command> = {
-  debug: { summary: 'check configuration and the connection', examples: ['framework debug --target prod'], value: PROJECT_FLAGS, run: async (a) => (await import('./commands/debug.js')).debugCommand(a) },
+  debug: {
+    summary: 'check configuration and the connection',
+    examples: ['framework debug --target prod'],
+    value: PROJECT_FLAGS,
+    run: async (a) => (await import('./commands/debug.js')).debugCommand(a),
+  },
   compile: {
     summary: 'render models and tests to target/compiled, write manifest.json',
-    examples: ['framework compile', 'framework compile --select silver+', 'framework compile --select dim_user --defer --state prod-artifacts'],
+    examples: [
+      'framework compile',
+      'framework compile --select silver+',
+      'framework compile --select dim_user --defer --state prod-artifacts',
+    ],
     boolean: ['warn-error', ...DEFER],
     value: [...PROJECT_FLAGS, ...SELECT_FLAGS],
     run: async (a) => (await import('./commands/compile.js')).compileCommand(a),
   },
   run: {
     summary: 'build the selected models',
-    examples: ['framework run --select silver+', 'framework run --select +fact_user_events --target prod --threads 4', 'framework run --empty --target prod', 'framework run --select dim_user --defer --state prod-artifacts', 'framework run --reconcile-files --target prod'],
+    examples: [
+      'framework run --select silver+',
+      'framework run --select +fact_user_events --target prod --threads 4',
+      'framework run --empty --target prod',
+      'framework run --select dim_user --defer --state prod-artifacts',
+      'framework run --reconcile-files --target prod',
+    ],
     ...RUN_FLAGS,
     boolean: [...RUN_FLAGS.boolean, 'empty', 'reconcile-files', ...DEFER],
     run: run('run'),
@@ -46,10 +65,20 @@ const COMMANDS: Record<string, Command> = {
     value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads'],
     run: run('snapshot'),
   },
-  seed: { summary: 'load CSV seeds', examples: ['framework seed', 'framework seed --select dim_event'], ...RUN_FLAGS, run: run('seed') },
+  seed: {
+    summary: 'load CSV seeds',
+    examples: ['framework seed', 'framework seed --select dim_event'],
+    ...RUN_FLAGS,
+    run: run('seed'),
+  },
   test: {
     summary: 'run unit tests and data tests of the selection (--unit / --data for one kind)',
-    examples: ['framework test', 'framework test --select silver --data', 'framework test --select test_type:singular', 'framework test --full'],
+    examples: [
+      'framework test',
+      'framework test --select silver --data',
+      'framework test --select test_type:singular',
+      'framework test --full',
+    ],
     boolean: [...RUN_FLAGS.boolean, 'unit', 'data', 'full', ...DEFER],
     value: RUN_FLAGS.value,
     run: run('test'),
@@ -64,21 +93,32 @@ const COMMANDS: Record<string, Command> = {
   },
   build: {
     summary: 'seeds, models, snapshots and their tests in DAG order',
-    examples: ['framework build', 'framework build --select silver+ --target prod', 'framework build --exclude tag:analytics', 'framework build --empty --target prod', 'framework build --select dim_user+ --defer --state prod-artifacts'],
+    examples: [
+      'framework build',
+      'framework build --select silver+ --target prod',
+      'framework build --exclude tag:analytics',
+      'framework build --empty --target prod',
+      'framework build --select dim_user+ --defer --state prod-artifacts',
+    ],
     ...RUN_FLAGS,
     boolean: [...RUN_FLAGS.boolean, 'empty', 'full', 'reconcile-files', ...DEFER],
     value: [...RUN_FLAGS.value, 'resource-type'],
     run: run('build'),
   },
   clone: {
-    summary: 'create the selected models and seeds in this target as views over the --state run\'s relations (existing ones kept unless --full-refresh)',
-    examples: ['framework clone --state prod-artifacts', 'framework clone --select gold --state prod-artifacts --full-refresh'],
+    summary:
+      "create the selected models and seeds in this target as views over the --state run's relations (existing ones kept unless --full-refresh)",
+    examples: [
+      'framework clone --state prod-artifacts',
+      'framework clone --select gold --state prod-artifacts --full-refresh',
+    ],
     boolean: RUN_FLAGS.boolean,
     value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'threads'],
     run: run('clone'),
   },
   retry: {
-    summary: 'run the previous run/build/seed/test again (same flags and selection) for the nodes that errored, failed or were skipped',
+    summary:
+      'run the previous run/build/seed/test again (same flags and selection) for the nodes that errored, failed or were skipped',
     examples: ['framework retry', 'framework retry --threads 1'],
     boolean: ['wait'],
     value: ['project-dir', 'log-format', 'threads'],
@@ -86,14 +126,21 @@ const COMMANDS: Record<string, Command> = {
   },
   ls: {
     summary: 'list selected nodes',
-    examples: ['framework ls --select silver+', 'framework ls -m tag:gold --output json', 'framework ls --resource-type test --select fact_user_events'],
+    examples: [
+      'framework ls --select silver+',
+      'framework ls -m tag:gold --output json',
+      'framework ls --resource-type test --select fact_user_events',
+    ],
     boolean: ['warn-error'],
     value: [...PROJECT_FLAGS, ...SELECT_FLAGS, 'output', 'resource-type'],
     run: async (a) => (await import('./commands/ls.js')).lsCommand(a),
   },
   show: {
     summary: 'preview rows of a model or an inline query (--as-of <snapshot|timestamp> on Iceberg)',
-    examples: ['framework show --select dim_user --limit 5', 'framework show --inline "select count(*) from {{ref \'user_events_silver\'}}"'],
+    examples: [
+      'framework show --select dim_user --limit 5',
+      'framework show --inline "select count(*) from {{ref \'user_events_silver\'}}"',
+    ],
     boolean: DEFER,
     value: [...PROJECT_FLAGS, 'select', 'inline', 'limit', 'output', 'as-of'],
     run: async (a) => (await import('./commands/show.js')).showCommand(a),
@@ -105,7 +152,8 @@ const COMMANDS: Record<string, Command> = {
     run: async (a) => (await import('./commands/iceberg.js')).rollbackCommand(a),
   },
   maintain: {
-    summary: 'optimize / expire_snapshots / remove_orphan_files per model or project.yml config (Iceberg; DuckDB: CHECKPOINT)',
+    summary:
+      'optimize / expire_snapshots / remove_orphan_files per model or project.yml config (Iceberg; DuckDB: CHECKPOINT)',
     examples: ['framework maintain --target prod', 'framework maintain --target prod --wait --select gold'],
     boolean: ['wait'],
     value: [...PROJECT_FLAGS, ...SELECT_FLAGS],
@@ -120,34 +168,77 @@ const COMMANDS: Record<string, Command> = {
   schedule: {
     summary: 'project.yml schedules as systemd timers',
     usage: 'schedule install|uninstall|status',
-    examples: ['framework schedule install', 'framework schedule install --scope system --no-enable', 'framework schedule status'],
+    examples: [
+      'framework schedule install',
+      'framework schedule install --scope system --no-enable',
+      'framework schedule status',
+    ],
     boolean: ['no-enable'],
     value: ['project-dir', 'log-format', 'scope', 'unit-dir', 'name'],
     run: async (a) => (await import('./commands/schedule.js')).scheduleCommand(a),
   },
-  clean: { summary: 'remove target/', examples: ['framework clean'], value: PROJECT_FLAGS, run: async (a) => (await import('./commands/clean.js')).cleanCommand(a) },
+  clean: {
+    summary: 'remove target/',
+    examples: ['framework clean'],
+    value: PROJECT_FLAGS,
+    run: async (a) => (await import('./commands/clean.js')).cleanCommand(a),
+  },
   docs: {
     summary: 'docs generate: catalog.json + static site in target/docs; docs serve: serve it',
     usage: 'docs generate|serve',
-    examples: ['framework docs generate', 'framework docs generate --empty-catalog', 'framework docs serve --port 8080'],
+    examples: [
+      'framework docs generate',
+      'framework docs generate --empty-catalog',
+      'framework docs serve --port 8080',
+    ],
     boolean: ['empty-catalog'],
     value: [...PROJECT_FLAGS, 'port'],
     run: async (a) => (await import('./commands/docs.js')).docsCommand(a),
   },
-  dashboard: { summary: 'static ECharts dashboard of the analytics models in target/dashboard', examples: ['framework dashboard'], value: PROJECT_FLAGS, run: async (a) => (await import('./commands/dashboard.js')).dashboardCommand(a) },
+  dashboard: {
+    summary: 'static ECharts dashboard of the analytics models in target/dashboard',
+    examples: ['framework dashboard'],
+    value: PROJECT_FLAGS,
+    run: async (a) => (await import('./commands/dashboard.js')).dashboardCommand(a),
+  },
   generate: {
-    summary: "run one of the project's generators (project.yml extensions:), e.g. sample events to staging files, S3 or Kafka",
+    summary:
+      "run one of the project's generators (project.yml extensions:), e.g. sample events to staging files, S3 or Kafka",
     usage: 'generate <generator>',
     examples: ['framework generate events --events 100000', 'framework generate events --help'],
     value: GENERATOR_FLAGS,
     runArgv: async (argv) => (await import('./commands/generate.js')).generateCommand(argv),
   },
   ingest: {
-    summary: 'ingest kafka: Kafka records → JSON-lines staging files (S3 or --out dir); ingest staging: new staged files → bronze, each once; ingest status: consumers\' health',
+    summary:
+      "ingest kafka: Kafka records → JSON-lines staging files (S3 or --out dir); ingest staging: new staged files → bronze, each once; ingest status: consumers' health",
     usage: 'ingest kafka|staging|status',
-    examples: ['framework ingest kafka --brokers 127.0.0.1:19092 --to s3 --until-idle', 'framework ingest staging --target prod', 'framework ingest status --output json'],
+    examples: [
+      'framework ingest kafka --brokers 127.0.0.1:19092 --to s3 --until-idle',
+      'framework ingest staging --target prod',
+      'framework ingest status --output json',
+    ],
     boolean: ['until-idle', 'reconcile-files', ...RUN_FLAGS.boolean],
-    value: [...new Set([...RUN_FLAGS.value, 'brokers', 'topic', 'group', 'to', 'out', 'bucket', 'prefix', 'flush-size', 'rotate-interval-ms', 'session-timeout-ms', 'progress-ms', 's3-max-attempts', 'instance', 'status-dir', 'output'])],
+    value: [
+      ...new Set([
+        ...RUN_FLAGS.value,
+        'brokers',
+        'topic',
+        'group',
+        'to',
+        'out',
+        'bucket',
+        'prefix',
+        'flush-size',
+        'rotate-interval-ms',
+        'session-timeout-ms',
+        'progress-ms',
+        's3-max-attempts',
+        'instance',
+        'status-dir',
+        'output',
+      ]),
+    ],
     run: async (a) => (await import('./commands/ingest.js')).ingestCommand(a),
   },
 };
@@ -164,7 +255,17 @@ export function commandHelp(name: string): string {
   const labels = commandFlags(c).map((f) => [`--${f}${takesValue(f) ? ' <value>' : ''}`, FLAG_HELP[f] ?? ''] as const);
   const width = Math.max(...labels.map(([l]) => l.length)) + 2;
   const lines = labels.map(([label, text]) => `  ${label.padEnd(width)}${text}`);
-  return [`usage: framework ${c.usage ?? name} [flags]`, '', c.summary, '', 'flags:', ...lines, '', 'examples:', ...c.examples.map((e) => `  ${e}`)].join('\n');
+  return [
+    `usage: framework ${c.usage ?? name} [flags]`,
+    '',
+    c.summary,
+    '',
+    'flags:',
+    ...lines,
+    '',
+    'examples:',
+    ...c.examples.map((e) => `  ${e}`),
+  ].join('\n');
 }
 
 export function commandNames(): string[] {
@@ -185,7 +286,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[asked];
   try {
-    if (!command) throw new ConfigError(`unknown command "${asked}"`, undefined, didYouMean(asked, Object.keys(COMMANDS)) ?? usage());
+    if (!command)
+      throw new ConfigError(
+        `unknown command "${asked}"`,
+        undefined,
+        didYouMean(asked, Object.keys(COMMANDS)) ?? usage(),
+      );
     const askedHelp = name === 'help' || rest.includes('--help') || rest.includes('-h');
     // `generate <name> --help` is the generator's own help; `generate --help` the command's.
     const ownHelp = 'runArgv' in command && name !== 'help' && /^[^-]/.test(rest[0] ?? '');
@@ -194,7 +300,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if ('runArgv' in command) return await command.runArgv(rest);
-    return await command.run(parseArgs(rest, { boolean: command.boolean ?? [], value: command.value ?? [] }, `framework ${asked} --help`));
+    return await command.run(
+      parseArgs(rest, { boolean: command.boolean ?? [], value: command.value ?? [] }, `framework ${asked} --help`),
+    );
   } catch (error) {
     if (error instanceof WarningAsError) {
       process.stderr.write(redact(`error: ${error.message} (--warn-error)`) + '\n');

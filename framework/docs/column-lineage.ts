@@ -1,4 +1,14 @@
-import { byName, CONSTANT, merge, rename, unknown, unknownResolution, withoutName, type Outputs, type Resolution } from './lineage-resolution.js';
+import {
+  byName,
+  CONSTANT,
+  merge,
+  rename,
+  unknown,
+  unknownResolution,
+  withoutName,
+  type Outputs,
+  type Resolution,
+} from './lineage-resolution.js';
 import type { CteMap, Expr, ParsedSql, QueryNode, TableRef } from '../adapters/duckdb/sql-tree.js';
 
 /**
@@ -75,7 +85,14 @@ interface Scope {
 }
 
 /** Names DuckDB's parser reads as column references but binds as functions when no column has them. */
-const SPECIAL_VALUES = new Set(['current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp', 'current_user']);
+const SPECIAL_VALUES = new Set([
+  'current_date',
+  'current_time',
+  'current_timestamp',
+  'localtime',
+  'localtimestamp',
+  'current_user',
+]);
 
 class Resolver {
   constructor(private readonly options: LineageOptions) {}
@@ -83,7 +100,12 @@ class Resolver {
   query(node: QueryNode, ctes: Ctes | undefined, outer?: Scope): Outputs {
     const scope: Ctes = { ...(ctes ? { parent: ctes } : {}), entries: new Map() };
     for (const { key, value } of cteList(node.cte_map)) {
-      scope.entries.set(key.toLowerCase(), { name: key, query: value.query.node, scope, ...(value.aliases?.length ? { columns: value.aliases } : {}) });
+      scope.entries.set(key.toLowerCase(), {
+        name: key,
+        query: value.query.node,
+        scope,
+        ...(value.aliases?.length ? { columns: value.aliases } : {}),
+      });
     }
     if (node.type === 'SELECT_NODE') return this.select(node, scope, outer);
     if (node.type === 'CTE_NODE') return this.query(node.child, scope, outer);
@@ -91,19 +113,31 @@ class Resolver {
     const right = this.query(node.right, scope, outer);
     if (node.setop_type === 'UNION_BY_NAME') return byName(left, right);
     if (left.complete && right.complete && left.columns.length !== right.columns.length) {
-      return { columns: left.columns.map((c) => unknown(c.name, 'the branches of a set operation have different column counts')), complete: true };
+      return {
+        columns: left.columns.map((c) =>
+          unknown(c.name, 'the branches of a set operation have different column counts'),
+        ),
+        complete: true,
+      };
     }
     // Set operations match columns by position; names come from the first branch.
     const columns = left.columns.map((c, i) => {
       const other = right.columns[i];
-      return other ? { name: c.name, ...merge([c, other]) } : unknown(c.name, 'the other branch of the set operation has columns of unknown count');
+      return other
+        ? { name: c.name, ...merge([c, other]) }
+        : unknown(c.name, 'the other branch of the set operation has columns of unknown count');
     });
     return { columns, complete: left.complete && right.complete };
   }
 
   private select(select: Extract<QueryNode, { type: 'SELECT_NODE' }>, ctes: Ctes, outer?: Scope): Outputs {
     const using = new Set<string>();
-    const scope: Scope = { bindings: this.bindAll(select.from_table, ctes, using, outer), using, items: [], ...(outer ? { parent: outer } : {}) };
+    const scope: Scope = {
+      bindings: this.bindAll(select.from_table, ctes, using, outer),
+      using,
+      items: [],
+      ...(outer ? { parent: outer } : {}),
+    };
     let complete = true;
     for (const item of select.select_list) {
       if (item.class !== 'STAR') {
@@ -121,7 +155,11 @@ class Resolver {
         complete = false;
         continue;
       }
-      const exclude = new Set([...(item.exclude_list ?? []), ...(item.qualified_exclude_list ?? []).map((e) => e.column)].map((e) => e.toLowerCase()));
+      const exclude = new Set(
+        [...(item.exclude_list ?? []), ...(item.qualified_exclude_list ?? []).map((e) => e.column)].map((e) =>
+          e.toLowerCase(),
+        ),
+      );
       const replace = new Map((item.replace_list ?? []).map((r) => [r.key.toLowerCase(), r.value]));
       const renames = new Map((item.rename_list ?? []).map((r) => [r.key.column.toLowerCase(), r.value]));
       const seenUsing = new Set<string>();
@@ -140,7 +178,10 @@ class Resolver {
             seenUsing.add(key);
           }
           const replacement = replace.get(key);
-          scope.items.push({ name: renames.get(key) ?? name, ...(replacement ? this.expr(replacement, scope, ctes) : this.column(binding, name)) });
+          scope.items.push({
+            name: renames.get(key) ?? name,
+            ...(replacement ? this.expr(replacement, scope, ctes) : this.column(binding, name)),
+          });
         }
       }
     }
@@ -162,24 +203,35 @@ class Resolver {
     const alias = (ref.alias || ref.table_name || '').toLowerCase();
     if (ref.type === 'SUBQUERY' || ref.type === 'EXPRESSION_LIST') {
       let cached: Outputs | undefined;
-      const outputs = () => (cached ??= ref.subquery ? this.query(ref.subquery.node, ctes, outer) : this.values(ref.values!, ctes, outer));
+      const outputs = () =>
+        (cached ??= ref.subquery ? this.query(ref.subquery.node, ctes, outer) : this.values(ref.values!, ctes, outer));
       return { alias, outputs, ...columnAliases };
     }
     if (ref.type !== 'BASE_TABLE') {
-      const what = ref.type === 'TABLE_FUNCTION' ? `the table function ${ref.function?.function_name ?? ''}` : `a ${ref.type}`;
+      const what =
+        ref.type === 'TABLE_FUNCTION' ? `the table function ${ref.function?.function_name ?? ''}` : `a ${ref.type}`;
       return { alias, opaque: what, ...columnAliases };
     }
     const cte = !ref.schema_name && !ref.catalog_name ? findCte(ctes, ref.table_name!.toLowerCase()) : undefined;
-    if (!cte) return { alias, relation: [ref.catalog_name, ref.schema_name, ref.table_name].filter(Boolean).join('.').toLowerCase(), ...columnAliases };
+    if (!cte)
+      return {
+        alias,
+        relation: [ref.catalog_name, ref.schema_name, ref.table_name].filter(Boolean).join('.').toLowerCase(),
+        ...columnAliases,
+      };
     const outputs = () => this.cteOutputs(cte);
-    if (this.options.opaqueCte?.(cte.name)) return { alias, relation: cte.name.toLowerCase(), outputs, ...columnAliases };
+    if (this.options.opaqueCte?.(cte.name))
+      return { alias, relation: cte.name.toLowerCase(), outputs, ...columnAliases };
     return { alias, outputs, ...columnAliases };
   }
 
   /** VALUES rows: DuckDB names their columns col0, col1, …; each takes what its expressions hold. */
   private values(rows: Expr[][], ctes: Ctes, outer?: Scope): Outputs {
     const scope: Scope = { bindings: [], using: new Set(), items: [], ...(outer ? { parent: outer } : {}) };
-    const columns = (rows[0] ?? []).map((_, i) => ({ name: `col${i}`, ...merge(rows.map((row) => this.expr(row[i]!, scope, ctes))) }));
+    const columns = (rows[0] ?? []).map((_, i) => ({
+      name: `col${i}`,
+      ...merge(rows.map((row) => this.expr(row[i]!, scope, ctes))),
+    }));
     return { columns, complete: true };
   }
 
@@ -219,11 +271,17 @@ class Resolver {
     const outputs = binding.outputs!();
     const found = outputs.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
     if (found) return withoutName(found);
-    return unknownResolution(outputs.complete ? `${label} has no column "${name}"` : `the columns of ${label} are not known (select *)`);
+    return unknownResolution(
+      outputs.complete ? `${label} has no column "${name}"` : `the columns of ${label} are not known (select *)`,
+    );
   }
 
   private originalName(binding: Binding, index: number): string | undefined {
-    const names = binding.outputs ? binding.outputs().columns.map((c) => c.name) : binding.relation ? this.options.columnsOf?.(binding.relation) : undefined;
+    const names = binding.outputs
+      ? binding.outputs().columns.map((c) => c.name)
+      : binding.relation
+        ? this.options.columnsOf?.(binding.relation)
+        : undefined;
     return names?.[index];
   }
 
@@ -242,7 +300,8 @@ class Resolver {
    * scalar subqueries, lambda bodies. True when it counts or ranks rows (count(*), window functions).
    */
   private scan(value: unknown, scope: Scope, ctes: Ctes, parts: Resolution[]): boolean {
-    if (Array.isArray(value)) return value.reduce((found: boolean, item) => this.scan(item, scope, ctes, parts) || found, false);
+    if (Array.isArray(value))
+      return value.reduce((found: boolean, item) => this.scan(item, scope, ctes, parts) || found, false);
     if (!value || typeof value !== 'object') return false;
     const expr = value as Expr;
     if (expr.class === 'COLUMN_REF') {
@@ -250,7 +309,9 @@ class Resolver {
       return false;
     }
     if (expr.class === 'STAR') {
-      parts.push(unknownResolution('a * or COLUMNS(...) inside an expression: its columns are chosen when the query is bound'));
+      parts.push(
+        unknownResolution('a * or COLUMNS(...) inside an expression: its columns are chosen when the query is bound'),
+      );
       return false;
     }
     if (expr.class === 'SUBQUERY') {
@@ -259,7 +320,8 @@ class Resolver {
       return this.scan(expr.child, scope, ctes, parts);
     }
     if (expr.class === 'LAMBDA') {
-      const params = expr.lhs!.class === 'COLUMN_REF' ? [expr.lhs!] : ((expr.lhs!.children as Expr[] | undefined) ?? []);
+      const params =
+        expr.lhs!.class === 'COLUMN_REF' ? [expr.lhs!] : ((expr.lhs!.children as Expr[] | undefined) ?? []);
       const lambda = new Set([...(scope.lambda ?? []), ...params.map((p) => p.column_names![0]!.toLowerCase())]);
       return this.scan(expr.expr, { ...scope, lambda }, ctes, parts);
     }
@@ -301,15 +363,22 @@ class Resolver {
       if (scope.using.has(key)) return merge(withColumn.map((b) => this.column(b, name)));
       return unknownResolution(`"${name}" is in several tables: ${withColumn.map(labelOf).join(', ')}`);
     }
-    if (!withColumn.length && unknownColumns.length === 1 && scope.bindings.length === 1) return this.column(unknownColumns[0]!, name);
+    if (!withColumn.length && unknownColumns.length === 1 && scope.bindings.length === 1)
+      return this.column(unknownColumns[0]!, name);
     if (unknownColumns.length) {
       const candidates = [...withColumn, ...unknownColumns].map(labelOf).join(', ');
-      return { ...merge(withColumn.map((b) => this.column(b, name))), kind: 'unknown', note: `"${name}" may come from ${candidates} (columns not known)` };
+      return {
+        ...merge(withColumn.map((b) => this.column(b, name))),
+        kind: 'unknown',
+        note: `"${name}" may come from ${candidates} (columns not known)`,
+      };
     }
     const item = scope.items.find((i) => i.name.toLowerCase() === key);
     if (item) return withoutName(item);
     if (scope.parent) return this.unqualified(name, scope.parent);
-    return unknownResolution(`"${name}" is not a column of ${scope.bindings.map(labelOf).join(', ') || 'anything in FROM'}`);
+    return unknownResolution(
+      `"${name}" is not a column of ${scope.bindings.map(labelOf).join(', ') || 'anything in FROM'}`,
+    );
   }
 }
 
@@ -329,7 +398,11 @@ function findCte(ctes: Ctes | undefined, name: string): CteEntry | undefined {
 function matches(binding: Binding, qualifier: string[]): boolean {
   const q = qualifier.map((p) => p.toLowerCase());
   if (q.length === 1) return binding.alias === q[0];
-  return binding.alias === q.at(-1) && !!binding.relation && (binding.relation === q.join('.') || binding.relation.endsWith(`.${q.join('.')}`));
+  return (
+    binding.alias === q.at(-1) &&
+    !!binding.relation &&
+    (binding.relation === q.join('.') || binding.relation.endsWith(`.${q.join('.')}`))
+  );
 }
 
 function labelOf(binding: Binding): string {

@@ -30,10 +30,21 @@ export async function generateDocs(session: Session, withCatalog: boolean): Prom
   }
   const lineage = await manifestLineage(manifest, adapter, catalog);
   const results = readRunResults(join(targetDir, 'run_results.json'));
-  const data = buildDocsData({ manifest, graph, adapter, lineage, ...(catalog ? { catalog } : {}), ...(results ? { results } : {}) });
+  const data = buildDocsData({
+    manifest,
+    graph,
+    adapter,
+    lineage,
+    ...(catalog ? { catalog } : {}),
+    ...(results ? { results } : {}),
+  });
   const sitePath = join(targetDir, 'docs', 'index.html');
   writeText(sitePath, renderSite(data));
-  return { sitePath, lineageErrors: [...lineage.values()].flatMap((l) => ('error' in l ? [l.error] : [])), ...(catalog ? { catalog } : {}) };
+  return {
+    sitePath,
+    lineageErrors: [...lineage.values()].flatMap((l) => ('error' in l ? [l.error] : [])),
+    ...(catalog ? { catalog } : {}),
+  };
 }
 
 function readRunResults(path: string): RunResults | undefined {
@@ -41,6 +52,10 @@ function readRunResults(path: string): RunResults | undefined {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as RunResults;
   } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`, undefined, 'delete it or re-run `framework build`');
+    throw new ConfigError(
+      `${path} is not valid JSON: ${(error as Error).message}`,
+      undefined,
+      'delete it or re-run `framework build`',
+    );
   }
 }

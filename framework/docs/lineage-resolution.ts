@@ -12,9 +12,15 @@ export const CONSTANT: Resolution = { kind: 'constant', sources: [] };
 
 /** UNION BY NAME: columns meet by name; a column missing from a branch is NULL there. */
 export function byName(left: Outputs, right: Outputs): Outputs {
-  const find = (outputs: Outputs, name: string) => outputs.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()) ?? CONSTANT;
-  const names = [...left.columns, ...right.columns].map((c) => c.name).filter((name, i, all) => all.findIndex((n) => n.toLowerCase() === name.toLowerCase()) === i);
-  return { columns: names.map((name) => ({ name, ...merge([find(left, name), find(right, name)]) })), complete: left.complete && right.complete };
+  const find = (outputs: Outputs, name: string) =>
+    outputs.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()) ?? CONSTANT;
+  const names = [...left.columns, ...right.columns]
+    .map((c) => c.name)
+    .filter((name, i, all) => all.findIndex((n) => n.toLowerCase() === name.toLowerCase()) === i);
+  return {
+    columns: names.map((name) => ({ name, ...merge([find(left, name), find(right, name)]) })),
+    complete: left.complete && right.complete,
+  };
 }
 
 /** A CTE's or FROM item's column list renames its query's columns by position. */

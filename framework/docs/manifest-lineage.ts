@@ -19,7 +19,11 @@ export interface ModelColumnLineage {
 const EPHEMERAL_CTE = '__cte__';
 
 /** A model whose SQL does not parse gets `{ error }` naming it (shown on its docs page), never a crash. */
-export async function manifestLineage(manifest: Manifest, adapter: Adapter, catalog: Catalog | undefined): Promise<Map<string, NodeLineage>> {
+export async function manifestLineage(
+  manifest: Manifest,
+  adapter: Adapter,
+  catalog: Catalog | undefined,
+): Promise<Map<string, NodeLineage>> {
   const nodes = Object.values(manifest.nodes);
   const byRelation = new Map<string, CompiledNode>();
   for (const node of nodes) {
@@ -31,17 +35,24 @@ export async function manifestLineage(manifest: Manifest, adapter: Adapter, cata
       byRelation.set(parts.slice(-2).join('.'), node);
     }
   }
-  const nodeOf = (relation: string) => byRelation.get(relation) ?? byRelation.get(relation.split('.').slice(-2).join('.'));
+  const nodeOf = (relation: string) =>
+    byRelation.get(relation) ?? byRelation.get(relation.split('.').slice(-2).join('.'));
   const columnsOf = (relation: string) => {
     const node = nodeOf(relation);
     const entry = node && (catalog?.nodes[node.uniqueId] ?? catalog?.sources[node.uniqueId]);
     return entry?.columns.map((c) => c.name);
   };
   // An external source renders as a table function (read_csv(...)); put its name back so lineage reaches it.
-  const externals = nodes.flatMap((n) => (n.resourceType === 'source' && n.external ? [[adapter.externalRelation(n.relation, n.external), adapter.dialect.relation(n.relation)] as const] : []));
+  const externals = nodes.flatMap((n) =>
+    n.resourceType === 'source' && n.external
+      ? [[adapter.externalRelation(n.relation, n.external), adapter.dialect.relation(n.relation)] as const]
+      : [],
+  );
 
   const models = nodes.filter((n) => n.resourceType === 'model' && n.compiledSql !== undefined);
-  const sqls = models.map((node) => externals.reduce((sql, [rendered, name]) => sql.split(rendered).join(name), node.compiledSql!));
+  const sqls = models.map((node) =>
+    externals.reduce((sql, [rendered, name]) => sql.split(rendered).join(name), node.compiledSql!),
+  );
   const parser = await SqlParser.open();
   let trees: ParsedSql[];
   try {
@@ -51,7 +62,10 @@ export async function manifestLineage(manifest: Manifest, adapter: Adapter, cata
   }
   const out = new Map<string, NodeLineage>();
   models.forEach((node, i) => {
-    const result = columnLineage(trees[i]!, { columnsOf, opaqueCte: (name) => name.toLowerCase().startsWith(EPHEMERAL_CTE) });
+    const result = columnLineage(trees[i]!, {
+      columnsOf,
+      opaqueCte: (name) => name.toLowerCase().startsWith(EPHEMERAL_CTE),
+    });
     if ('error' in result) {
       out.set(node.uniqueId, { error: `${node.uniqueId}: ${result.error}` });
       return;

@@ -33,7 +33,14 @@ export interface DocsNode {
   tests: string[];
   sql?: string;
   rawSql?: string;
-  result?: { status: string; message: string; execution_time: number; rows_affected?: number; failures?: number; completed_at: string };
+  result?: {
+    status: string;
+    message: string;
+    execution_time: number;
+    rows_affected?: number;
+    failures?: number;
+    completed_at: string;
+  };
   warehouse?: { type: string; rowCount: number | null } | { missing: string };
   lineageError?: string;
   /** Some output columns come from a `*` the lineage could not expand. */
@@ -94,7 +101,8 @@ export function buildDocsData({ manifest, graph, adapter, catalog, results, line
       columns: columns(node, entry?.columns, nodeLineage, tests, manifest),
       tests,
     };
-    if ('relation' in node && node.config.materialized !== 'ephemeral') out.relation = adapter.dialect.relation(node.relation);
+    if ('relation' in node && node.config.materialized !== 'ephemeral')
+      out.relation = adapter.dialect.relation(node.relation);
     if (node.resourceType === 'model') out.materialized = node.config.materialized;
     if (node.compiledSql !== undefined) out.sql = node.compiledSql;
     if ('rawSql' in node && node.rawSql) out.rawSql = node.rawSql;
@@ -131,7 +139,13 @@ export function buildDocsData({ manifest, graph, adapter, catalog, results, line
 }
 
 /** Warehouse columns in warehouse order, then declared-only ones; lineage-only ones when nothing else is known. */
-function columns(node: CompiledNode, warehouse: { name: string; type: string }[] | undefined, lineage: NodeLineage | undefined, tests: string[], manifest: Manifest): DocsColumn[] {
+function columns(
+  node: CompiledNode,
+  warehouse: { name: string; type: string }[] | undefined,
+  lineage: NodeLineage | undefined,
+  tests: string[],
+  manifest: Manifest,
+): DocsColumn[] {
   const declared = new Map(node.columns.map((c) => [c.name.toLowerCase(), c]));
   const derived = lineage && !('error' in lineage) ? lineage.columns : {};
   const derivedByKey = new Map(Object.entries(derived).map(([name, l]) => [name.toLowerCase(), l]));
@@ -149,7 +163,10 @@ function columns(node: CompiledNode, warehouse: { name: string; type: string }[]
   return names.map((name) => {
     const key = name.toLowerCase();
     const doc = declared.get(key);
-    const column: DocsColumn = { name, tests: tests.filter((t) => (manifest.nodes[t] as { columnName?: string }).columnName?.toLowerCase() === key) };
+    const column: DocsColumn = {
+      name,
+      tests: tests.filter((t) => (manifest.nodes[t] as { columnName?: string }).columnName?.toLowerCase() === key),
+    };
     const type = typeOf.get(key);
     if (type) column.type = type;
     if (doc?.data_type) column.declaredType = doc.data_type;

@@ -9,7 +9,13 @@ import type { NodeResult } from './results.js';
 
 export interface RunResults {
   /** `args`: the command's flags as given (not --project-dir), so `retry` can repeat the invocation. */
-  metadata: { generatedAt: string; command: string; target: string; invocationId: string; args?: Record<string, string[]> };
+  metadata: {
+    generatedAt: string;
+    command: string;
+    target: string;
+    invocationId: string;
+    args?: Record<string, string[]>;
+  };
   elapsed_time: number;
   results: NodeResult[];
 }
@@ -41,7 +47,8 @@ export async function writeTexts(files: Map<string, string>): Promise<void> {
   await Promise.all([...folders.keys()].map((d) => mkdir(d, { recursive: true })));
   const writes: Promise<void>[] = [];
   for (let i = 0; writes.length < files.size; i++) {
-    for (const inFolder of folders.values()) if (i < inFolder.length) writes.push(writeFile(inFolder[i]![0], redact(inFolder[i]![1])));
+    for (const inFolder of folders.values())
+      if (i < inFolder.length) writes.push(writeFile(inFolder[i]![0], redact(inFolder[i]![1])));
   }
   await Promise.all(writes);
 }
@@ -60,6 +67,7 @@ export function readPreviousState(dir: string): PreviousState {
     const parsed = JSON.parse(readFileSync(results, 'utf8')) as RunResults;
     state.results = new Map(parsed.results.map((r) => [r.unique_id, r.status]));
   }
-  if (!state.manifest && !state.results) throw new ConfigError(`--state directory ${dir} holds neither manifest.json nor run_results.json`);
+  if (!state.manifest && !state.results)
+    throw new ConfigError(`--state directory ${dir} holds neither manifest.json nor run_results.json`);
   return state;
 }

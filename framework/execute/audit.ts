@@ -25,7 +25,12 @@ export function planAudits(session: Session, ids: string[]): AuditPlan {
   const plan: AuditPlan = { tests: new Map(), after: new Map() };
   for (const id of ids) {
     const node = manifest.nodes[id]!;
-    if (node.resourceType !== 'model' || !['table', 'incremental'].includes(node.config.materialized) || node.config.audit === 'after') continue;
+    if (
+      node.resourceType !== 'model' ||
+      !['table', 'incremental'].includes(node.config.materialized) ||
+      node.config.audit === 'after'
+    )
+      continue;
     const tests: string[] = [];
     const after = new Set<string>();
     for (const t of graph.children.get(id) ?? []) {
@@ -62,7 +67,12 @@ export interface AuditRunner {
  * publishing. Its audit schema is `<the model's schema>_audit`, so projects (and copies of one)
  * that write different schemas never share staged tables.
  */
-export function auditOf(session: Session, model: CompiledNode & ModelNode, tests: string[], runner: AuditRunner): Audit {
+export function auditOf(
+  session: Session,
+  model: CompiledNode & ModelNode,
+  tests: string[],
+  runner: AuditRunner,
+): Audit {
   const relation = { schema: `${model.relation.schema}_audit`, name: `${model.relation.name}__audit` };
   return {
     relation,
@@ -73,11 +83,14 @@ export function auditOf(session: Session, model: CompiledNode & ModelNode, tests
         if (!builtParents(session, t).every((p) => p === model.uniqueId || runner.succeeded(p))) continue;
         const result = await runner.runTest(session.manifest.nodes[t]!, { id: model.uniqueId, sql: tested, relation });
         runner.outcomes.set(t, result);
-        if (result.status === 'fail' || result.status === 'error') blocking.push(`${session.manifest.nodes[t]!.name} (${result.message.split('\n')[0]})`);
+        if (result.status === 'fail' || result.status === 'error')
+          blocking.push(`${session.manifest.nodes[t]!.name} (${result.message.split('\n')[0]})`);
       }
       if (blocking.length) {
         const where = session.adapter.dialect.relation(relation);
-        throw new AuditFailed(`not published: ${blocking.length === 1 ? 'test' : 'tests'} ${blocking.join(', ')} failed on its new data, which stays in ${where}`);
+        throw new AuditFailed(
+          `not published: ${blocking.length === 1 ? 'test' : 'tests'} ${blocking.join(', ')} failed on its new data, which stays in ${where}`,
+        );
       }
     },
   };

@@ -5,7 +5,8 @@ export function builtParents(session: Session, id: string): string[] {
   const out = new Set<string>();
   for (const p of session.graph.parents.get(id) ?? []) {
     const parent = session.manifest.nodes[p]!;
-    if (parent.resourceType === 'model' && parent.config.materialized === 'ephemeral') for (const q of builtParents(session, p)) out.add(q);
+    if (parent.resourceType === 'model' && parent.config.materialized === 'ephemeral')
+      for (const q of builtParents(session, p)) out.add(q);
     else out.add(p);
   }
   return [...out];

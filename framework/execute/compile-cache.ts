@@ -25,7 +25,12 @@ export function compileKey(project: Project): string {
   const hash = createHash('sha256');
   hash.update(FRAMEWORK_VERSION);
   hash.update(frameworkStamp());
-  hash.update(JSON.stringify({ target: { name: project.target.name, type: project.target.type, schema: project.target.schema }, vars: project.vars }));
+  hash.update(
+    JSON.stringify({
+      target: { name: project.target.name, type: project.target.type, schema: project.target.schema },
+      vars: project.vars,
+    }),
+  );
   for (const node of project.nodes.values()) hash.update(JSON.stringify(node));
   for (const macro of project.macros) {
     hash.update(macro.path);

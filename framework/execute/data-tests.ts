@@ -49,7 +49,14 @@ export type ScopeDecision = { scope: TestScope } | { written: Map<string, string
  */
 export interface DataTests {
   /** Run one data test; `auditSchema` holds its failing rows when they are stored. */
-  run(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string, options?: TestOptions): Promise<TestOutcome>;
+  run(
+    adapter: Adapter,
+    compiler: Compiler,
+    node: CompiledNode,
+    record: (sql: string) => void,
+    auditSchema: string,
+    options?: TestOptions,
+  ): Promise<TestOutcome>;
   /** When each model was last built (its node's start, ISO), from the previous command's run_results.json. */
   lastBuilds(targetDir: string): Map<string, string>;
   /** What the test checks on a scheduled run: a scope on the tested model's rows, a skip (full-table test), or undefined (the whole table). */

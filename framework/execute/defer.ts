@@ -8,14 +8,22 @@ import type { Session } from './session.js';
  * to their relations in the --state manifest (another target's run, e.g. prod) when this target
  * has not built them, or always with --favor-state. Returns those relations by unique id.
  */
-export async function deferredRelations(session: Session, selected: Set<string>, favorState: boolean, inputs = inputsOf(session, selected)): Promise<Map<string, Relation>> {
+export async function deferredRelations(
+  session: Session,
+  selected: Set<string>,
+  favorState: boolean,
+  inputs = inputsOf(session, selected),
+): Promise<Map<string, Relation>> {
   const state = stateManifest(session, '--defer');
-  const candidates = inputs.filter((id) => !selected.has(id) && builtIn(session.manifest.nodes[id]) && builtIn(state.nodes[id]));
+  const candidates = inputs.filter(
+    (id) => !selected.has(id) && builtIn(session.manifest.nodes[id]) && builtIn(state.nodes[id]),
+  );
   const deferred = new Map<string, Relation>();
   if (!favorState && candidates.length) await session.adapter.connect();
   for (const id of candidates) {
     const own = (session.manifest.nodes[id] as { relation: Relation }).relation;
-    if (favorState || !(await session.adapter.introspector.relationType(own))) deferred.set(id, (state.nodes[id] as { relation: Relation }).relation);
+    if (favorState || !(await session.adapter.introspector.relationType(own)))
+      deferred.set(id, (state.nodes[id] as { relation: Relation }).relation);
   }
   return deferred;
 }
@@ -37,11 +45,18 @@ function inputsOf(session: Session, selected: Set<string>): string[] {
 
 /** A node the state's run built: a relation that is not inlined. */
 function builtIn(node: CompiledNode | undefined): boolean {
-  return !!node && (node.resourceType === 'model' || node.resourceType === 'seed') && node.config.materialized !== 'ephemeral';
+  return (
+    !!node &&
+    (node.resourceType === 'model' || node.resourceType === 'seed') &&
+    node.config.materialized !== 'ephemeral'
+  );
 }
 
 /** The --state manifest, which `flag` (--defer, clone) needs. */
 export function stateManifest(session: Session, flag: string): NonNullable<Session['state']['manifest']> {
-  if (!session.state.manifest) throw new ConfigError(`${flag} needs --state <dir> holding the manifest.json of the run to read from (e.g. prod's target/)`);
+  if (!session.state.manifest)
+    throw new ConfigError(
+      `${flag} needs --state <dir> holding the manifest.json of the run to read from (e.g. prod's target/)`,
+    );
   return session.state.manifest;
 }

@@ -38,7 +38,13 @@ export const READ_SKEW_MS = 15 * 60_000;
  * (row-group or file min/max): on DuckDB bronze is appended in load order, on Iceberg each data
  * file has the bounds of its rows.
  */
-export async function readArrivals(adapter: Adapter, relation: string, input: IntervalInput, grid: { start: number; step: number }, bound?: ArrivalBound): Promise<Arrivals> {
+export async function readArrivals(
+  adapter: Adapter,
+  relation: string,
+  input: IntervalInput,
+  grid: { start: number; step: number },
+  bound?: ArrivalBound,
+): Promise<Arrivals> {
   const { macros, dialect } = adapter;
   const utc = (expr: string) => `cast(${macros.to_zone!(expr, 'UTC')} as varchar)`;
   const clock = await adapter.query(`select ${utc(macros.now!())} as t`);
@@ -50,7 +56,9 @@ export async function readArrivals(adapter: Adapter, relation: string, input: In
     const from = utcTimestamp(macros, bound.from);
     rowsRead = `(select ${t}, ${l} from ${relation} where ${l} > ${after} union all select ${t}, ${l} from ${relation} where ${t} >= ${from} and (${l} <= ${after} or ${l} is null)) as i`;
   }
-  const { rows } = await adapter.query(`select cast(i.${t} as varchar) as t, ${utc(`max(i.${l})`)} as l, count(*) as n from ${rowsRead} group by i.${t}`);
+  const { rows } = await adapter.query(
+    `select cast(i.${t} as varchar) as t, ${utc(`max(i.${l})`)} as l, count(*) as n from ${rowsRead} group by i.${t}`,
+  );
   const newest = new Map<number, number>();
   let uncovered = 0;
   let read = 0;

@@ -48,14 +48,24 @@ export class IntervalState {
   }
 
   /** Record intervals as done (one row per contiguous range). */
-  async record(table: Relation, modelId: string, intervals: Interval[], invocationId: string, inputSeenUntil?: number): Promise<void> {
+  async record(
+    table: Relation,
+    modelId: string,
+    intervals: Interval[],
+    invocationId: string,
+    inputSeenUntil?: number,
+  ): Promise<void> {
     if (!intervals.length) return;
     const { dialect, macros } = this.adapter;
     const ts = (ms: number) => utcTimestamp(macros, ms);
     const key = this.state.keyValues(table, modelId).join(', ');
     const seen = inputSeenUntil === undefined ? 'CAST(NULL AS TIMESTAMP)' : utcTimestamp(macros, inputSeenUntil, 'ms');
-    const values = ranges(intervals).map((r) => `(${key}, ${ts(r.start)}, ${ts(r.end)}, ${macros.now!()}, ${dialect.literal(invocationId)}, ${seen})`);
-    await this.adapter.execute(`insert into ${await this.state.relation()} (${this.columnList()}) values ${values.join(', ')}`);
+    const values = ranges(intervals).map(
+      (r) => `(${key}, ${ts(r.start)}, ${ts(r.end)}, ${macros.now!()}, ${dialect.literal(invocationId)}, ${seen})`,
+    );
+    await this.adapter.execute(
+      `insert into ${await this.state.relation()} (${this.columnList()}) values ${values.join(', ')}`,
+    );
   }
 
   /**
@@ -65,14 +75,20 @@ export class IntervalState {
   async forget(table: Relation, intervals: Interval[]): Promise<void> {
     const state = await this.state.relation();
     const ts = (ms: number) => utcTimestamp(this.adapter.macros, ms);
-    const others = this.state.columns.filter((c) => !['interval_start', 'interval_end'].includes(c.name)).map((c) => this.adapter.dialect.quote(c.name));
+    const others = this.state.columns
+      .filter((c) => !['interval_start', 'interval_end'].includes(c.name))
+      .map((c) => this.adapter.dialect.quote(c.name));
     for (const r of ranges(intervals)) {
       const [start, end] = [ts(r.start), ts(r.end)];
-      const straddles = (bound: string) => `${this.state.about(table)} and interval_start < ${bound} and interval_end > ${bound}`;
-      const piece = (from: string, to: string, where: string) => `insert into ${state} (interval_start, interval_end, ${others.join(', ')}) select ${from}, ${to}, ${others.join(', ')} from ${state} where ${where}`;
+      const straddles = (bound: string) =>
+        `${this.state.about(table)} and interval_start < ${bound} and interval_end > ${bound}`;
+      const piece = (from: string, to: string, where: string) =>
+        `insert into ${state} (interval_start, interval_end, ${others.join(', ')}) select ${from}, ${to}, ${others.join(', ')} from ${state} where ${where}`;
       await this.adapter.execute(piece('interval_start', start, straddles(start)));
       await this.adapter.execute(piece(end, 'interval_end', straddles(end)));
-      await this.adapter.execute(`delete from ${state} where ${this.state.about(table)} and interval_start < ${end} and interval_end > ${start}`);
+      await this.adapter.execute(
+        `delete from ${state} where ${this.state.about(table)} and interval_start < ${end} and interval_end > ${start}`,
+      );
     }
   }
 
@@ -82,7 +98,9 @@ export class IntervalState {
    * such run yet (or its mark was being replaced when a run died): read the whole input.
    */
   async inputReadUntil(table: Relation): Promise<number | undefined> {
-    const { rows } = await this.adapter.query(`select cast(max(input_seen_until) as varchar) as seen from ${await this.state.relation()} where ${this.state.about(table)} and ${MARK}`);
+    const { rows } = await this.adapter.query(
+      `select cast(max(input_seen_until) as varchar) as seen from ${await this.state.relation()} where ${this.state.about(table)} and ${MARK}`,
+    );
     const seen = rows[0]?.seen;
     return seen === null || seen === undefined ? undefined : utcMs(seen);
   }
@@ -92,7 +110,13 @@ export class IntervalState {
    * empty range at the grid's start, which no interval expands to and no `forget` cuts. The old
    * mark goes first: a crash in between leaves none, and the next run reads the whole input.
    */
-  async recordInputRead(table: Relation, modelId: string, gridStart: number, readAt: number, invocationId: string): Promise<void> {
+  async recordInputRead(
+    table: Relation,
+    modelId: string,
+    gridStart: number,
+    readAt: number,
+    invocationId: string,
+  ): Promise<void> {
     const { dialect, macros } = this.adapter;
     const relation = await this.state.relation();
     const at = utcTimestamp(macros, gridStart);

@@ -34,12 +34,21 @@ export interface IntervalConfig {
 /** The interval settings of a model, validated; undefined for models without `interval`. */
 export function intervalConfig(config: NodeConfig, model: string): IntervalConfig | undefined {
   if (!config.interval) return undefined;
-  if (config.materialized !== 'incremental') throw new ConfigError(`model "${model}" has interval: ${config.interval} but is ${config.materialized}; interval models are incremental`);
-  if (!config.start) throw new ConfigError(`model "${model}" has interval: ${config.interval} but no start (e.g. start: "2025-06-01T00:00:00+09:00")`);
+  if (config.materialized !== 'incremental')
+    throw new ConfigError(
+      `model "${model}" has interval: ${config.interval} but is ${config.materialized}; interval models are incremental`,
+    );
+  if (!config.start)
+    throw new ConfigError(
+      `model "${model}" has interval: ${config.interval} but no start (e.g. start: "2025-06-01T00:00:00+09:00")`,
+    );
   const start = Date.parse(config.start);
-  if (Number.isNaN(start)) throw new ConfigError(`model "${model}": start "${config.start}" is not an ISO-8601 timestamp`);
+  if (Number.isNaN(start))
+    throw new ConfigError(`model "${model}": start "${config.start}" is not an ISO-8601 timestamp`);
   if (!config.unique_key?.length && !config.time_column) {
-    throw new ConfigError(`model "${model}": an interval model needs time_column (rows of an interval are replaced) or unique_key (rows are merged)`);
+    throw new ConfigError(
+      `model "${model}": an interval model needs time_column (rows of an interval are replaced) or unique_key (rows are merged)`,
+    );
   }
   // Its keys are required by the config schema (file:line errors), so it is complete here.
   const input = config.interval_input;
@@ -66,7 +75,13 @@ export function completeIntervals(start: number, step: number, now: number): Int
  * input received rows after they were processed), oldest first. A restatement range processes its
  * intervals whatever the state says.
  */
-export function toProcess(all: Interval[], done: ReadonlySet<number> | ReadonlyMap<number, unknown>, lookback: number, restate?: { start: number; end: number }, stale: ReadonlySet<number> = new Set()): Interval[] {
+export function toProcess(
+  all: Interval[],
+  done: ReadonlySet<number> | ReadonlyMap<number, unknown>,
+  lookback: number,
+  restate?: { start: number; end: number },
+  stale: ReadonlySet<number> = new Set(),
+): Interval[] {
   if (restate) return all.filter((i) => i.start >= restate.start && i.end <= restate.end);
   const firstMissing = all.findIndex((i) => !done.has(i.start));
   const from = firstMissing < 0 ? all.length : Math.max(0, firstMissing - lookback);
@@ -78,7 +93,11 @@ export function toProcess(all: Interval[], done: ReadonlySet<number> | ReadonlyM
  * whose input says which intervals have rows) a run starts and ends with an interval with input;
  * empty ones in between ride along at no cost, the others need no statement (`empty`).
  */
-export function batches(work: Interval[], size: number, hasInput: (start: number) => boolean = () => true): { batches: Interval[][]; empty: Interval[] } {
+export function batches(
+  work: Interval[],
+  size: number,
+  hasInput: (start: number) => boolean = () => true,
+): { batches: Interval[][]; empty: Interval[] } {
   const out: Interval[][] = [];
   const empty: Interval[] = [];
   let current: Interval[] = [];

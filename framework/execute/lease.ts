@@ -16,13 +16,20 @@ export interface LeaseRecord extends LockHolder {
   released?: string;
 }
 
-export type LeaseState = { kind: 'free' } | { kind: 'held'; holder: LeaseRecord } | { kind: 'expired'; holder: LeaseRecord; why: string };
+export type LeaseState =
+  { kind: 'free' } | { kind: 'held'; holder: LeaseRecord } | { kind: 'expired'; holder: LeaseRecord; why: string };
 
 /** Last-Modified and the Date header have one-second resolution: an age is known to ±1 s. */
 export const STORAGE_CLOCK_RESOLUTION_MS = 1000;
 
 export function leaseRecord(holder: LockHolder, token: string, leaseMs: number, now: Date): LeaseRecord {
-  return { ...holder, token, lease_ms: leaseMs, renewed: now.toISOString(), expires: new Date(now.getTime() + leaseMs).toISOString() };
+  return {
+    ...holder,
+    token,
+    lease_ms: leaseMs,
+    renewed: now.toISOString(),
+    expires: new Date(now.getTime() + leaseMs).toISOString(),
+  };
 }
 
 export function formatLease(record: LeaseRecord): string {
@@ -33,7 +40,13 @@ export function formatLease(record: LeaseRecord): string {
 export function parseLease(text: string): LeaseRecord | undefined {
   try {
     const r = JSON.parse(text) as Partial<LeaseRecord>;
-    if (typeof r.token !== 'string' || typeof r.lease_ms !== 'number' || typeof r.pid !== 'number' || typeof r.host !== 'string') return undefined;
+    if (
+      typeof r.token !== 'string' ||
+      typeof r.lease_ms !== 'number' ||
+      typeof r.pid !== 'number' ||
+      typeof r.host !== 'string'
+    )
+      return undefined;
     return r as LeaseRecord;
   } catch {
     return undefined;
@@ -61,8 +74,14 @@ export interface Local {
 export function judgeLease(record: LeaseRecord | undefined, seen: Observed, local: Local): LeaseState {
   if (!record || record.released) return { kind: 'free' };
   const age = seen.storageNow - seen.lastModified;
-  if (age > record.lease_ms + STORAGE_CLOCK_RESOLUTION_MS) return { kind: 'expired', holder: record, why: `not renewed for ${Math.round(age / 1000)} s (lease ${record.lease_ms / 1000} s)` };
-  if (record.host === local.host && !local.alive(record.pid)) return { kind: 'expired', holder: record, why: `process ${record.pid} is gone` };
+  if (age > record.lease_ms + STORAGE_CLOCK_RESOLUTION_MS)
+    return {
+      kind: 'expired',
+      holder: record,
+      why: `not renewed for ${Math.round(age / 1000)} s (lease ${record.lease_ms / 1000} s)`,
+    };
+  if (record.host === local.host && !local.alive(record.pid))
+    return { kind: 'expired', holder: record, why: `process ${record.pid} is gone` };
   return { kind: 'held', holder: record };
 }
 

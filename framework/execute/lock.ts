@@ -30,7 +30,13 @@ export interface LockOptions {
  */
 export async function acquireLock(path: string, command: string, options: LockOptions): Promise<() => void> {
   mkdirSync(dirname(path), { recursive: true });
-  const me: LockHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command, ...(options.tag ? { tag: options.tag } : {}) };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    started: new Date().toISOString(),
+    command,
+    ...(options.tag ? { tag: options.tag } : {}),
+  };
   let dead: LockHolder | undefined;
   const deadline = Date.now() + (options.timeoutMs ?? Infinity);
   // The lock appears with its content in one step: written aside, then hard-linked into place
@@ -53,7 +59,8 @@ export async function acquireLock(path: string, command: string, options: LockOp
         }
         if (!options.wait || Date.now() > deadline) {
           throw new ExecutionError(
-            `another run holds the lock ${path}: pid ${holder.pid} on ${holder.host}, "${holder.command}" since ${holder.started}` + (options.wait ? ' (gave up waiting)' : '; use --wait to queue behind it'),
+            `another run holds the lock ${path}: pid ${holder.pid} on ${holder.host}, "${holder.command}" since ${holder.started}` +
+              (options.wait ? ' (gave up waiting)' : '; use --wait to queue behind it'),
           );
         }
         await new Promise((r) => setTimeout(r, options.pollMs ?? 500));

@@ -22,12 +22,20 @@ export function maintenanceTargets(session: Session, ids: Set<string>): Maintena
   const tables: MaintenanceTarget[] = [];
   for (const id of ids) {
     const node = manifest.nodes[id]!;
-    const isTable = node.resourceType === 'seed' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized));
+    const isTable =
+      node.resourceType === 'seed' ||
+      (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized));
     if (!isTable) continue;
     const config = (node.config.maintenance as MaintenanceConfig | undefined) ?? fallback;
     if (config) tables.push({ relation: node.relation, config });
   }
   if (!fallback || !tables.length) return tables;
-  const where = aboutTables(adapter.dialect, tables.map((t) => t.relation));
-  return [...tables, ...STATE_TABLES.map((name) => ({ relation: { schema: STATE_SCHEMA, name }, config: fallback, where }))];
+  const where = aboutTables(
+    adapter.dialect,
+    tables.map((t) => t.relation),
+  );
+  return [
+    ...tables,
+    ...STATE_TABLES.map((name) => ({ relation: { schema: STATE_SCHEMA, name }, config: fallback, where })),
+  ];
 }

@@ -3,7 +3,14 @@ import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { READ_SKEW_MS, readArrivals, type ArrivalBound, type Arrivals } from './interval-input.js';
 import type { DoneIntervals, IntervalState } from './interval-state.js';
-import { batches, completeIntervals, intervalConfig, toProcess, type Interval, type IntervalConfig } from './intervals.js';
+import {
+  batches,
+  completeIntervals,
+  intervalConfig,
+  toProcess,
+  type Interval,
+  type IntervalConfig,
+} from './intervals.js';
 
 export interface IntervalRequest {
   /** Intervals ending after this are not complete yet (default: now). */
@@ -29,12 +36,21 @@ export interface IntervalPlan {
   rebuild: boolean;
 }
 
-export async function planIntervals(ctx: Pick<MaterializeContext, 'adapter' | 'compiler' | 'fullRefresh'>, node: CompiledNode & ModelNode, state: IntervalState, request: Omit<IntervalRequest, 'invocationId'>): Promise<IntervalPlan> {
+export async function planIntervals(
+  ctx: Pick<MaterializeContext, 'adapter' | 'compiler' | 'fullRefresh'>,
+  node: CompiledNode & ModelNode,
+  state: IntervalState,
+  request: Omit<IntervalRequest, 'invocationId'>,
+): Promise<IntervalPlan> {
   const cfg = intervalConfig(node.config, node.name)!;
-  const rebuild = (ctx.fullRefresh && node.config.full_refresh !== false) || (await ctx.adapter.introspector.relationType(node.relation)) !== 'table';
+  const rebuild =
+    (ctx.fullRefresh && node.config.full_refresh !== false) ||
+    (await ctx.adapter.introspector.relationType(node.relation)) !== 'table';
   const done: DoneIntervals = rebuild ? new Map() : await state.done(node.relation, cfg.step);
   const bound = cfg.input && !rebuild ? await arrivalBound(node, state, cfg, done) : undefined;
-  const arrivals = cfg.input ? await readArrivals(ctx.adapter, inputRelation(ctx, node, cfg), cfg.input, cfg, bound) : undefined;
+  const arrivals = cfg.input
+    ? await readArrivals(ctx.adapter, inputRelation(ctx, node, cfg), cfg.input, cfg, bound)
+    : undefined;
   // With an input, its newest interval bounds completeness (a data watermark): a replay of old
   // data, or a stream running behind, is processed as far as it has arrived, no further. A bounded
   // read sees only the newest rows: the done intervals had input up to their end.
@@ -56,7 +72,12 @@ export async function planIntervals(ctx: Pick<MaterializeContext, 'adapter' | 'c
  * since it (less the skew), and every row of the intervals from the first one not done (less the
  * model's lookback) — an interval incomplete at that read had rows then that it has not processed.
  */
-async function arrivalBound(node: CompiledNode & ModelNode, state: IntervalState, cfg: IntervalConfig, done: DoneIntervals): Promise<ArrivalBound | undefined> {
+async function arrivalBound(
+  node: CompiledNode & ModelNode,
+  state: IntervalState,
+  cfg: IntervalConfig,
+  done: DoneIntervals,
+): Promise<ArrivalBound | undefined> {
   const readUntil = await state.inputReadUntil(node.relation);
   if (readUntil === undefined) return undefined;
   let firstMissing = cfg.start;
@@ -69,7 +90,12 @@ async function arrivalBound(node: CompiledNode & ModelNode, state: IntervalState
  * stale ones), oldest first, `batch_size` per statement; each batch recorded as done once its data
  * committed. Intervals whose input is empty cost no statement.
  */
-export async function runIntervals(ctx: MaterializeContext, node: CompiledNode & ModelNode, state: IntervalState, request: IntervalRequest): Promise<MaterializeResult> {
+export async function runIntervals(
+  ctx: MaterializeContext,
+  node: CompiledNode & ModelNode,
+  state: IntervalState,
+  request: IntervalRequest,
+): Promise<MaterializeResult> {
   const plan = await planIntervals(ctx, node, state, request);
   const { cfg, done, work, arrivals } = plan;
   if (plan.rebuild) await state.clear(node.relation);
@@ -77,7 +103,11 @@ export async function runIntervals(ctx: MaterializeContext, node: CompiledNode &
   let created = !plan.rebuild;
   const queryIds: string[] = [];
   // With an input, intervals without rows cost no statement (a restatement rewrites its whole range).
-  const { batches: list, empty } = batches(work, cfg.batchSize, arrivals && !request.restate ? (s) => arrivals.newest.has(s) : undefined);
+  const { batches: list, empty } = batches(
+    work,
+    cfg.batchSize,
+    arrivals && !request.restate ? (s) => arrivals.newest.has(s) : undefined,
+  );
   for (const batch of list) {
     const redo = batch.filter((i) => done.has(i.start));
     if (redo.length) await state.forget(node.relation, redo);
@@ -97,8 +127,14 @@ export async function runIntervals(ctx: MaterializeContext, node: CompiledNode &
     queryIds.push(...(await materialize(ctx, node, { intervalStart: at, intervalEnd: at })).queryIds);
   }
   // Everything the input asked for is processed (a restatement does only its range).
-  if (arrivals && !request.restate) await state.recordInputRead(node.relation, node.uniqueId, cfg.start, arrivals.readAt, request.invocationId);
-  return { rowsAffected: rows, message: describe(plan, rows, recordOnly.length), queryIds, ...(arrivals?.uncovered ? { warning: true } : {}) };
+  if (arrivals && !request.restate)
+    await state.recordInputRead(node.relation, node.uniqueId, cfg.start, arrivals.readAt, request.invocationId);
+  return {
+    rowsAffected: rows,
+    message: describe(plan, rows, recordOnly.length),
+    queryIds,
+    ...(arrivals?.uncovered ? { warning: true } : {}),
+  };
 }
 
 function describe(plan: IntervalPlan, rows: number, empty: number): string {
@@ -113,11 +149,18 @@ function describe(plan: IntervalPlan, rows: number, empty: number): string {
   const uncovered = arrivals?.uncovered
     ? `; ${arrivals.uncovered} input rows name no interval (${cfg.input!.timeColumn} NULL or before start), NOT processed`
     : '';
-  const read = bound && arrivals ? `; ${arrivals.read} input rows read (loaded since ${new Date(bound.loadedAfter).toISOString()} or of intervals from ${new Date(bound.from).toISOString()})` : '';
+  const read =
+    bound && arrivals
+      ? `; ${arrivals.read} input rows read (loaded since ${new Date(bound.loadedAfter).toISOString()} or of intervals from ${new Date(bound.from).toISOString()})`
+      : '';
   return `${work.length} interval${work.length === 1 ? '' : 's'}${span}${notes.length ? ` (${notes.join(', ')})` : ''} (${rows} rows)${uncovered}${read}`;
 }
 
 /** The input's relation, rendered like `{{ref}}` in the model (the runner checked it is upstream). */
-function inputRelation(ctx: Pick<MaterializeContext, 'compiler'>, node: CompiledNode & ModelNode, cfg: IntervalConfig): string {
+function inputRelation(
+  ctx: Pick<MaterializeContext, 'compiler'>,
+  node: CompiledNode & ModelNode,
+  cfg: IntervalConfig,
+): string {
   return ctx.compiler.renderText(`{{ref ${JSON.stringify(cfg.input!.ref)}}}`, `${node.path}#interval_input`, node);
 }

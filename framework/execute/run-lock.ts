@@ -48,8 +48,19 @@ export function runLocks(targetDir: string, targetName: string, adapter: Adapter
  * Takes every lock of `locks` in order (releasing those taken if one is refused), then settles
  * the dead holders found once all are held: a dead run may have left statements on the engine.
  */
-export async function acquireRunLocks(locks: RunLock[], command: string, tag: string | undefined, options: RunLockOptions): Promise<Release> {
-  const me: LockHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command, ...(tag ? { tag } : {}) };
+export async function acquireRunLocks(
+  locks: RunLock[],
+  command: string,
+  tag: string | undefined,
+  options: RunLockOptions,
+): Promise<Release> {
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    started: new Date().toISOString(),
+    command,
+    ...(tag ? { tag } : {}),
+  };
   const dead: { holder: LockHolder; why?: string | undefined }[] = [];
   const held: Release[] = [];
   const release: Release = async () => {
@@ -57,7 +68,9 @@ export async function acquireRunLocks(locks: RunLock[], command: string, tag: st
   };
   try {
     for (const lock of locks) {
-      held.push(await lock.acquire(me, { ...options, onTakeover: async (holder, why) => void dead.push({ holder, why }) }));
+      held.push(
+        await lock.acquire(me, { ...options, onTakeover: async (holder, why) => void dead.push({ holder, why }) }),
+      );
     }
     const settled = new Set<string>();
     for (const { holder, why } of dead) {

@@ -38,19 +38,37 @@ const PATH_SHARE = 0.25;
  * The ledger also records the rows each file holds, counted from the file itself (a changed
  * file's gain included), so the project's books can see a staged row the table never got.
  */
-export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & ModelNode, source: SourceNode, ledger: FileLedgerStore, request: FileRequest): Promise<MaterializeResult & { discovery: Discovery }> {
+export async function runNewFiles(
+  ctx: MaterializeContext,
+  node: CompiledNode & ModelNode,
+  source: SourceNode,
+  ledger: FileLedgerStore,
+  request: FileRequest,
+): Promise<MaterializeResult & { discovery: Discovery }> {
   const column = node.config.file_column;
-  if (!column) throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files but no file_column (the column holding each row's source file)`, { file: node.path });
+  if (!column)
+    throw new ConfigError(
+      `model "${node.name}" has incremental_strategy: new_files but no file_column (the column holding each row's source file)`,
+      { file: node.path },
+    );
   const external = source.external!;
   const exists = (await ctx.adapter.introspector.relationType(node.relation)) === 'table';
   // A missing table has loaded nothing, whatever the ledger remembers (it was dropped).
   const rebuild = !exists || (ctx.fullRefresh && node.config.full_refresh !== false);
   if (rebuild) await ledger.forget(node.relation);
   const loaded = rebuild ? new Map<string, LoadedFile>() : await ledger.loaded(node.relation);
-  const since = request.reconcile || request.window ? undefined : lookbackStart(loaded, external.time_zone, intervalMs(node.config.discovery_lookback ?? DEFAULT_LOOKBACK));
+  const since =
+    request.reconcile || request.window
+      ? undefined
+      : lookbackStart(loaded, external.time_zone, intervalMs(node.config.discovery_lookback ?? DEFAULT_LOOKBACK));
   const listing = await ctx.adapter.listExternal(external, since);
   const listed = listing.files.filter((f) => inWindow(f, external.time_zone, request.window));
-  const discovery: Discovery = { listing: since === undefined ? 'full' : 'lookback', ...(since === undefined ? {} : { since: new Date(since).toISOString().slice(0, 16) }), objects_listed: listing.objects, list_calls: listing.calls };
+  const discovery: Discovery = {
+    listing: since === undefined ? 'full' : 'lookback',
+    ...(since === undefined ? {} : { since: new Date(since).toISOString().slice(0, 16) }),
+    objects_listed: listing.objects,
+    list_calls: listing.calls,
+  };
   const changed = listed.filter((f) => loaded.has(f.path) && differs(loaded.get(f.path)!, f));
   let fresh = listed.filter((f) => !loaded.has(f.path));
 
@@ -59,11 +77,19 @@ export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & 
   if (fresh.length && !rebuild) {
     const present = await rowsPerFile(ctx, node, column, fresh);
     repaired = fresh.filter((f) => present.has(f.path)).map((f) => ({ ...f, rows: present.get(f.path)! }));
-    if (repaired.length) await ledger.record(node.relation, node.uniqueId, await withStagedRows(ctx, source, repaired), request.invocationId);
+    if (repaired.length)
+      await ledger.record(
+        node.relation,
+        node.uniqueId,
+        await withStagedRows(ctx, source, repaired),
+        request.invocationId,
+      );
     fresh = fresh.filter((f) => !present.has(f.path));
   }
   if (!fresh.length && !exists) {
-    throw new ConfigError(`model "${node.name}": no files at ${external.location} to build it from`, { file: node.path });
+    throw new ConfigError(`model "${node.name}": no files at ${external.location} to build it from`, {
+      file: node.path,
+    });
   }
 
   let rows = 0;
@@ -73,19 +99,52 @@ export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & 
     // Only the first slice of a rebuild creates the table; later slices append to it.
     const result = await materialize({ ...ctx, fullRefresh: rebuild && index === 0 }, node, runtime);
     const counts = await rowsPerFile(ctx, node, column, slice);
-    await ledger.record(node.relation, node.uniqueId, await withStagedRows(ctx, source, slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 }))), request.invocationId);
+    await ledger.record(
+      node.relation,
+      node.uniqueId,
+      await withStagedRows(
+        ctx,
+        source,
+        slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 })),
+      ),
+      request.invocationId,
+    );
     rows += [...counts.values()].reduce((a, b) => a + b, 0);
     queryIds.push(...result.queryIds);
   }
   // Not loaded again (its first rows are in the table): recorded as it is now, with the staged rows it gained and none loaded.
   if (changed.length) {
-    const now = await withStagedRows(ctx, source, changed.map((f) => ({ ...f, rows: 0 })));
-    await ledger.record(node.relation, node.uniqueId, now.map((f) => ({ ...f, stagedRows: f.stagedRows === undefined ? undefined : f.stagedRows - loaded.get(f.path)!.stagedRows! })), request.invocationId);
+    const now = await withStagedRows(
+      ctx,
+      source,
+      changed.map((f) => ({ ...f, rows: 0 })),
+    );
+    await ledger.record(
+      node.relation,
+      node.uniqueId,
+      now.map((f) => ({
+        ...f,
+        stagedRows: f.stagedRows === undefined ? undefined : f.stagedRows - loaded.get(f.path)!.stagedRows!,
+      })),
+      request.invocationId,
+    );
   }
   const parts = [`${fresh.length} new file${fresh.length === 1 ? '' : 's'} (${rows} rows)`];
   if (repaired.length) parts.push(`${repaired.length} found loaded by an interrupted run, recorded`);
-  if (changed.length) parts.push(`${changed.length} changed since loaded, NOT reloaded: ${changed.slice(0, 3).map((f) => describeChange(loaded.get(f.path)!, f)).join('; ')}${changed.length > 3 ? '; …' : ''}`);
-  return { rowsAffected: rows, message: parts.join('; '), queryIds, discovery, ...(changed.length ? { warning: true } : {}) };
+  if (changed.length)
+    parts.push(
+      `${changed.length} changed since loaded, NOT reloaded: ${changed
+        .slice(0, 3)
+        .map((f) => describeChange(loaded.get(f.path)!, f))
+        .join('; ')}${changed.length > 3 ? '; …' : ''}`,
+    );
+  return {
+    rowsAffected: rows,
+    message: parts.join('; '),
+    queryIds,
+    discovery,
+    ...(changed.length ? { warning: true } : {}),
+  };
 }
 
 /**
@@ -93,7 +152,11 @@ export async function runNewFiles(ctx: MaterializeContext, node: CompiledNode & 
  * named after now — a clock gone wrong — would hide every new one) minus the lookback; undefined
  * (list everything) when nothing loaded names a time.
  */
-function lookbackStart(loaded: Map<string, LoadedFile>, zone: string | undefined, lookback: number): number | undefined {
+function lookbackStart(
+  loaded: Map<string, LoadedFile>,
+  zone: string | undefined,
+  lookback: number,
+): number | undefined {
   const now = Date.now();
   let newest: number | undefined;
   for (const path of loaded.keys()) {
@@ -120,7 +183,12 @@ function differs(before: LoadedFile, now: StoredFile): boolean {
 }
 
 function describeChange(before: LoadedFile, now: StoredFile): string {
-  const what = before.size !== now.size ? `size ${before.size} → ${now.size}` : before.etag || now.etag ? `etag ${before.etag ?? '-'} → ${now.etag ?? '-'}` : `modified ${before.modifiedAt.toISOString()} → ${now.modifiedAt.toISOString()}`;
+  const what =
+    before.size !== now.size
+      ? `size ${before.size} → ${now.size}`
+      : before.etag || now.etag
+        ? `etag ${before.etag ?? '-'} → ${now.etag ?? '-'}`
+        : `modified ${before.modifiedAt.toISOString()} → ${now.modifiedAt.toISOString()}`;
   return `${now.path} (${what})`;
 }
 
@@ -140,7 +208,12 @@ function slices(files: StoredFile[], budget: number): StoredFile[][] {
 }
 
 /** Rows of the model's table per file, for the given files (those with none are absent). */
-async function rowsPerFile(ctx: MaterializeContext, node: CompiledNode & ModelNode, column: string, files: StoredFile[]): Promise<Map<string, number>> {
+async function rowsPerFile(
+  ctx: MaterializeContext,
+  node: CompiledNode & ModelNode,
+  column: string,
+  files: StoredFile[],
+): Promise<Map<string, number>> {
   const { dialect } = ctx.adapter;
   const counts = new Map<string, number>();
   const col = dialect.quote(column);
@@ -158,7 +231,11 @@ async function withStagedRows(ctx: MaterializeContext, source: SourceNode, files
   if (external.format !== 'lines') return files;
   const counts = new Map<string, number>();
   for (const slice of slices(files, ctx.adapter.dialect.maxStatementLength * PATH_SHARE)) {
-    const sql = `select file_name as path, count(*) as n from ${ctx.adapter.externalRelation(source.relation, external, slice.map((f) => f.path))} as s group by file_name`;
+    const sql = `select file_name as path, count(*) as n from ${ctx.adapter.externalRelation(
+      source.relation,
+      external,
+      slice.map((f) => f.path),
+    )} as s group by file_name`;
     ctx.record(sql);
     for (const r of (await ctx.adapter.query(sql)).rows) counts.set(String(r.path), Number(r.n));
   }

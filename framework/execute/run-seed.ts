@@ -13,14 +13,32 @@ import type { FileLedgerStore } from '../state/state-store.js';
  * ledger, so every host running the target sees it; it is recorded after the table is swapped in,
  * so a crash in between only costs one more load.
  */
-export async function runSeed(ctx: MaterializeContext, node: CompiledNode & SeedNode, ledger: FileLedgerStore, invocationId: string): Promise<MaterializeResult> {
+export async function runSeed(
+  ctx: MaterializeContext,
+  node: CompiledNode & SeedNode,
+  ledger: FileLedgerStore,
+  invocationId: string,
+): Promise<MaterializeResult> {
   const csv = readFileSync(node.csvPath);
-  const fingerprint = `sha256:${createHash('sha256').update(csv).update(JSON.stringify(node.config.column_types ?? {})).digest('hex')}`;
+  const fingerprint = `sha256:${createHash('sha256')
+    .update(csv)
+    .update(JSON.stringify(node.config.column_types ?? {}))
+    .digest('hex')}`;
   const exists = (await ctx.adapter.introspector.relationType(node.relation)) === 'table';
   const last = exists && !ctx.fullRefresh ? (await ledger.loaded(node.relation)).get(node.path) : undefined;
-  if (last?.etag === fingerprint) return { rowsAffected: 0, message: `unchanged since its last load (${last.rows} rows); --full-refresh reloads it`, queryIds: [] };
+  if (last?.etag === fingerprint)
+    return {
+      rowsAffected: 0,
+      message: `unchanged since its last load (${last.rows} rows); --full-refresh reloads it`,
+      queryIds: [],
+    };
   const result = await materialize(ctx, node);
   await ledger.forget(node.relation);
-  await ledger.record(node.relation, node.uniqueId, [{ path: node.path, size: csv.length, etag: fingerprint, modifiedAt: new Date(), rows: result.rowsAffected ?? 0 }], invocationId);
+  await ledger.record(
+    node.relation,
+    node.uniqueId,
+    [{ path: node.path, size: csv.length, etag: fingerprint, modifiedAt: new Date(), rows: result.rowsAffected ?? 0 }],
+    invocationId,
+  );
   return result;
 }

@@ -72,7 +72,11 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const types = RUNS[request.command].filter((t) => !request.resourceTypes || request.resourceTypes.includes(t));
   const ids = request.skipDag
     ? []
-    : graph.order(session.selector.select({ ...request, resourceTypes: types })).filter((id) => manifest.nodes[id]!.config.materialized !== 'ephemeral' && (!request.only || request.only.has(id)));
+    : graph
+        .order(session.selector.select({ ...request, resourceTypes: types }))
+        .filter(
+          (id) => manifest.nodes[id]!.config.materialized !== 'ephemeral' && (!request.only || request.only.has(id)),
+        );
   writeManifest(targetDir, manifest);
   const nodes = ids.map((id) => manifest.nodes[id]!);
   events.onPlan?.(nodes);
@@ -87,7 +91,12 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const finished = new Map<string, NodeResult>();
   const auditSchema = `${project.target.schema}_audit`;
   // Models' build starts, for scoping their tests: this build's, or a `test`'s previous command's.
-  const builds = request.fullTests || request.empty ? undefined : request.command === 'test' ? request.tests.lastBuilds(targetDir) : new Map<string, string>();
+  const builds =
+    request.fullTests || request.empty
+      ? undefined
+      : request.command === 'test'
+        ? request.tests.lastBuilds(targetDir)
+        : new Map<string, string>();
 
   // Nothing to execute (e.g. `test --unit`): the warehouse is not even opened.
   const touchWarehouse = ids.length > 0;
@@ -95,7 +104,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     await adapter.connect();
     if (request.defer) compiler.defer(await deferredRelations(session, new Set(ids), request.defer.favorState));
     if (request.command === 'clone') stateManifest(session, 'clone');
-    for (const hook of project.file.onRunStart) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-start'));
+    for (const hook of project.file.onRunStart)
+      await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-start'));
   }
 
   const ensureSchema = (schema: string): Promise<void> => {
@@ -107,24 +117,38 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     for (const dep of node.dependsOn) {
       const source = manifest.nodes[dep];
       if (source?.resourceType === 'source' && source.external) {
-        if (!externals.has(dep)) externals.set(dep, adapter.prepareExternal(source.relation, (source as SourceNode).external!));
+        if (!externals.has(dep))
+          externals.set(dep, adapter.prepareExternal(source.relation, (source as SourceNode).external!));
         await externals.get(dep);
       }
     }
-    if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') await ensureSchema(node.relation.schema);
+    if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot')
+      await ensureSchema(node.relation.schema);
   };
 
   /** A model or seed: files loaded once each, interval by interval, or in one materialization. */
-  const build = (ctx: MaterializeContext, node: CompiledNode): Promise<MaterializeResult & { discovery?: Discovery }> => {
-    if (request.command === 'clone') return clone(ctx, node as CompiledNode & BuildableNode, session.state.manifest!.nodes[node.uniqueId]);
-    if (node.resourceType === 'seed' && !request.empty) return runSeed(ctx, node as CompiledNode & SeedNode, store.files, invocationId);
+  const build = (
+    ctx: MaterializeContext,
+    node: CompiledNode,
+  ): Promise<MaterializeResult & { discovery?: Discovery }> => {
+    if (request.command === 'clone')
+      return clone(ctx, node as CompiledNode & BuildableNode, session.state.manifest!.nodes[node.uniqueId]);
+    if (node.resourceType === 'seed' && !request.empty)
+      return runSeed(ctx, node as CompiledNode & SeedNode, store.files, invocationId);
     if (node.resourceType !== 'model') return materialize(ctx, node);
     const model = node as CompiledNode & ModelNode;
     if (request.empty) return emptyBuild(ctx, model);
     const end = (request.intervalEnd ?? new Date()).getTime();
     if (model.config.incremental_strategy === 'new_files') {
-      const window = request.intervalStart || request.intervalEnd ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } } : {};
-      return runNewFiles(ctx, model, externalSource(session, model), store.files, { invocationId, ...window, ...(request.reconcileFiles ? { reconcile: true } : {}) });
+      const window =
+        request.intervalStart || request.intervalEnd
+          ? { window: { start: request.intervalStart?.getTime(), end: request.intervalEnd?.getTime() } }
+          : {};
+      return runNewFiles(ctx, model, externalSource(session, model), store.files, {
+        invocationId,
+        ...window,
+        ...(request.reconcileFiles ? { reconcile: true } : {}),
+      });
     }
     const interval = intervalConfig(model.config, model.name);
     if (interval) {
@@ -136,7 +160,10 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   };
 
   /** Run one node's body, recording its statements (target/run/) and timing; errors become its result. */
-  const runNode = async (id: string, body: (record: (sql: string) => void) => Promise<Partial<NodeResult> & Pick<NodeResult, 'status' | 'message'>>): Promise<NodeResult> => {
+  const runNode = async (
+    id: string,
+    body: (record: (sql: string) => void) => Promise<Partial<NodeResult> & Pick<NodeResult, 'status' | 'message'>>,
+  ): Promise<NodeResult> => {
     const node = manifest.nodes[id]!;
     const statements: string[] = [];
     const record = (sql: string) => statements.push(sql);
@@ -145,15 +172,25 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     const base = { unique_id: id, started_at: startedAt.toISOString(), compiled_path: compiledPath };
     const finish = (fields: Partial<NodeResult> & Pick<NodeResult, 'status' | 'message'>): NodeResult => {
       if (statements.length) writeText(join(project.file.root, compiledPath), statements.join(';\n\n') + ';\n');
-      return { ...base, query_ids: [], ...fields, execution_time: (Date.now() - startedAt.getTime()) / 1000, completed_at: new Date().toISOString() };
+      return {
+        ...base,
+        query_ids: [],
+        ...fields,
+        execution_time: (Date.now() - startedAt.getTime()) / 1000,
+        completed_at: new Date().toISOString(),
+      };
     };
     try {
       return finish(await body(record));
     } catch (error) {
       if (error instanceof ConfigError) return finish({ status: 'error', message: error.format() });
       if (error instanceof AuditFailed) return finish({ status: 'error', message: error.message });
-      const detail = error instanceof ExecutionError && error.details.queryId ? ` (query ${error.details.queryId})` : '';
-      return finish({ status: 'error', message: `${(error as Error).message}${detail}\n  compiled SQL: ${compiledPath}` });
+      const detail =
+        error instanceof ExecutionError && error.details.queryId ? ` (query ${error.details.queryId})` : '';
+      return finish({
+        status: 'error',
+        message: `${(error as Error).message}${detail}\n  compiled SQL: ${compiledPath}`,
+      });
     }
   };
 
@@ -163,10 +200,26 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       await prepare(node);
       const stored = options.standIn?.relation.schema ?? auditSchema;
       // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
-      const decision = builds ? await request.tests.scope({ adapter, compiler, manifest, builds, ...(options.standIn ? { standIn: options.standIn } : {}) }, node) : undefined;
+      const decision = builds
+        ? await request.tests.scope(
+            { adapter, compiler, manifest, builds, ...(options.standIn ? { standIn: options.standIn } : {}) },
+            node,
+          )
+        : undefined;
       if (decision && 'skip' in decision) return { status: 'skipped', message: decision.skip };
-      const outcome = await request.tests.run(adapter, compiler, node, record, stored, { ...options, ...(request.empty ? { empty: true } : {}), ...decision });
-      return { status: outcome.status, message: outcome.message, failures: outcome.failures, query_ids: outcome.queryIds, ...(outcome.sample.length ? { sample: outcome.sample } : {}), ...(decision ? { scope: request.tests.describeScope(decision) } : {}) };
+      const outcome = await request.tests.run(adapter, compiler, node, record, stored, {
+        ...options,
+        ...(request.empty ? { empty: true } : {}),
+        ...decision,
+      });
+      return {
+        status: outcome.status,
+        message: outcome.message,
+        failures: outcome.failures,
+        query_ids: outcome.queryIds,
+        ...(outcome.sample.length ? { sample: outcome.sample } : {}),
+        ...(decision ? { scope: request.tests.describeScope(decision) } : {}),
+      };
     });
 
   const auditRunner: AuditRunner = {
@@ -186,13 +239,24 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       if (node.resourceType === 'model') builds?.set(id, new Date().toISOString());
       await prepare(node);
       // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
-      const isTable = request.command !== 'clone' && (node.resourceType === 'seed' || node.resourceType === 'snapshot' || (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized)));
+      const isTable =
+        request.command !== 'clone' &&
+        (node.resourceType === 'seed' ||
+          node.resourceType === 'snapshot' ||
+          (node.resourceType === 'model' && ['table', 'incremental'].includes(node.config.materialized)));
       const history = isTable ? adapter.snapshots : undefined;
       const previous = history ? await history.current(node.relation) : undefined;
       const tests = audits?.tests.get(id);
       const audit = tests ? { audit: auditOf(session, node as CompiledNode & ModelNode, tests, auditRunner) } : {};
       if (audit.audit) await ensureSchema(audit.audit.relation.schema);
-      const ctx = { adapter, compiler, fullRefresh: !!request.fullRefresh, record, ...(request.empty ? { empty: true } : {}), ...audit };
+      const ctx = {
+        adapter,
+        compiler,
+        fullRefresh: !!request.fullRefresh,
+        record,
+        ...(request.empty ? { empty: true } : {}),
+        ...audit,
+      };
       const result = await build(ctx, node);
       const snapshot = history ? await history.current(node.relation) : undefined;
       if (result.warning) builds?.delete(id);
@@ -222,9 +286,17 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     },
   });
 
-  if (touchWarehouse) for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));
+  if (touchWarehouse)
+    for (const hook of project.file.onRunEnd)
+      await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));
   const runResults: RunResults = {
-    metadata: { generatedAt: new Date().toISOString(), command: request.command, target: project.target.name, invocationId, ...(request.args ? { args: request.args } : {}) },
+    metadata: {
+      generatedAt: new Date().toISOString(),
+      command: request.command,
+      target: project.target.name,
+      invocationId,
+      ...(request.args ? { args: request.args } : {}),
+    },
     elapsed_time: (Date.now() - started) / 1000,
     results: [...(request.prelude ?? []), ...results],
   };
@@ -256,7 +328,12 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
   const tests = parents.flatMap((p) =>
     (graph.children.get(p) ?? []).filter((t) => {
       const test = manifest.nodes[t]!;
-      return test.resourceType === 'test' && scheduled.has(t) && (graph.parents.get(t) ?? []).every((tp) => tp !== id && !downstream.has(tp)) && upstream.has(p);
+      return (
+        test.resourceType === 'test' &&
+        scheduled.has(t) &&
+        (graph.parents.get(t) ?? []).every((tp) => tp !== id && !downstream.has(tp)) &&
+        upstream.has(p)
+      );
     }),
   );
   return [...parents, ...tests];
@@ -266,15 +343,24 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
 function upstreamInput(session: Session, node: CompiledNode, name: string): void {
   const id = session.project.byName.get(name);
   if (!id?.startsWith('model.') || !session.graph.reach(node.uniqueId, 'up').has(id)) {
-    throw new ConfigError(`model "${node.name}": interval_input.ref "${name}" is not a model upstream of it`, { file: node.path }, 'name a model it refs (directly or through ephemeral models)');
+    throw new ConfigError(
+      `model "${node.name}": interval_input.ref "${name}" is not a model upstream of it`,
+      { file: node.path },
+      'name a model it refs (directly or through ephemeral models)',
+    );
   }
 }
 
 /** The one external source a new_files model loads from. */
 function externalSource(session: Session, node: CompiledNode): SourceNode {
-  const sources = node.dependsOn.map((id) => session.manifest.nodes[id]!).filter((n): n is CompiledNode & SourceNode => n.resourceType === 'source' && !!(n as SourceNode).external);
+  const sources = node.dependsOn
+    .map((id) => session.manifest.nodes[id]!)
+    .filter((n): n is CompiledNode & SourceNode => n.resourceType === 'source' && !!(n as SourceNode).external);
   if (sources.length !== 1) {
-    throw new ConfigError(`model "${node.name}" has incremental_strategy: new_files, so it must read exactly one external source; it reads ${sources.length}`, { file: node.path });
+    throw new ConfigError(
+      `model "${node.name}" has incremental_strategy: new_files, so it must read exactly one external source; it reads ${sources.length}`,
+      { file: node.path },
+    );
   }
   return sources[0]!;
 }

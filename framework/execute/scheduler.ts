@@ -49,7 +49,15 @@ export async function schedule(ids: string[], options: ScheduleOptions): Promise
       return;
     }
     const now = new Date().toISOString();
-    const result: NodeResult = { unique_id: id, status: 'skipped', message: reason, execution_time: 0, started_at: now, completed_at: now, query_ids: [] };
+    const result: NodeResult = {
+      unique_id: id,
+      status: 'skipped',
+      message: reason,
+      execution_time: 0,
+      started_at: now,
+      completed_at: now,
+      query_ids: [],
+    };
     results.set(id, result);
     waiting.delete(id);
     options.onDone?.(result);
@@ -62,7 +70,8 @@ export async function schedule(ids: string[], options: ScheduleOptions): Promise
     options.onDone?.(result);
     if (isFailure(result.status)) {
       const name = result.unique_id.split('.').pop();
-      for (const c of childrenOf.get(result.unique_id)!) skip(c, `skipped: upstream ${name} ${result.status === 'fail' ? 'failed its tests' : 'errored'}`);
+      for (const c of childrenOf.get(result.unique_id)!)
+        skip(c, `skipped: upstream ${name} ${result.status === 'fail' ? 'failed its tests' : 'errored'}`);
       if (options.failFast) stopped = true;
     }
     release(result.unique_id);

@@ -12,7 +12,15 @@ import { hostname } from 'node:os';
 import { ExecutionError } from '../errors.js';
 import type { ConditionalObject } from '../storage/s3-conditional.js';
 import type { LeaseSettings } from '../adapters/shared-lock.js';
-import { describeHolder, formatLease, judgeLease, leaseLost, leaseRecord, parseLease, type LeaseRecord } from './lease.js';
+import {
+  describeHolder,
+  formatLease,
+  judgeLease,
+  leaseLost,
+  leaseRecord,
+  parseLease,
+  type LeaseRecord,
+} from './lease.js';
 import type { Release, RunLock, RunLockOptions } from './run-lock.js';
 
 export function storageLock(object: ConditionalObject, settings: LeaseSettings): RunLock {
@@ -37,7 +45,10 @@ export function storageLock(object: ConditionalObject, settings: LeaseSettings):
           const state = seen ? judgeLease(record, seen, local) : { kind: 'free' as const };
           if (state.kind === 'held') {
             if (!options.wait || Date.now() > deadline) {
-              throw new ExecutionError(`another run holds the lock ${object.location}: ${describeHolder(state.holder)}` + (options.wait ? ' (gave up waiting)' : '; use --wait to queue behind it'));
+              throw new ExecutionError(
+                `another run holds the lock ${object.location}: ${describeHolder(state.holder)}` +
+                  (options.wait ? ' (gave up waiting)' : '; use --wait to queue behind it'),
+              );
             }
             await sleep(options.pollMs ?? Math.min(1000, settings.heartbeatMs));
             continue;
@@ -45,7 +56,9 @@ export function storageLock(object: ConditionalObject, settings: LeaseSettings):
           [replaced, why] = state.kind === 'expired' ? [state.holder, state.why] : [undefined, undefined];
           const mine = leaseRecord(me, token, settings.leaseMs, new Date());
           sentAt = Date.now();
-          const etag = seen ? await object.replace(formatLease(mine), seen.etag) : await object.create(formatLease(mine));
+          const etag = seen
+            ? await object.replace(formatLease(mine), seen.etag)
+            : await object.create(formatLease(mine));
           if (!etag) continue; // another taker wrote first, or ours landed and was retried: look again
           release = hold(object, settings, mine, etag, options, sentAt);
         }
@@ -64,7 +77,14 @@ export function storageLock(object: ConditionalObject, settings: LeaseSettings):
 }
 
 /** Renews the lease every heartbeat until released; reports a lock it can no longer claim. */
-function hold(object: ConditionalObject, settings: LeaseSettings, record: LeaseRecord, etag: string, options: RunLockOptions, sentAt: number): Release {
+function hold(
+  object: ConditionalObject,
+  settings: LeaseSettings,
+  record: LeaseRecord,
+  etag: string,
+  options: RunLockOptions,
+  sentAt: number,
+): Release {
   let current = etag;
   let confirmed = sentAt;
   let stopped = false;
@@ -90,7 +110,8 @@ function hold(object: ConditionalObject, settings: LeaseSettings, record: LeaseR
     } catch {
       // Storage unreachable: the next beat tries again, as long as the lease lasts.
     }
-    if (!stopped && leaseLost(confirmed, Date.now(), settings.leaseMs)) lost(`not renewed for a whole lease (${settings.leaseMs / 1000} s)`);
+    if (!stopped && leaseLost(confirmed, Date.now(), settings.leaseMs))
+      lost(`not renewed for a whole lease (${settings.leaseMs / 1000} s)`);
   };
   const timer = setInterval(() => {
     if (!stopped) renewing = renewing.then(renew);
@@ -101,11 +122,15 @@ function hold(object: ConditionalObject, settings: LeaseSettings, record: LeaseR
     stopped = true;
     clearInterval(timer);
     await renewing;
-    const released = formatLease({ ...leaseRecord(record, record.token, settings.leaseMs, new Date()), released: new Date().toISOString() });
+    const released = formatLease({
+      ...leaseRecord(record, record.token, settings.leaseMs, new Date()),
+      released: new Date().toISOString(),
+    });
     if (await object.replace(released, current).catch(() => undefined)) return;
     // Left as it is when it is no longer ours; when unreachable, the lease runs out.
     const seen = await object.read().catch(() => undefined);
-    if (seen && parseLease(seen.text)?.token === record.token) await object.replace(released, seen.etag).catch(() => undefined);
+    if (seen && parseLease(seen.text)?.token === record.token)
+      await object.replace(released, seen.etag).catch(() => undefined);
   };
 }
 

@@ -16,7 +16,11 @@ export class Graph {
     const cycle = this.findCycle();
     if (cycle) {
       const names = cycle.map((id) => nodes[id]!.name);
-      throw new ConfigError(`dependency cycle: ${names.join(' -> ')}`, nodes[cycle[0]!]!.origin, 'remove one of these refs');
+      throw new ConfigError(
+        `dependency cycle: ${names.join(' -> ')}`,
+        nodes[cycle[0]!]!.origin,
+        'remove one of these refs',
+      );
     }
   }
 

@@ -21,7 +21,19 @@ export interface MethodContext {
 
 type Match = (node: CompiledNode) => boolean;
 
-const RESOURCE_TYPES = ['model', 'seed', 'source', 'test', 'snapshot', 'analysis', 'exposure', 'metric', 'saved_query', 'semantic_model', 'unit_test'];
+const RESOURCE_TYPES = [
+  'model',
+  'seed',
+  'source',
+  'test',
+  'snapshot',
+  'analysis',
+  'exposure',
+  'metric',
+  'saved_query',
+  'semantic_model',
+  'unit_test',
+];
 /** The config a source has in dbt: none of the model defaults (materialized, on_schema_change, …). */
 const SOURCE_CONFIG = new Set(['enabled', 'tags', 'meta', 'freshness', 'loaded_at_field', 'event_time']);
 
@@ -32,7 +44,12 @@ export function matchCriteria(criteria: Criteria, context: MethodContext): Set<s
   const out = new Set<string>();
   for (const node of context.nodes) if (match(node)) out.add(node.uniqueId);
   // A bare word that is no node's name but a file or folder of the project reads as a path.
-  if (!out.size && criteria.method === undefined && method === 'fqn' && existsSync(join(context.root, criteria.value))) {
+  if (
+    !out.size &&
+    criteria.method === undefined &&
+    method === 'fqn' &&
+    existsSync(join(context.root, criteria.value))
+  ) {
     return matchCriteria({ ...criteria, method: 'path' }, context);
   }
   return out;
@@ -61,7 +78,12 @@ function matcher(method: string, { value, args }: Criteria, context: MethodConte
     case 'source':
       return sourceMatcher(value, context.project);
     case 'resource_type':
-      if (!RESOURCE_TYPES.includes(value)) throw new ConfigError(`invalid selector "resource_type:${value}"`, undefined, didYouMean(value, RESOURCE_TYPES) ?? `types: ${RESOURCE_TYPES.join(', ')}`);
+      if (!RESOURCE_TYPES.includes(value))
+        throw new ConfigError(
+          `invalid selector "resource_type:${value}"`,
+          undefined,
+          didYouMean(value, RESOURCE_TYPES) ?? `types: ${RESOURCE_TYPES.join(', ')}`,
+        );
       return (n) => n.resourceType === value;
     case 'test_type':
       return testTypeMatcher(value);
@@ -92,7 +114,11 @@ function fqnMatch(fqn: string[], selector: string): boolean {
   const parts = selector.split('.');
   if (flat.length < parts.length) return false;
   for (let i = 0; i < parts.length; i++) {
-    if (hasWildcard(parts[i]!)) return fnmatch(flat.slice(i).join('.'), parts.slice(i).join('.')) || (parts.length === 1 && fnmatch(fqn.at(-1)!, selector));
+    if (hasWildcard(parts[i]!))
+      return (
+        fnmatch(flat.slice(i).join('.'), parts.slice(i).join('.')) ||
+        (parts.length === 1 && fnmatch(fqn.at(-1)!, selector))
+      );
     if (flat[i] !== parts[i]) return false;
   }
   return true;
@@ -104,7 +130,8 @@ function pathMatcher(value: string): Match {
   const hits = (path: string | undefined): boolean => {
     if (!path) return false;
     if (pathMatch(path, pattern)) return true;
-    for (let dir = posix.dirname(path); dir !== '.' && dir !== '/'; dir = posix.dirname(dir)) if (pathMatch(dir, pattern)) return true;
+    for (let dir = posix.dirname(path); dir !== '.' && dir !== '/'; dir = posix.dirname(dir))
+      if (pathMatch(dir, pattern)) return true;
     return pattern === '.' || pattern === '';
   };
   return (n) => hits(n.path) || hits(n.patchPath);
@@ -112,15 +139,35 @@ function pathMatcher(value: string): Match {
 
 function sourceMatcher(value: string, project: string): Match {
   const parts = value.split('.');
-  if (parts.length > 3) throw new ConfigError(`invalid source selector "source:${value}"`, undefined, 'use source:<source>, source:<source>.<table> or source:<project>.<source>.<table>');
+  if (parts.length > 3)
+    throw new ConfigError(
+      `invalid source selector "source:${value}"`,
+      undefined,
+      'use source:<source>, source:<source>.<table> or source:<project>.<source>.<table>',
+    );
   const [pkg, source, table] = parts.length === 3 ? parts : ['*', parts[0]!, parts[1] ?? '*'];
-  return (n) => n.resourceType === 'source' && fnmatch(project, pkg!) && fnmatch(n.sourceName, source!) && fnmatch(n.tableName, table!);
+  return (n) =>
+    n.resourceType === 'source' &&
+    fnmatch(project, pkg!) &&
+    fnmatch(n.sourceName, source!) &&
+    fnmatch(n.tableName, table!);
 }
 
 function testTypeMatcher(value: string): Match {
-  const kinds: Record<string, string[]> = { generic: ['generic'], schema: ['generic'], singular: ['singular'], data: ['generic', 'singular'], unit: [] };
+  const kinds: Record<string, string[]> = {
+    generic: ['generic'],
+    schema: ['generic'],
+    singular: ['singular'],
+    data: ['generic', 'singular'],
+    unit: [],
+  };
   const wanted = kinds[value];
-  if (!wanted) throw new ConfigError(`invalid selector "test_type:${value}"`, undefined, 'test types: generic, singular, data (both), unit');
+  if (!wanted)
+    throw new ConfigError(
+      `invalid selector "test_type:${value}"`,
+      undefined,
+      'test types: generic, singular, data (both), unit',
+    );
   return (n) => n.resourceType === 'test' && wanted.includes(n.kind);
 }
 
@@ -128,7 +175,8 @@ function testTypeMatcher(value: string): Match {
 function configMatcher(keys: string[], value: string): Match {
   const equal = (actual: unknown): boolean => {
     if (typeof actual === 'boolean') return value.toLowerCase() === String(actual);
-    if (keys.length === 1 && keys[0] === 'severity' && typeof actual === 'string') return actual.toLowerCase() === value.toLowerCase();
+    if (keys.length === 1 && keys[0] === 'severity' && typeof actual === 'string')
+      return actual.toLowerCase() === value.toLowerCase();
     return actual === value;
   };
   return (n) => {
@@ -161,6 +209,10 @@ function stateMatcher(value: string, previous: PreviousState): Match {
     case 'unmodified':
       return (n) => !!before(n) && before(n)!.checksum === n.checksum;
     default:
-      throw new ConfigError(`unknown state selector "state:${value}"`, undefined, didYouMean(value, ['new', 'modified', 'modified.body', 'modified.configs', 'unmodified']));
+      throw new ConfigError(
+        `unknown state selector "state:${value}"`,
+        undefined,
+        didYouMean(value, ['new', 'modified', 'modified.body', 'modified.configs', 'unmodified']),
+      );
   }
 }

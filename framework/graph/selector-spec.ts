@@ -30,7 +30,21 @@ export interface Group {
 
 export type Spec = Criteria | Group;
 
-export const METHODS = ['fqn', 'tag', 'path', 'file', 'package', 'source', 'resource_type', 'state', 'result', 'test_type', 'test_name', 'config', 'selector'];
+export const METHODS = [
+  'fqn',
+  'tag',
+  'path',
+  'file',
+  'package',
+  'source',
+  'resource_type',
+  'state',
+  'result',
+  'test_type',
+  'test_name',
+  'config',
+  'selector',
+];
 /** Depth of an unbounded graph operator. */
 export const ALL = Number.POSITIVE_INFINITY;
 
@@ -41,7 +55,12 @@ export function parseCriteria(raw: string, indirect: IndirectSelection): Criteri
   const m = TERM.exec(raw);
   if (!m || !m[4]) throw new ConfigError(`invalid selector "${raw}": no value to select`);
   const [, at, up, method, value, down, downDepth] = m;
-  if (at && down !== undefined) throw new ConfigError(`invalid selector "${raw}": the "@" prefix and a "+" suffix cannot be combined`, undefined, `"@${value}" already selects everything downstream and its parents`);
+  if (at && down !== undefined)
+    throw new ConfigError(
+      `invalid selector "${raw}": the "@" prefix and a "+" suffix cannot be combined`,
+      undefined,
+      `"@${value}" already selects everything downstream and its parents`,
+    );
   return {
     kind: 'criteria',
     raw,
@@ -57,8 +76,14 @@ export function parseCriteria(raw: string, indirect: IndirectSelection): Criteri
 /** `config.materialized` → method config with argument materialized; unknown methods are errors. */
 export function splitMethod(text: string, raw: string): { method: string; args: string[] } {
   const [method, ...args] = text.split('.') as [string, ...string[]];
-  if (!METHODS.includes(method)) throw new ConfigError(`unknown selector method "${method}:" in "${raw}"`, undefined, didYouMean(method, METHODS) ?? `methods: ${METHODS.join(', ')}`);
-  if (method === 'config' && !args.length) throw new ConfigError(`invalid selector "${raw}": config needs a key, e.g. config.materialized:table`);
+  if (!METHODS.includes(method))
+    throw new ConfigError(
+      `unknown selector method "${method}:" in "${raw}"`,
+      undefined,
+      didYouMean(method, METHODS) ?? `methods: ${METHODS.join(', ')}`,
+    );
+  if (method === 'config' && !args.length)
+    throw new ConfigError(`invalid selector "${raw}": config needs a key, e.g. config.materialized:table`);
   return { method, args };
 }
 
@@ -79,8 +104,14 @@ export function parseUnion(values: string[], indirect: IndirectSelection, expect
 }
 
 /** --select/--exclude as dbt combines them; without --select everything is selected. */
-export function parseDifference(select: string[] | undefined, exclude: string[] | undefined, indirect: IndirectSelection): Group {
-  const included = select?.length ? parseUnion(select, indirect, true) : parseUnion(['fqn:*', 'source:*'], indirect, false);
+export function parseDifference(
+  select: string[] | undefined,
+  exclude: string[] | undefined,
+  indirect: IndirectSelection,
+): Group {
+  const included = select?.length
+    ? parseUnion(select, indirect, true)
+    : parseUnion(['fqn:*', 'source:*'], indirect, false);
   const excluded = parseUnion(exclude ?? [], indirect, true);
   return { kind: 'difference', indirect, components: [included, excluded] };
 }

@@ -4,7 +4,14 @@ import type { NamedSelector, ResourceType } from '../project/types.js';
 import type { Graph } from './dag.js';
 import { namedSelectorSpec } from './selector-definition.js';
 import { matchCriteria, type MethodContext, type PreviousState } from './selector-methods.js';
-import { ALL, INDIRECT_MODES, parseDifference, type Criteria, type IndirectSelection, type Spec } from './selector-spec.js';
+import {
+  ALL,
+  INDIRECT_MODES,
+  parseDifference,
+  type Criteria,
+  type IndirectSelection,
+  type Spec,
+} from './selector-spec.js';
 
 export type { PreviousState } from './selector-methods.js';
 export type { IndirectSelection } from './selector-spec.js';
@@ -45,7 +52,8 @@ export class Selector {
 
   select(request: SelectionRequest): Set<string> {
     const indirect = request.indirectSelection ?? 'eager';
-    if (!INDIRECT_MODES.includes(indirect)) throw new ConfigError(`--indirect-selection must be one of ${INDIRECT_MODES.join(', ')}, got "${indirect}"`);
+    if (!INDIRECT_MODES.includes(indirect))
+      throw new ConfigError(`--indirect-selection must be one of ${INDIRECT_MODES.join(', ')}, got "${indirect}"`);
     const warn = request.onWarning ?? (() => {});
     const { direct } = this.evaluate(this.spec(request, indirect, warn), warn);
     const types = request.resourceTypes;
@@ -56,29 +64,52 @@ export class Selector {
 
   /** dbt: --selector alone; else --select/--exclude; else the `default: true` selector; else everything. */
   private spec(request: SelectionRequest, indirect: IndirectSelection, warn: (m: string) => void): Spec {
-    const named = request.selector ?? (!request.select?.length && !request.exclude?.length ? this.selectors.find((s) => s.default)?.name : undefined);
+    const named =
+      request.selector ??
+      (!request.select?.length && !request.exclude?.length ? this.selectors.find((s) => s.default)?.name : undefined);
     if (!named) return parseDifference(request.select, request.exclude, indirect);
-    if (request.selector && (request.select?.length || request.exclude?.length)) warn(`--selector ${request.selector} is used alone: --select and --exclude are ignored (as in dbt)`);
+    if (request.selector && (request.select?.length || request.exclude?.length))
+      warn(`--selector ${request.selector} is used alone: --select and --exclude are ignored (as in dbt)`);
     return namedSelectorSpec(this.named(named), this.selectors, indirect);
   }
 
   private named(name: string): NamedSelector {
     const found = this.selectors.find((s) => s.name === name);
-    if (!found) throw new ConfigError(`selector "${name}" is not defined in selectors.yml`, undefined, didYouMean(name, this.selectors.map((s) => s.name)));
+    if (!found)
+      throw new ConfigError(
+        `selector "${name}" is not defined in selectors.yml`,
+        undefined,
+        didYouMean(
+          name,
+          this.selectors.map((s) => s.name),
+        ),
+      );
     return found;
   }
 
   private evaluate(spec: Spec, warn: (m: string) => void): Selected {
     if (spec.kind === 'criteria') return this.criteria(spec);
     const parts = spec.components.map((c) => this.evaluate(c, warn));
-    const indirect = combineSets(spec.kind, parts.map((p) => new Set([...p.direct, ...p.indirect])));
-    const direct = this.incorporate(combineSets(spec.kind, parts.map((p) => p.direct)), indirect, spec.indirect);
-    if (spec.expectExists && !direct.size) warn(`the selection criterion "${spec.raw}" does not match any enabled node`);
+    const indirect = combineSets(
+      spec.kind,
+      parts.map((p) => new Set([...p.direct, ...p.indirect])),
+    );
+    const direct = this.incorporate(
+      combineSets(
+        spec.kind,
+        parts.map((p) => p.direct),
+      ),
+      indirect,
+      spec.indirect,
+    );
+    if (spec.expectExists && !direct.size)
+      warn(`the selection criterion "${spec.raw}" does not match any enabled node`);
     return { direct, indirect };
   }
 
   private criteria(criteria: Criteria): Selected {
-    if (criteria.method === 'selector') return this.evaluate(namedSelectorSpec(this.named(criteria.value), this.selectors, criteria.indirect), () => {});
+    if (criteria.method === 'selector')
+      return this.evaluate(namedSelectorSpec(this.named(criteria.value), this.selectors, criteria.indirect), () => {});
     const matched = matchCriteria(criteria, this.context);
     const selected = new Set([...matched, ...this.neighbours(matched, criteria)]);
     if (criteria.indirect === 'empty') return { direct: selected, indirect: new Set() };
@@ -110,7 +141,12 @@ export class Selector {
       for (const child of this.graph.children.get(id) ?? []) {
         if (this.graph.nodes[child]!.resourceType !== 'test') continue;
         const parents = this.graph.parents.get(child) ?? [];
-        if (mode === 'eager' || parents.every((p) => selected.has(p)) || (buildable && parents.every((p) => buildable.has(p)))) direct.add(child);
+        if (
+          mode === 'eager' ||
+          parents.every((p) => selected.has(p)) ||
+          (buildable && parents.every((p) => buildable.has(p)))
+        )
+          direct.add(child);
         else indirect.add(child);
       }
     }

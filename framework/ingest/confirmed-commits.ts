@@ -8,7 +8,12 @@ import type { Consumer } from 'kafkajs';
 import { ExecutionError } from '../errors.js';
 
 /** Errors meaning "this member's generation is gone": the commit is refused, the partition read again. */
-const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
+const REBALANCE_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_INSTANCE_ID',
+]);
 
 /**
  * Whether a failed commit only means "not now": the group is rebalancing, or the broker
@@ -34,7 +39,8 @@ export class ConfirmedCommits {
     consumer.on(consumer.events.STOP, () => (this.running = false));
     consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
       for (const { topic: committed, partitions } of payload.topics) {
-        if (committed === topic) for (const { partition, offset } of partitions) this.confirmed.set(partition, Number(offset));
+        if (committed === topic)
+          for (const { partition, offset } of partitions) this.confirmed.set(partition, Number(offset));
       }
     });
   }
@@ -48,7 +54,9 @@ export class ConfirmedCommits {
     } catch (error) {
       // Not taken now (or kafkajs is restarting its consumer after a crash): the partition is read again from its committed offset.
       if (this.running && !commitNotNow(error)) {
-        throw new ExecutionError(`committing offset ${offset} of ${topic}[${partition}] failed: ${(error as Error).message}`);
+        throw new ExecutionError(
+          `committing offset ${offset} of ${topic}[${partition}] failed: ${(error as Error).message}`,
+        );
       }
     }
     return this.confirmed.get(partition) === offset;

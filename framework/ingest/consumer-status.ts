@@ -77,7 +77,8 @@ export class StatusFile {
     else if (event === 'signal') s.state = 'stopping';
     else if (event === 'progress') {
       s.lag = typeof fields.lag === 'number' ? fields.lag : null;
-      for (const key of ['records', 'files', 'commits'] as const) if (typeof fields[key] === 'number') s[key] = fields[key];
+      for (const key of ['records', 'files', 'commits'] as const)
+        if (typeof fields[key] === 'number') s[key] = fields[key];
       s.events_per_second = Number(fields.eventsPerSecond ?? 0);
       if (Array.isArray(fields.partitions)) s.partitions = fields.partitions as number[];
       if (typeof fields.lastCommitAt === 'number') s.last_commit_at = new Date(fields.lastCommitAt).toISOString();
@@ -87,7 +88,10 @@ export class StatusFile {
   }
 
   /** The consumer ended: stopped after a signal or idle, or failed with `error`. */
-  finish(summary: { records: number; files: number; commits: number; lastCommitAt: number | null } | undefined, error?: unknown): void {
+  finish(
+    summary: { records: number; files: number; commits: number; lastCommitAt: number | null } | undefined,
+    error?: unknown,
+  ): void {
     const s = this.status;
     if (summary) {
       Object.assign(s, { records: summary.records, files: summary.files, commits: summary.commits });
@@ -119,7 +123,9 @@ export function statusPath(dir: string, group: string, instance: string): string
 export function readStatuses(dir: string): ConsumerStatus[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }
@@ -136,9 +142,16 @@ export function problems(status: ConsumerStatus, now: number, maxCommitAgeMs: nu
   const staleAfter = STALE_AFTER_REPORTS * status.progress_ms + 5_000;
   if (status.state === 'failed') found.push(`failed: ${status.last_error?.message ?? 'unknown error'}`);
   else if (status.state === 'stopped') found.push('stopped');
-  else if (age > staleAfter) found.push(`stale: no update for ${Math.round(age / 1000)} s (process ${status.pid} on ${status.host} gone or hung)`);
+  else if (age > staleAfter)
+    found.push(
+      `stale: no update for ${Math.round(age / 1000)} s (process ${status.pid} on ${status.host} gone or hung)`,
+    );
   const commitAge = now - Date.parse(status.last_commit_at ?? status.started_at);
-  if ((status.state === 'running' || status.state === 'starting') && (status.lag ?? 0) > 0 && commitAge > maxCommitAgeMs) {
+  if (
+    (status.state === 'running' || status.state === 'starting') &&
+    (status.lag ?? 0) > 0 &&
+    commitAge > maxCommitAgeMs
+  ) {
     found.push(`no commit for ${Math.round(commitAge / 1000)} s with lag ${status.lag}`);
   }
   return found;

@@ -15,11 +15,19 @@ export function isFlushMarker(headers: IHeaders | undefined): boolean {
 }
 
 /** Appends one marker to each partition; resolves with each marker's offset. */
-export async function appendFlushMarkers(producer: Producer, topic: string, partitions: number[]): Promise<Map<number, number>> {
+export async function appendFlushMarkers(
+  producer: Producer,
+  topic: string,
+  partitions: number[],
+): Promise<Map<number, number>> {
   const sent = await producer.send({
     topic,
     acks: -1,
-    messages: partitions.map((partition) => ({ partition, value: Buffer.alloc(0), headers: { [FLUSH_MARKER_HEADER]: '1' } })),
+    messages: partitions.map((partition) => ({
+      partition,
+      value: Buffer.alloc(0),
+      headers: { [FLUSH_MARKER_HEADER]: '1' },
+    })),
   });
   return new Map(sent.map((r) => [r.partition, Number(r.baseOffset)]));
 }
@@ -45,7 +53,11 @@ export class FlushMarkers {
     try {
       this.connected ??= this.producer.connect();
       await this.connected;
-      return await appendFlushMarkers(this.producer, this.topic, asking.map(({ partition }) => partition));
+      return await appendFlushMarkers(
+        this.producer,
+        this.topic,
+        asking.map(({ partition }) => partition),
+      );
     } catch (error) {
       this.connected = undefined;
       asking.forEach(({ window }) => this.asked.delete(window));

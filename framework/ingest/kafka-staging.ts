@@ -47,7 +47,11 @@ const MARKER_WAIT_MS = 30_000;
 /** Crashes kafkajs may restart from (each after its own retries) before a join succeeds again. */
 const MAX_RESTARTS_WITHOUT_JOIN = 3;
 
-export function runKafkaStaging(settings: StagingSettings, store: ObjectStore, report: Report): Promise<StagingSummary> {
+export function runKafkaStaging(
+  settings: StagingSettings,
+  store: ObjectStore,
+  report: Report,
+): Promise<StagingSummary> {
   return new KafkaStaging(settings, store, report).run();
 }
 
@@ -77,7 +81,10 @@ class KafkaStaging {
     const kafka = kafkaClient(settings.brokers, 'framework-ingest');
     this.admin = kafka.admin();
     // Markers name their partition: the partitioner is never asked (given only to silence kafkajs's warning about its default).
-    this.markers = new FlushMarkers(kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner }), settings.topic);
+    this.markers = new FlushMarkers(
+      kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner }),
+      settings.topic,
+    );
     this.consumer = kafka.consumer({
       groupId: settings.groupId,
       sessionTimeout: settings.sessionTimeoutMs,
@@ -85,16 +92,26 @@ class KafkaStaging {
       maxWaitTimeInMs: 1_000,
       allowAutoTopicCreation: false,
       // Never restarted once stopping: a consumer restarted after the final disconnect would keep the process alive.
-      retry: { ...KAFKA_RETRY, restartOnFailure: async () => !this.stopping && ++this.restartsWithoutJoin <= MAX_RESTARTS_WITHOUT_JOIN },
+      retry: {
+        ...KAFKA_RETRY,
+        restartOnFailure: async () => !this.stopping && ++this.restartsWithoutJoin <= MAX_RESTARTS_WITHOUT_JOIN,
+      },
     });
     const markers: Pick<FlushMarkers, 'ask'> = {
       ask: (open) =>
         this.markers.ask(open).catch((error: Error) => {
-          report(`appending flush markers to ${settings.topic} failed (will retry): ${error.message}`, { event: 'flush_marker_failed' });
+          report(`appending flush markers to ${settings.topic} failed (will retry): ${error.message}`, {
+            event: 'flush_marker_failed',
+          });
           throw error;
         }),
     };
-    this.streams = new PartitionStreams(this.storeAndCommit(new ConfirmedCommits(this.consumer, settings.topic)), markers, settings.limits, settings.layout);
+    this.streams = new PartitionStreams(
+      this.storeAndCommit(new ConfirmedCommits(this.consumer, settings.topic)),
+      markers,
+      settings.limits,
+      settings.layout,
+    );
     this.progress = new StagingProgress(report, {
       stopped: () => this.stopping,
       lag: async () => totalLag(await this.partitionOffsets(), this.streams.positions()),
@@ -112,17 +129,26 @@ class KafkaStaging {
       await this.admin.disconnect().catch(() => {});
       throw new ExecutionError(`${where}, topic ${settings.topic}: ${(error as Error).message}`);
     }
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.joined(payload.memberAssignment[settings.topic] ?? []));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.joined(payload.memberAssignment[settings.topic] ?? []),
+    );
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.fail(new ExecutionError(`${where}: the consumer stopped: ${payload.error.message}`));
     });
     const removeStopListener = this.onStop(settings.stop);
-    const timers = [setInterval(() => this.tick(), TICK_MS), setInterval(() => void this.progress.line(), settings.progressMs)];
+    const timers = [
+      setInterval(() => this.tick(), TICK_MS),
+      setInterval(() => void this.progress.line(), settings.progressMs),
+    ];
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [settings.topic], fromBeginning: true });
       await consumer.run({ autoCommit: false, eachBatch: (payload) => this.onBatch(payload) });
-      this.report(`staging ${settings.topic} (group ${settings.groupId}) from ${where} to ${this.store.location}`, { event: 'ingest_start', topic: settings.topic, group: settings.groupId });
+      this.report(`staging ${settings.topic} (group ${settings.groupId}) from ${where} to ${this.store.location}`, {
+        event: 'ingest_start',
+        topic: settings.topic,
+        group: settings.groupId,
+      });
       const reason = await this.stopRequested;
       await this.shutdown(reason !== 'fatal');
     } catch (error) {
@@ -150,7 +176,10 @@ class KafkaStaging {
       },
       commit: async (partition, offset) => {
         if (!(await commits.commit(partition, offset))) {
-          this.report(`commit of ${topic}[${partition}] at ${offset} not taken (rebalance, broker unreachable or consumer restart): reading the partition again from its committed offset`, { event: 'commit_refused', partition, offset });
+          this.report(
+            `commit of ${topic}[${partition}] at ${offset} not taken (rebalance, broker unreachable or consumer restart): reading the partition again from its committed offset`,
+            { event: 'commit_refused', partition, offset },
+          );
           return false;
         }
         this.progress.committed(Date.now());
@@ -195,7 +224,9 @@ class KafkaStaging {
     if (idleMs === undefined || this.checkingIdle || !this.joinedOnce || this.progress.quietFor(now) < idleMs) return;
     this.checkingIdle = true;
     this.checkIdle()
-      .catch((error) => this.report(`idle check failed (will retry): ${(error as Error).message}`, { event: 'idle_check_failed' }))
+      .catch((error) =>
+        this.report(`idle check failed (will retry): ${(error as Error).message}`, { event: 'idle_check_failed' }),
+      )
       .finally(() => (this.checkingIdle = false));
   }
 
@@ -222,16 +253,29 @@ class KafkaStaging {
 
   private async partitionOffsets(): Promise<PartitionOffsets[]> {
     const { topic, groupId } = this.settings;
-    const [topicOffsets, groupOffsets] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
-    const committed = new Map((groupOffsets.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, parseOffset(p.offset)]));
-    return topicOffsets.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high), committed: committed.get(p.partition) }));
+    const [topicOffsets, groupOffsets] = await Promise.all([
+      this.admin.fetchTopicOffsets(topic),
+      this.admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const committed = new Map(
+      (groupOffsets.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, parseOffset(p.offset)]),
+    );
+    return topicOffsets.map((p) => ({
+      partition: p.partition,
+      low: Number(p.low),
+      high: Number(p.high),
+      committed: committed.get(p.partition),
+    }));
   }
 
   /** The caller asked to stop (a signal, in the CLI): close the open windows, commit, return. */
   private onStop(signal: AbortSignal | undefined): () => void {
     if (!signal) return () => {};
     const stop = (): void => {
-      this.report(`${String(signal.reason ?? 'stop')}: flushing open files and committing`, { event: 'signal', signal: String(signal.reason ?? 'stop') });
+      this.report(`${String(signal.reason ?? 'stop')}: flushing open files and committing`, {
+        event: 'signal',
+        signal: String(signal.reason ?? 'stop'),
+      });
       this.closing = true;
       this.requestStop('signal');
     };
@@ -264,7 +308,8 @@ class KafkaStaging {
     this.progress.finalFlush(Date.now());
     await this.streams.askMarkers(open).catch(() => {});
     const deadline = Date.now() + MARKER_WAIT_MS;
-    while (!this.streams.allCut(open) && !this.fatal && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!this.streams.allCut(open) && !this.fatal && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
   }
 
   /** kafkajs refuses pause while it restarts its consumer; a restarted consumer reads nothing once stopping anyway. */

@@ -24,7 +24,10 @@ export function partitionLag(p: PartitionOffsets, position?: number): number {
   return Math.max(0, p.high - from);
 }
 
-export function totalLag(partitions: readonly PartitionOffsets[], positions: ReadonlyMap<number, number> = new Map()): number {
+export function totalLag(
+  partitions: readonly PartitionOffsets[],
+  positions: ReadonlyMap<number, number> = new Map(),
+): number {
   return partitions.reduce((sum, p) => sum + partitionLag(p, positions.get(p.partition)), 0);
 }
 

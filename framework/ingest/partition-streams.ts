@@ -94,7 +94,9 @@ export class PartitionStreams {
 
   /** Every window holding records now. */
   openWindows(): OpenWindow[] {
-    return [...this.streams.values()].filter((stream) => stream.open.records > 0).map((stream) => ({ stream, window: stream.open }));
+    return [...this.streams.values()]
+      .filter((stream) => stream.open.records > 0)
+      .map((stream) => ({ stream, window: stream.open }));
   }
 
   /** A flush marker for each window not asked for yet (flush-marker.ts asks once per window). */
@@ -110,7 +112,8 @@ export class PartitionStreams {
   /** This consumer's read position per partition it reads. */
   positions(): Map<number, number> {
     const positions = new Map<number, number>();
-    for (const [partition, stream] of this.streams) if (stream.next !== undefined) positions.set(partition, stream.next);
+    for (const [partition, stream] of this.streams)
+      if (stream.next !== undefined) positions.set(partition, stream.next);
     return positions;
   }
 

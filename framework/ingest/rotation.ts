@@ -29,7 +29,11 @@ export function rotationBySize(window: PartitionWindow, limits: RotationLimits):
 }
 
 /** Checked before every record, with its Kafka timestamp: a window spans less than rotate-interval of record time. */
-export function rotationByRecordTime(window: PartitionWindow, timestamp: number, limits: RotationLimits): RotationReason | undefined {
+export function rotationByRecordTime(
+  window: PartitionWindow,
+  timestamp: number,
+  limits: RotationLimits,
+): RotationReason | undefined {
   return window.records > 0 && timestamp - window.firstTimestamp >= limits.rotateIntervalMs ? 'time' : undefined;
 }
 

@@ -35,7 +35,8 @@ export function eventTime(line: Buffer | string, layout: RecordLayout): number |
   } catch {
     return undefined;
   }
-  const timestamp = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>)[layout.timeField] : undefined;
+  const timestamp =
+    parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>)[layout.timeField] : undefined;
   if (typeof timestamp !== 'string') return undefined;
   try {
     return parseInstant(timestamp, layout);

@@ -6,6 +6,12 @@ import { bucketDirectory, stagingBucket, stagingFileName, type StagingLayout } f
  * only on the topic-partition and the offset of the file's first record, so staging the
  * same records again after a crash overwrites the same object.
  */
-export function stagingKey(topic: string, partition: number, bucket: number, startOffset: number, layout: StagingLayout): string {
+export function stagingKey(
+  topic: string,
+  partition: number,
+  bucket: number,
+  startOffset: number,
+  layout: StagingLayout,
+): string {
   return `${bucketDirectory(stagingBucket(topic, partition, bucket, layout))}/${stagingFileName(topic, partition, startOffset)}`;
 }

@@ -87,9 +87,19 @@ export class StagingProgress {
       this.lastLine = { at: now, records };
       const lag = await this.source.lag().catch(() => undefined);
       if (this.source.stopped()) return;
-      this.report(`${records} records (${rate}/s), lag ${lag ?? '? (Kafka not answering)'}, ${files} files written, ${commits} commits`, {
-        event: 'progress', records, eventsPerSecond: rate, lag: lag ?? null, files, commits, partitions: this.source.partitions(), lastCommitAt: this.lastCommitAt ?? null,
-      });
+      this.report(
+        `${records} records (${rate}/s), lag ${lag ?? '? (Kafka not answering)'}, ${files} files written, ${commits} commits`,
+        {
+          event: 'progress',
+          records,
+          eventsPerSecond: rate,
+          lag: lag ?? null,
+          files,
+          commits,
+          partitions: this.source.partitions(),
+          lastCommitAt: this.lastCommitAt ?? null,
+        },
+      );
     } finally {
       this.making = false;
     }
@@ -98,7 +108,8 @@ export class StagingProgress {
   summary(stoppedBy: StagingSummary['stoppedBy']): StagingSummary {
     const { firstRecordAt, lastRecordAt, lastCommitAt, finalFlushAt } = this;
     const readMs = firstRecordAt !== undefined && lastRecordAt !== undefined ? lastRecordAt - firstRecordAt : 0;
-    const flushMs = finalFlushAt !== undefined && lastCommitAt !== undefined ? Math.max(0, lastCommitAt - finalFlushAt) : 0;
+    const flushMs =
+      finalFlushAt !== undefined && lastCommitAt !== undefined ? Math.max(0, lastCommitAt - finalFlushAt) : 0;
     return { stoppedBy, ...this.counts, lastCommitAt: lastCommitAt ?? null, activeSeconds: (readMs + flushMs) / 1000 };
   }
 }

@@ -38,19 +38,36 @@ export function render(ctx: MaterializeContext, node: CompiledNode, runtime: Run
  * range). Others (appends, schema changes) fail saying they were not retried: an append whose
  * commit outcome is unknown could add its rows twice.
  */
-export async function apply(ctx: MaterializeContext, node: CompiledNode, statements: string[], repeatable: boolean): Promise<ExecResult[]> {
+export async function apply(
+  ctx: MaterializeContext,
+  node: CompiledNode,
+  statements: string[],
+  repeatable: boolean,
+): Promise<ExecResult[]> {
   for (const s of statements) ctx.record(s);
-  if (repeatable) return retryCommitConflicts(ctx.adapter, () => ctx.adapter.atomically(statements), (error) => ctx.record(`-- commit conflict, retried: ${error.message.split('\n')[0]}`));
+  if (repeatable)
+    return retryCommitConflicts(
+      ctx.adapter,
+      () => ctx.adapter.atomically(statements),
+      (error) => ctx.record(`-- commit conflict, retried: ${error.message.split('\n')[0]}`),
+    );
   try {
     return await ctx.adapter.atomically(statements);
   } catch (error) {
     if (!ctx.adapter.isCommitConflict?.(error)) throw error;
     const { message, details } = error as ExecutionError;
-    throw new ExecutionError(`model "${node.name}": commit conflict, NOT retried (repeating this write is not safe: it may have committed, and would then be applied twice): ${message}`, details);
+    throw new ExecutionError(
+      `model "${node.name}": commit conflict, NOT retried (repeating this write is not safe: it may have committed, and would then be applied twice): ${message}`,
+      details,
+    );
   }
 }
 
-export async function hooks(ctx: MaterializeContext, node: CompiledNode, which: 'pre_hook' | 'post_hook'): Promise<void> {
+export async function hooks(
+  ctx: MaterializeContext,
+  node: CompiledNode,
+  which: 'pre_hook' | 'post_hook',
+): Promise<void> {
   for (const hook of node.config[which]) {
     const sql = ctx.compiler.renderText(hook, `${node.path}#${which}`, node);
     ctx.record(sql);

@@ -13,7 +13,11 @@ import { stage, unstage } from './audit.js';
  * Incremental models: the first run (or --full-refresh) builds the table; later runs render with
  * is_incremental() true and apply the new rows with the configured strategy in one atomic step.
  */
-export async function incremental(ctx: MaterializeContext, node: CompiledNode & ModelNode, runtime: Omit<Runtime, 'isIncremental'> = {}): Promise<MaterializeResult> {
+export async function incremental(
+  ctx: MaterializeContext,
+  node: CompiledNode & ModelNode,
+  runtime: Omit<Runtime, 'isIncremental'> = {},
+): Promise<MaterializeResult> {
   const { introspector } = ctx.adapter;
   const existing = await introspector.relationType(node.relation);
   const fullRefresh = ctx.fullRefresh && node.config.full_refresh !== false;
@@ -37,7 +41,11 @@ export async function incremental(ctx: MaterializeContext, node: CompiledNode & 
   const results = await apply(ctx, node, statements, strategyOf(node) !== 'append');
   if (audit) await unstage(ctx, audit);
   const rows = results[results.length - 1]!.rowsAffected;
-  return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `${strategyOf(node)}${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+  return {
+    ...(rows !== undefined ? { rowsAffected: rows } : {}),
+    message: `${strategyOf(node)}${rows !== undefined ? ` (${rows} rows)` : ''}`,
+    queryIds: ids(results),
+  };
 }
 
 function strategyOf(node: ModelNode): 'merge' | 'append' | 'delete+insert' | 'interval' {
@@ -54,12 +62,21 @@ function strategyOf(node: ModelNode): 'merge' | 'append' | 'delete+insert' | 'in
  * does: the table without them, as the insert of a delete-then-insert sees it, whereas a single
  * MERGE (Trino) reads the table before its delete.
  */
-function replacedRange(ctx: MaterializeContext, node: CompiledNode & ModelNode, runtime: Omit<Runtime, 'isIncremental'>) {
+function replacedRange(
+  ctx: MaterializeContext,
+  node: CompiledNode & ModelNode,
+  runtime: Omit<Runtime, 'isIncremental'>,
+) {
   const { dialect, macros } = ctx.adapter;
   const column = node.config.time_column!;
   const [from, to] = [utcTimestamp(macros, runtime.intervalStart!), utcTimestamp(macros, runtime.intervalEnd!)];
   const c = dialect.quote(column);
-  return { column, from, to, outside: `(select * from ${dialect.relation(node.relation)} where ${c} < ${from} or ${c} >= ${to} or ${c} is null)` };
+  return {
+    column,
+    from,
+    to,
+    outside: `(select * from ${dialect.relation(node.relation)} where ${c} < ${from} or ${c} >= ${to} or ${c} is null)`,
+  };
 }
 
 /**
@@ -67,7 +84,13 @@ function replacedRange(ctx: MaterializeContext, node: CompiledNode & ModelNode, 
  * kept rows (outside the replaced range, or whose key the new rows do not carry) plus the new rows.
  * Tests on it see duplicates against existing rows, as they would after the write.
  */
-function afterWrite(ctx: MaterializeContext, node: CompiledNode & ModelNode, staged: string, columns: string[], range?: ReturnType<typeof replacedRange>): string {
+function afterWrite(
+  ctx: MaterializeContext,
+  node: CompiledNode & ModelNode,
+  staged: string,
+  columns: string[],
+  range?: ReturnType<typeof replacedRange>,
+): string {
   const { dialect } = ctx.adapter;
   const cols = columns.map((c) => dialect.quote(c)).join(', ');
   const table = dialect.relation(node.relation);
@@ -86,11 +109,18 @@ function afterWrite(ctx: MaterializeContext, node: CompiledNode & ModelNode, sta
   return `(${kept} union all select ${cols} from ${staged})`;
 }
 
-function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string, columns: string[], range?: ReturnType<typeof replacedRange>): string[] {
+function strategyStatements(
+  ctx: MaterializeContext,
+  node: CompiledNode & ModelNode,
+  sql: string,
+  columns: string[],
+  range?: ReturnType<typeof replacedRange>,
+): string[] {
   const { dialect } = ctx.adapter;
   const key = node.config.unique_key ?? [];
   const strategy = strategyOf(node);
-  if (strategy === 'interval') return dialect.replaceRange(node.relation, range!.column, range!.from, range!.to, columns, sql);
+  if (strategy === 'interval')
+    return dialect.replaceRange(node.relation, range!.column, range!.from, range!.to, columns, sql);
   if (strategy !== 'append' && !key.length) {
     throw new ExecutionError(`incremental_strategy "${strategy}" needs unique_key (model "${node.name}")`);
   }
@@ -108,7 +138,12 @@ function strategyStatements(ctx: MaterializeContext, node: CompiledNode & ModelN
  * on_schema_change: compare the new query's columns with the table's and decide which columns the
  * write uses, altering the table first where the policy says so. Returns the columns to write.
  */
-async function reconcileSchema(ctx: MaterializeContext, node: CompiledNode & ModelNode, incoming: Column[], current: Column[]): Promise<string[]> {
+async function reconcileSchema(
+  ctx: MaterializeContext,
+  node: CompiledNode & ModelNode,
+  incoming: Column[],
+  current: Column[],
+): Promise<string[]> {
   const known = new Set(current.map((c) => c.name.toLowerCase()));
   const arriving = new Set(incoming.map((c) => c.name.toLowerCase()));
   const added = incoming.filter((c) => !known.has(c.name.toLowerCase()));
@@ -124,10 +159,24 @@ async function reconcileSchema(ctx: MaterializeContext, node: CompiledNode & Mod
         `schema of "${node.name}" changed (on_schema_change: fail): added [${added.map((c) => c.name).join(', ')}], removed [${removed.map((c) => c.name).join(', ')}]; run with --full-refresh or change the policy`,
       );
     case 'append_new_columns':
-      if (added.length) await apply(ctx, node, added.map((c) => dialect.addColumn(node.relation, c)), false);
+      if (added.length)
+        await apply(
+          ctx,
+          node,
+          added.map((c) => dialect.addColumn(node.relation, c)),
+          false,
+        );
       return incoming.map((c) => c.name);
     case 'sync_all_columns':
-      await apply(ctx, node, [...added.map((c) => dialect.addColumn(node.relation, c)), ...removed.map((c) => dialect.dropColumn(node.relation, c.name))], false);
+      await apply(
+        ctx,
+        node,
+        [
+          ...added.map((c) => dialect.addColumn(node.relation, c)),
+          ...removed.map((c) => dialect.dropColumn(node.relation, c.name)),
+        ],
+        false,
+      );
       return incoming.map((c) => c.name);
   }
 }

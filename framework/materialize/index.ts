@@ -11,7 +11,11 @@ import { view } from './view.js';
 export type { MaterializeContext, MaterializeResult } from './context.js';
 
 /** Build one model, seed or snapshot: pre-hooks, the materialization, post-hooks. */
-export async function materialize(ctx: MaterializeContext, node: CompiledNode, runtime: Omit<Runtime, 'isIncremental'> = {}): Promise<MaterializeResult> {
+export async function materialize(
+  ctx: MaterializeContext,
+  node: CompiledNode,
+  runtime: Omit<Runtime, 'isIncremental'> = {},
+): Promise<MaterializeResult> {
   await hooks(ctx, node, 'pre_hook');
   let result: MaterializeResult;
   if (node.resourceType === 'seed') result = await seed(ctx, node as CompiledNode & SeedNode);

@@ -32,7 +32,11 @@ export interface SnapshotPlanInput {
  * as Iceberg's MERGE requires, and a changed key gets both its old version closed and its new one
  * inserted in one commit.
  */
-export function snapshotPlan(dialect: Dialect, macros: MacroSet, input: SnapshotPlanInput): { create?: string; addColumns: string[]; merge?: string } {
+export function snapshotPlan(
+  dialect: Dialect,
+  macros: MacroSet,
+  input: SnapshotPlanInput,
+): { create?: string; addColumns: string[]; merge?: string } {
   const q = (c: string) => dialect.quote(c);
   const { config, now } = input;
   const newRecord = config.hardDeletes === 'new_record';
@@ -48,18 +52,24 @@ export function snapshotPlan(dialect: Dialect, macros: MacroSet, input: Snapshot
 
   const existing = new Set(input.existing.map((c) => c.name.toLowerCase()));
   if (!existing.has('dbt_scd_id') || !existing.has('dbt_valid_to')) {
-    throw new ExecutionError(`${dialect.relation(input.relation)} exists but is not a snapshot table (no dbt_scd_id/dbt_valid_to): drop it or choose another name`);
+    throw new ExecutionError(
+      `${dialect.relation(input.relation)} exists but is not a snapshot table (no dbt_scd_id/dbt_valid_to): drop it or choose another name`,
+    );
   }
   // dbt adds the query's new columns to the table; columns the query dropped stay, NULL from now on.
-  const addColumns = input.queryColumns.filter((c) => !existing.has(c.name.toLowerCase())).map((c) => dialect.addColumn(input.relation, c));
+  const addColumns = input.queryColumns
+    .filter((c) => !existing.has(c.name.toLowerCase()))
+    .map((c) => dialect.addColumn(input.relation, c));
   // A snapshot switched to new_record keeps its history and gains the flag (NULL on older rows, as dbt).
-  if (newRecord && !existing.has(IS_DELETED)) addColumns.push(dialect.addColumn(input.relation, { name: IS_DELETED, type: 'varchar' }));
+  if (newRecord && !existing.has(IS_DELETED))
+    addColumns.push(dialect.addColumn(input.relation, { name: IS_DELETED, type: 'varchar' }));
   const names = input.queryColumns.map((c) => c.name);
   const cols = names.map(q);
   const keys = config.uniqueKey.map((_, i) => `dbt_unique_key_${i + 1}`);
   const keyFields = config.uniqueKey.map((k, i) => `${k} as ${keys[i]}`).join(', ');
   const join = keys.map((k) => `t.${k} = s.${k}`).join(' and ');
-  const isCurrent = (prefix: string) => `(${prefix}dbt_valid_to is null${config.validToCurrent ? ` or ${prefix}dbt_valid_to = ${config.validToCurrent}` : ''})`;
+  const isCurrent = (prefix: string) =>
+    `(${prefix}dbt_valid_to is null${config.validToCurrent ? ` or ${prefix}dbt_valid_to = ${config.validToCurrent}` : ''})`;
   const changed = rowChanged(config, names, existing, q);
   const restored = newRecord ? ` or t.${IS_DELETED} = 'True'` : '';
   const gone = `s.${keys[0]} is null${newRecord ? ` and not (t.${IS_DELETED} = 'True' and ${isCurrent('t.')})` : ''}`;
@@ -104,7 +114,12 @@ export function snapshotPlan(dialect: Dialect, macros: MacroSet, input: Snapshot
 }
 
 /** dbt's row_changed: a newer updated_at (timestamp), or any checked column differing, NULL-aware (check). */
-function rowChanged(config: SnapshotConfig, queryColumns: string[], existing: Set<string>, q: (c: string) => string): string {
+function rowChanged(
+  config: SnapshotConfig,
+  queryColumns: string[],
+  existing: Set<string>,
+  q: (c: string) => string,
+): string {
   if (config.strategy === 'timestamp') return `t.dbt_valid_from < s.${config.updatedAt}`;
   const all = config.checkCols === 'all';
   // check_cols: all and a column the table lacks: every row changed (dbt: a new column is a change).
@@ -114,7 +129,11 @@ function rowChanged(config: SnapshotConfig, queryColumns: string[], existing: Se
 }
 
 /** One snapshot run: create the table, or add new columns and MERGE the changes. Never full-refreshed (dbt). */
-export async function snapshot(ctx: MaterializeContext, node: CompiledNode & SnapshotNode, at: Date = new Date()): Promise<MaterializeResult> {
+export async function snapshot(
+  ctx: MaterializeContext,
+  node: CompiledNode & SnapshotNode,
+  at: Date = new Date(),
+): Promise<MaterializeResult> {
   const { dialect, macros, introspector } = ctx.adapter;
   const sql = render(ctx, node, { isIncremental: false });
   const config = snapshotConfig(node.name, node.config, node.configOrigin ?? node.origin);
@@ -122,17 +141,33 @@ export async function snapshot(ctx: MaterializeContext, node: CompiledNode & Sna
   const existing = exists ? await introspector.columns(node.relation) : undefined;
   const queryColumns = await introspector.queryColumns(sql);
   const now = utcTimestamp(macros, at, 'ms');
-  const plan = snapshotPlan(dialect, macros, { relation: node.relation, sql, config, queryColumns, ...(existing ? { existing } : {}), now, properties: node.config.properties });
+  const plan = snapshotPlan(dialect, macros, {
+    relation: node.relation,
+    sql,
+    config,
+    queryColumns,
+    ...(existing ? { existing } : {}),
+    now,
+    properties: node.config.properties,
+  });
   // --empty checks the query on the engine but merges nothing: zero rows would read as every key deleted.
   if (ctx.empty && !plan.create) return { message: 'snapshot query checked (--empty: nothing merged)', queryIds: [] };
   if (plan.create) {
     const results = await apply(ctx, node, [plan.create], true);
     const rows = results[0]!.rowsAffected;
-    return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `snapshot created${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+    return {
+      ...(rows !== undefined ? { rowsAffected: rows } : {}),
+      message: `snapshot created${rows !== undefined ? ` (${rows} rows)` : ''}`,
+      queryIds: ids(results),
+    };
   }
   if (plan.addColumns.length) await apply(ctx, node, plan.addColumns, false);
   // Retrying is safe: a merge that did commit leaves nothing changed for the next attempt.
   const results = await apply(ctx, node, [plan.merge!], true);
   const rows = results[0]!.rowsAffected;
-  return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `snapshot merged${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+  return {
+    ...(rows !== undefined ? { rowsAffected: rows } : {}),
+    message: `snapshot merged${rows !== undefined ? ` (${rows} rows)` : ''}`,
+    queryIds: ids(results),
+  };
 }

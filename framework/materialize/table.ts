@@ -19,7 +19,11 @@ export async function table(ctx: MaterializeContext, node: CompiledNode & ModelN
  * REPLACE from the staged copy: still one commit (Iceberg keeps the table's history for rollback),
  * where a rename would need a drop first and leave a moment with no table.
  */
-export async function replace(ctx: MaterializeContext, node: CompiledNode & ModelNode, sql: string): Promise<MaterializeResult> {
+export async function replace(
+  ctx: MaterializeContext,
+  node: CompiledNode & ModelNode,
+  sql: string,
+): Promise<MaterializeResult> {
   const { dialect, introspector } = ctx.adapter;
   const columns = await checkContract(ctx, node, sql);
   const typed = columns && enforcedDefinition(ctx, node, columns);
@@ -30,7 +34,9 @@ export async function replace(ctx: MaterializeContext, node: CompiledNode & Mode
     sql = `select * from ${staged}`;
   }
   const existing = await introspector.relationType(node.relation);
-  const create = typed ? dialect.replaceTableTyped(node.relation, typed.columns, typed.checks, sql, node.config.properties) : { statements: [dialect.replaceTable(node.relation, sql, node.config.properties)] };
+  const create = typed
+    ? dialect.replaceTableTyped(node.relation, typed.columns, typed.checks, sql, node.config.properties)
+    : { statements: [dialect.replaceTable(node.relation, sql, node.config.properties)] };
   const statements = [...(existing === 'view' ? [dialect.drop(node.relation, 'view')] : []), ...create.statements];
   const results = await apply(ctx, node, statements, true).catch(async (error: unknown) => {
     // A refused row leaves no side table behind (the published table is untouched either way).
@@ -41,5 +47,9 @@ export async function replace(ctx: MaterializeContext, node: CompiledNode & Mode
   // The rows written: of the CTAS, or of the last insert (the one filling the table) of a typed create.
   const filled = typed ? statements.map((q) => q.startsWith('insert')).lastIndexOf(true) : results.length - 1;
   const rows = results[filled]!.rowsAffected;
-  return { ...(rows !== undefined ? { rowsAffected: rows } : {}), message: `table built${rows !== undefined ? ` (${rows} rows)` : ''}`, queryIds: ids(results) };
+  return {
+    ...(rows !== undefined ? { rowsAffected: rows } : {}),
+    message: `table built${rows !== undefined ? ` (${rows} rows)` : ''}`,
+    queryIds: ids(results),
+  };
 }

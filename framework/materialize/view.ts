@@ -9,7 +9,10 @@ export async function view(ctx: MaterializeContext, node: CompiledNode & ModelNo
   // Engines enforce no constraint on a view; its columns and types are still checked.
   await checkContract(ctx, node, sql);
   const existing = await introspector.relationType(node.relation);
-  const statements = [...(existing === 'table' ? [dialect.drop(node.relation, 'table')] : []), dialect.createView(node.relation, sql)];
+  const statements = [
+    ...(existing === 'table' ? [dialect.drop(node.relation, 'table')] : []),
+    dialect.createView(node.relation, sql),
+  ];
   const results = await apply(ctx, node, statements, true);
   return { message: 'view created', queryIds: ids(results) };
 }

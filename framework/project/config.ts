@@ -4,7 +4,16 @@ import { validate } from './validate.js';
 import type { YamlFile } from './yaml-file.js';
 
 export function defaultConfig(materialized: Materialization): NodeConfig {
-  return { enabled: true, materialized, tags: [], meta: {}, on_schema_change: 'ignore', pre_hook: [], post_hook: [], properties: {} };
+  return {
+    enabled: true,
+    materialized,
+    tags: [],
+    meta: {},
+    on_schema_change: 'ignore',
+    pre_hook: [],
+    post_hook: [],
+    properties: {},
+  };
 }
 
 const LISTS = ['tags', 'unique_key', 'pre_hook', 'post_hook'] as const;
@@ -37,15 +46,26 @@ export function mergeConfig(base: NodeConfig, over: Partial<NodeConfig>): NodeCo
  * are config, other keys are subfolders. dbt's form nests the folders under the project's name
  * (`models: {my_project: {silver: ...}}`); both forms apply. Returns the config for a file in `folders`.
  */
-export function folderDefaults(file: YamlFile, treeKey: string, folders: string[], project?: string): Partial<NodeConfig>[] {
+export function folderDefaults(
+  file: YamlFile,
+  treeKey: string,
+  folders: string[],
+  project?: string,
+): Partial<NodeConfig>[] {
   const tree = (file.data as Record<string, unknown>)[treeKey] as Record<string, unknown> | undefined;
   const layers = walk(file, tree, [treeKey], folders);
   const scoped = project && tree && typeof tree === 'object' ? tree[project] : undefined;
-  if (scoped && typeof scoped === 'object') layers.push(...walk(file, scoped as Record<string, unknown>, [treeKey, project!], folders));
+  if (scoped && typeof scoped === 'object')
+    layers.push(...walk(file, scoped as Record<string, unknown>, [treeKey, project!], folders));
   return layers;
 }
 
-function walk(file: YamlFile, start: Record<string, unknown> | undefined, path: (string | number)[], folders: string[]): Partial<NodeConfig>[] {
+function walk(
+  file: YamlFile,
+  start: Record<string, unknown> | undefined,
+  path: (string | number)[],
+  folders: string[],
+): Partial<NodeConfig>[] {
   const layers: Partial<NodeConfig>[] = [];
   let node = start;
   const at = [...path];
@@ -69,7 +89,11 @@ function configOf(node: Record<string, unknown>, file: YamlFile, at: (string | n
     const unknown = error instanceof ConfigError && /unknown key "([^"]+)"/.exec(error.message);
     if (!unknown) throw error;
     const key = `+${unknown[1]}`;
-    throw new ConfigError(`unknown key "${key}" in ${at.join('.')}`, file.locate([...at, key], true), (error as ConfigError).hint?.replace(/did you mean "/, 'did you mean "+'));
+    throw new ConfigError(
+      `unknown key "${key}" in ${at.join('.')}`,
+      file.locate([...at, key], true),
+      (error as ConfigError).hint?.replace(/did you mean "/, 'did you mean "+'),
+    );
   }
   return normalizeConfig(raw);
 }

@@ -12,26 +12,46 @@ export type Locate = (path: (string | number)[]) => SourcePosition;
 export function checkContract(node: ModelNode, locate: Locate): void {
   if (!node.config.contract?.enforced) return;
   if (node.config.materialized === 'ephemeral') {
-    throw new ConfigError(`model "${node.name}": contract.enforced on an ephemeral model (it is never built, so there is nothing to check)`, locate(['config', 'contract']));
+    throw new ConfigError(
+      `model "${node.name}": contract.enforced on an ephemeral model (it is never built, so there is nothing to check)`,
+      locate(['config', 'contract']),
+    );
   }
   if (!node.columns.length) {
-    throw new ConfigError(`model "${node.name}": contract.enforced but no columns are declared`, locate(['columns']), 'declare each column with its data_type in a properties file');
+    throw new ConfigError(
+      `model "${node.name}": contract.enforced but no columns are declared`,
+      locate(['columns']),
+      'declare each column with its data_type in a properties file',
+    );
   }
   const untyped = node.columns.findIndex((c) => !c.data_type);
   if (untyped >= 0) {
-    throw new ConfigError(`model "${node.name}": contract.enforced but column "${node.columns[untyped]!.name}" has no data_type`, locate(['columns', untyped]), 'an enforced contract needs data_type on every column');
+    throw new ConfigError(
+      `model "${node.name}": contract.enforced but column "${node.columns[untyped]!.name}" has no data_type`,
+      locate(['columns', untyped]),
+      'an enforced contract needs data_type on every column',
+    );
   }
 }
 
 /** A check needs its expression; a model-level constraint the columns it is on. */
 export function checkConstraints(node: ModelNode, locate: Locate): void {
   (node.constraints ?? []).forEach((k, i) => {
-    if (k.type === 'check' && !k.expression) throw new ConfigError(`model "${node.name}": a check constraint needs expression`, locate(['constraints', i]));
-    if (k.type !== 'check' && !k.columns?.length) throw new ConfigError(`model "${node.name}": a model-level ${k.type} constraint needs columns`, locate(['constraints', i]));
+    if (k.type === 'check' && !k.expression)
+      throw new ConfigError(`model "${node.name}": a check constraint needs expression`, locate(['constraints', i]));
+    if (k.type !== 'check' && !k.columns?.length)
+      throw new ConfigError(
+        `model "${node.name}": a model-level ${k.type} constraint needs columns`,
+        locate(['constraints', i]),
+      );
   });
   node.columns.forEach((c, i) =>
     (c.constraints ?? []).forEach((k, j) => {
-      if (k.type === 'check' && !k.expression) throw new ConfigError(`model "${node.name}": the check constraint of column "${c.name}" needs expression`, locate(['columns', i, 'constraints', j]));
+      if (k.type === 'check' && !k.expression)
+        throw new ConfigError(
+          `model "${node.name}": the check constraint of column "${c.name}" needs expression`,
+          locate(['columns', i, 'constraints', j]),
+        );
     }),
   );
 }
@@ -58,12 +78,14 @@ export function constraintTests(node: ModelNode, engine: EngineCapabilities): [s
   const out: [string | undefined, unknown][] = [];
   for (const k of constraintsOf(node)) {
     const notNull = k.type === 'not_null' || k.type === 'primary_key';
-    if (notNull && !engineEnforces('not_null', engine, enforced)) for (const c of k.columns) out.push([c, { not_null: blocking }]);
+    if (notNull && !engineEnforces('not_null', engine, enforced))
+      for (const c of k.columns) out.push([c, { not_null: blocking }]);
     if (k.type === 'unique' || k.type === 'primary_key') {
       if (k.columns.length === 1) out.push([k.columns[0], { unique: blocking }]);
       else out.push([undefined, { unique_combination_of_columns: { combination_of_columns: k.columns, ...blocking } }]);
     }
-    if (k.type === 'check' && !engineEnforces('check', engine, enforced)) out.push([undefined, { expression_is_true: { expression: k.expression, ...blocking } }]);
+    if (k.type === 'check' && !engineEnforces('check', engine, enforced))
+      out.push([undefined, { expression_is_true: { expression: k.expression, ...blocking } }]);
   }
   return out;
 }

@@ -17,7 +17,11 @@ export function envVar(name: string, fallback: unknown, where?: SourcePosition):
     return value;
   }
   if (fallback !== undefined) return String(fallback);
-  throw new ConfigError(`environment variable ${name} is not set and has no default`, where, `export ${name}=... or give a default: {{ env_var "${name}" "default" }}`);
+  throw new ConfigError(
+    `environment variable ${name} is not set and has no default`,
+    where,
+    `export ${name}=... or give a default: {{ env_var "${name}" "default" }}`,
+  );
 }
 
 const ENV_PATTERN = /\{\{\s*env_var\s+(?:"([^"]+)"|'([^']+)')(?:\s+(?:"([^"]*)"|'([^']*)'))?\s*\}\}/g;

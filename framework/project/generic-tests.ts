@@ -5,7 +5,20 @@ import type { ModelNode, NodeConfig, SeedNode, SnapshotNode, SourceNode, TestNod
 import type { YamlFile } from './yaml-file.js';
 
 /** Keys of a test entry that configure the test rather than feed its template. */
-const TEST_CONFIG_KEYS = new Set(['severity', 'warn_if', 'error_if', 'where', 'limit', 'store_failures', 'tags', 'enabled', 'meta', 'alias', 'schema', 'test_scope']);
+const TEST_CONFIG_KEYS = new Set([
+  'severity',
+  'warn_if',
+  'error_if',
+  'where',
+  'limit',
+  'store_failures',
+  'tags',
+  'enabled',
+  'meta',
+  'alias',
+  'schema',
+  'test_scope',
+]);
 
 export interface TestSite {
   project: string;
@@ -33,7 +46,8 @@ export function testDefaults(): NodeConfig {
 export function genericTest(site: TestSite, entry: unknown): TestNode {
   const { project, owner, column, file, at } = site;
   const [testName, rawArgs] = typeof entry === 'string' ? [entry, {}] : Object.entries(entry as object)[0]!;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(testName)) throw new ConfigError(`invalid test name "${testName}"`, file.locate(at));
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(testName))
+    throw new ConfigError(`invalid test name "${testName}"`, file.locate(at));
   const args: Record<string, unknown> = {};
   let inline: Partial<NodeConfig> = {};
   let customName: string | undefined;
@@ -78,8 +92,15 @@ export function genericTest(site: TestSite, entry: unknown): TestNode {
  * the argument values in key order, cleaned to [0-9A-Za-z_] and joined by "__". From 64 characters
  * on, relations and files use the short form: 30 characters and an md5 of the full name.
  */
-export function dbtTestName(owner: TestSite['owner'], testName: string, args: Record<string, unknown>): { full: string; short: string } {
-  const identifier = owner.resourceType === 'source' ? `source_${testName}_${owner.sourceName}_${owner.tableName}` : `${testName}_${owner.name}`;
+export function dbtTestName(
+  owner: TestSite['owner'],
+  testName: string,
+  args: Record<string, unknown>,
+): { full: string; short: string } {
+  const identifier =
+    owner.resourceType === 'source'
+      ? `source_${testName}_${owner.sourceName}_${owner.tableName}`
+      : `${testName}_${owner.name}`;
   const flat = Object.keys(args)
     .sort()
     .filter((key) => key !== 'model')

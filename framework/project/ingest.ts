@@ -16,7 +16,13 @@ export interface IngestConfig {
   timeField: string;
 }
 
-export const DEFAULT_INGEST: IngestConfig = { topic: undefined, bucket: undefined, bucketMs: 3_600_000, offsetMs: 0, timeField: 'timestamp' };
+export const DEFAULT_INGEST: IngestConfig = {
+  topic: undefined,
+  bucket: undefined,
+  bucketMs: 3_600_000,
+  offsetMs: 0,
+  timeField: 'timestamp',
+};
 
 /** The block of a project.yml the project schema already accepted. */
 export function ingestConfig(yaml: YamlFile): IngestConfig {

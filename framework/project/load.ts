@@ -9,7 +9,20 @@ import type { EngineCapabilities, Engines } from './engine.js';
 import { ingestConfig } from './ingest.js';
 import { loadTarget } from './profiles.js';
 import { didYouMean } from './suggest.js';
-import type { MacroFile, ModelNode, NamedSelector, Node, NodeConfig, Project, ProjectFile, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTest } from './types.js';
+import type {
+  MacroFile,
+  ModelNode,
+  NamedSelector,
+  Node,
+  NodeConfig,
+  Project,
+  ProjectFile,
+  SeedNode,
+  SnapshotNode,
+  SourceNode,
+  TestNode,
+  UnitTest,
+} from './types.js';
 import { validate } from './validate.js';
 import { readYaml, type YamlFile } from './yaml-file.js';
 
@@ -42,18 +55,25 @@ export function loadProject(options: LoadOptions): Project {
     file,
     target,
     nodes: loader.nodes,
-    byName: new Map([...loader.nodes.values()].filter((n) => REFERABLE.has(n.resourceType)).map((n) => [n.name, n.uniqueId])),
+    byName: new Map(
+      [...loader.nodes.values()].filter((n) => REFERABLE.has(n.resourceType)).map((n) => [n.name, n.uniqueId]),
+    ),
     macros: macros(root, file.paths.macros, options.engines),
     selectors: selectors(root),
     unitTests: loader.unitTests,
-    vars: { ...file.vars, ...((target.settings.vars as Record<string, unknown> | undefined) ?? {}), ...(options.vars ?? {}) },
+    vars: {
+      ...file.vars,
+      ...((target.settings.vars as Record<string, unknown> | undefined) ?? {}),
+      ...(options.vars ?? {}),
+    },
   };
 }
 
 /** project.yml alone, validated: what commands that need no models (ingest, generate) read. */
 export function readProjectYaml(root: string): YamlFile {
   const projectPath = join(root, 'project.yml');
-  if (!existsSync(projectPath)) throw new ConfigError('project.yml not found (is this a project directory?)', { file: projectPath });
+  if (!existsSync(projectPath))
+    throw new ConfigError('project.yml not found (is this a project directory?)', { file: projectPath });
   const projectYaml = readYaml(projectPath, 'project.yml');
   validate('project', projectYaml);
   return projectYaml;
@@ -146,11 +166,22 @@ class NodeLoader {
   snapshots(): void {
     const dir = this.file.paths.snapshots;
     for (const path of listFiles(this.root, dir, ['.sql'])) {
-      this.add(this.snapshot(path, foldersOf(path, dir), baseName(path), readFileSync(join(this.root, path), 'utf8'), { file: path, line: 1 }));
+      this.add(
+        this.snapshot(path, foldersOf(path, dir), baseName(path), readFileSync(join(this.root, path), 'utf8'), {
+          file: path,
+          line: 1,
+        }),
+      );
     }
   }
 
-  private snapshot(path: string, folders: string[], name: string, rawSql: string, origin: SnapshotNode['origin']): SnapshotNode {
+  private snapshot(
+    path: string,
+    folders: string[],
+    name: string,
+    rawSql: string,
+    origin: SnapshotNode['origin'],
+  ): SnapshotNode {
     return {
       uniqueId: `snapshot.${this.file.name}.${name}`,
       resourceType: 'snapshot',
@@ -169,7 +200,9 @@ class NodeLoader {
   /** YAML property files: docs, columns, config and tests for models, seeds and snapshots; source declarations. */
   properties(): void {
     const { models, sources, seeds, snapshots } = this.file.paths;
-    const files = [...new Set([models, sources, seeds, snapshots].flatMap((d) => listFiles(this.root, d, ['.yml', '.yaml'])))];
+    const files = [
+      ...new Set([models, sources, seeds, snapshots].flatMap((d) => listFiles(this.root, d, ['.yml', '.yaml']))),
+    ];
     for (const path of files) {
       const rel = readYaml(join(this.root, path), path);
       validate('properties', rel);
@@ -214,7 +247,10 @@ class NodeLoader {
   }
 
   private layered(tree: string, folders: string[], materialized: NodeConfig['materialized']): NodeConfig {
-    return folderDefaults(this.projectYaml, tree, folders, this.file.name).reduce(mergeConfig, defaultConfig(materialized));
+    return folderDefaults(this.projectYaml, tree, folders, this.file.name).reduce(
+      mergeConfig,
+      defaultConfig(materialized),
+    );
   }
 
   /** project.yml config for a test of this fqn: the `tests:` tree, then dbt's newer `data_tests:` name. */
@@ -231,10 +267,21 @@ class NodeLoader {
     if (entry.relation === undefined) return;
     const relation = String(entry.relation).replace(/"/g, "'");
     if (!/^(ref|source)\(.*\)$/.test(relation.trim())) {
-      throw new ConfigError(`snapshot "${entry.name}": relation must be ref('model') or source('source', 'table'), got "${entry.relation}"`, yaml.locate(['snapshots', i, 'relation']));
+      throw new ConfigError(
+        `snapshot "${entry.name}": relation must be ref('model') or source('source', 'table'), got "${entry.relation}"`,
+        yaml.locate(['snapshots', i, 'relation']),
+      );
     }
     const origin = yaml.locate(['snapshots', i, 'name']);
-    this.add(this.snapshot(yaml.path, this.yamlFolders(yaml.path), entry.name, `select * from {{relation "${relation.trim()}"}}`, origin));
+    this.add(
+      this.snapshot(
+        yaml.path,
+        this.yamlFolders(yaml.path),
+        entry.name,
+        `select * from {{relation "${relation.trim()}"}}`,
+        origin,
+      ),
+    );
   }
 
   /** Folders of a properties file under the resource folder that holds it (dbt's fqn of what it declares). */
@@ -247,7 +294,11 @@ class NodeLoader {
   private add(node: Node): void {
     const existing = this.nodes.get(node.uniqueId);
     if (existing) {
-      throw new ConfigError(`two ${node.resourceType}s are named "${node.name}": ${existing.path} and ${node.path}`, { file: node.path }, 'names must be unique across folders');
+      throw new ConfigError(
+        `two ${node.resourceType}s are named "${node.name}": ${existing.path} and ${node.path}`,
+        { file: node.path },
+        'names must be unique across folders',
+      );
     }
     this.nodes.set(node.uniqueId, node);
     if (REFERABLE.has(node.resourceType)) this.byName.set(node.name, node as Referable);
@@ -259,10 +310,17 @@ class NodeLoader {
     const expected = ({ models: 'model', seeds: 'seed', snapshots: 'snapshot' } as const)[kind];
     if (!node || node.resourceType !== expected) {
       const names = [...this.byName.values()].filter((n) => n.resourceType === expected).map((n) => n.name);
-      throw new ConfigError(`${yaml.path} describes ${expected} "${entry.name}" but no such ${expected} file exists`, yaml.locate([...at, 'name']), didYouMean(entry.name, names));
+      throw new ConfigError(
+        `${yaml.path} describes ${expected} "${entry.name}" but no such ${expected} file exists`,
+        yaml.locate([...at, 'name']),
+        didYouMean(entry.name, names),
+      );
     }
     if (node.patchPath) {
-      throw new ConfigError(`${expected} "${entry.name}" is described twice: ${node.patchPath} and ${yaml.path}`, yaml.locate([...at, 'name']));
+      throw new ConfigError(
+        `${expected} "${entry.name}" is described twice: ${node.patchPath} and ${yaml.path}`,
+        yaml.locate([...at, 'name']),
+      );
     }
     if (entry.config) {
       validate('config', yaml, entry.config, [...at, 'config']);
@@ -282,7 +340,14 @@ class NodeLoader {
     const locate = (path: (string | number)[]) => yaml.locate([...at, ...path], true);
     checkContract(node, locate);
     checkConstraints(node, locate);
-    const site = { project: this.file.name, owner: node, file: yaml, folders: this.yamlFolders(yaml.path), folderConfig: (fqn: string[]) => this.testConfig(fqn), at: [...at, 'constraints'] };
+    const site = {
+      project: this.file.name,
+      owner: node,
+      file: yaml,
+      folders: this.yamlFolders(yaml.path),
+      folderConfig: (fqn: string[]) => this.testConfig(fqn),
+      at: [...at, 'constraints'],
+    };
     for (const [column, test] of constraintTests(node, this.engine)) {
       const made = genericTest({ ...site, ...(column ? { column: { name: column } } : {}) }, test);
       // The same test declared under tests: already checks it.
@@ -294,10 +359,19 @@ class NodeLoader {
     const model = this.byName.get(entry.model);
     if (!model || model.resourceType !== 'model') {
       const names = [...this.byName.values()].filter((n) => n.resourceType === 'model').map((n) => n.name);
-      throw new ConfigError(`unit test "${entry.name}" tests model "${entry.model}", which does not exist`, yaml.locate(['unit_tests', i, 'model']), didYouMean(entry.model, names));
+      throw new ConfigError(
+        `unit test "${entry.name}" tests model "${entry.model}", which does not exist`,
+        yaml.locate(['unit_tests', i, 'model']),
+        didYouMean(entry.model, names),
+      );
     }
-    if (this.unitTests.some((u) => u.name === entry.name)) throw new ConfigError(`two unit tests are named "${entry.name}"`, yaml.locate(['unit_tests', i, 'name']));
-    this.unitTests.push({ ...(entry as Omit<UnitTest, 'origin' | 'overrides'>), overrides: entry.overrides ?? {}, origin: yaml.locate(['unit_tests', i]) });
+    if (this.unitTests.some((u) => u.name === entry.name))
+      throw new ConfigError(`two unit tests are named "${entry.name}"`, yaml.locate(['unit_tests', i, 'name']));
+    this.unitTests.push({
+      ...(entry as Omit<UnitTest, 'origin' | 'overrides'>),
+      overrides: entry.overrides ?? {},
+      origin: yaml.locate(['unit_tests', i]),
+    });
   }
 
   private source(yaml: YamlFile, entry: Record<string, any>, i: number): void {
@@ -311,13 +385,22 @@ class NodeLoader {
         fqn: [this.file.name, ...this.yamlFolders(yaml.path), entry.name, table.name],
         description: table.description ?? entry.description ?? '',
         columns: (table.columns ?? []).map(({ tests: _t, data_tests: _d, ...c }: Record<string, unknown>) => c),
-        config: mergeConfig(defaultConfig('view'), { tags: [...(entry.tags ?? []), ...(table.tags ?? [])], meta: { ...entry.meta, ...table.meta } }),
+        config: mergeConfig(defaultConfig('view'), {
+          tags: [...(entry.tags ?? []), ...(table.tags ?? [])],
+          meta: { ...entry.meta, ...table.meta },
+        }),
         origin: yaml.locate(at),
         sourceName: entry.name,
         tableName: table.name,
-        relation: { schema: entry.schema ?? entry.name, name: table.identifier ?? table.name, ...(entry.database ? { database: entry.database } : {}) },
+        relation: {
+          schema: entry.schema ?? entry.name,
+          name: table.identifier ?? table.name,
+          ...(entry.database ? { database: entry.database } : {}),
+        },
         ...(table.external ? { external: table.external } : {}),
-        ...((table.loaded_at_field ?? entry.loaded_at_field) ? { loadedAtField: table.loaded_at_field ?? entry.loaded_at_field } : {}),
+        ...((table.loaded_at_field ?? entry.loaded_at_field)
+          ? { loadedAtField: table.loaded_at_field ?? entry.loaded_at_field }
+          : {}),
         ...((table.freshness ?? entry.freshness) ? { freshness: table.freshness ?? entry.freshness } : {}),
       };
       this.add(node);
@@ -325,15 +408,31 @@ class NodeLoader {
     });
   }
 
-  private tests(yaml: YamlFile, owner: Referable | SourceNode, entry: Record<string, any>, at: (string | number)[]): void {
-    const site = { project: this.file.name, owner, file: yaml, folders: this.yamlFolders(yaml.path), folderConfig: (fqn: string[]) => this.testConfig(fqn) };
+  private tests(
+    yaml: YamlFile,
+    owner: Referable | SourceNode,
+    entry: Record<string, any>,
+    at: (string | number)[],
+  ): void {
+    const site = {
+      project: this.file.name,
+      owner,
+      file: yaml,
+      folders: this.yamlFolders(yaml.path),
+      folderConfig: (fqn: string[]) => this.testConfig(fqn),
+    };
     const key = (e: Record<string, any>) => (e.data_tests ? 'data_tests' : 'tests');
     (entry[key(entry)] ?? []).forEach((t: unknown, k: number) => {
       this.add(genericTest({ ...site, at: [...at, key(entry), k] }, t));
     });
     (entry.columns ?? []).forEach((column: Record<string, any>, c: number) => {
       (column[key(column)] ?? []).forEach((t: unknown, k: number) => {
-        this.add(genericTest({ ...site, column: { name: column.name, tags: column.tags }, at: [...at, 'columns', c, key(column), k] }, t));
+        this.add(
+          genericTest(
+            { ...site, column: { name: column.name, tags: column.tags }, at: [...at, 'columns', c, key(column), k] },
+            t,
+          ),
+        );
       });
     });
   }

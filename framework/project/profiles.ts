@@ -19,7 +19,12 @@ const COMMON_KEYS: Record<string, object> = {
 
 /** The JSON schema of a profiles.yml target of `engine`: the common keys and the engine's, nothing else. */
 export function targetSchema(engine: EngineSpec): object {
-  return { type: 'object', additionalProperties: false, required: ['type', ...(engine.settings.required ?? [])], properties: { ...COMMON_KEYS, ...engine.settings.properties } };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['type', ...(engine.settings.required ?? [])],
+    properties: { ...COMMON_KEYS, ...engine.settings.properties },
+  };
 }
 
 /** The name a target schema's validator is kept under (validate.ts, scripts/build-validators.js). */
@@ -28,7 +33,8 @@ export const targetSchemaName = (engine: string) => `target_${engine}`;
 /** profiles.yml: pick the target, interpolate env_var, validate; secrets stay in `settings` only. */
 export function loadTarget(root: string, engines: Engines, requested?: string): Target {
   const path = join(root, 'profiles.yml');
-  if (!existsSync(path)) throw new ConfigError('profiles.yml not found', { file: path }, 'create profiles.yml with a `targets:` map');
+  if (!existsSync(path))
+    throw new ConfigError('profiles.yml not found', { file: path }, 'create profiles.yml with a `targets:` map');
   const file = readYaml(path, 'profiles.yml');
   validate('profiles', file);
   const doc = file.data as { default_target?: string; targets: Record<string, Record<string, unknown>> };
@@ -36,7 +42,11 @@ export function loadTarget(root: string, engines: Engines, requested?: string): 
   const name = requested ?? process.env.FRAMEWORK_TARGET ?? doc.default_target ?? 'dev';
   const raw = doc.targets[name];
   if (!raw) {
-    throw new ConfigError(`target "${name}" is not defined in profiles.yml`, file.locate(['targets'], true), didYouMean(name, Object.keys(doc.targets)) ?? `defined: ${Object.keys(doc.targets).join(', ')}`);
+    throw new ConfigError(
+      `target "${name}" is not defined in profiles.yml`,
+      file.locate(['targets'], true),
+      didYouMean(name, Object.keys(doc.targets)) ?? `defined: ${Object.keys(doc.targets).join(', ')}`,
+    );
   }
   const settings = interpolate(raw, file, ['targets', name]) as Record<string, unknown>;
   const type = String(settings.type);
@@ -55,7 +65,11 @@ function validateTarget(file: YamlFile, engines: Engines, name: string, raw: Rec
   const engine = engines.get(type);
   if (!engine) {
     const known = [...engines.keys()];
-    throw new ConfigError(`key "targets.${name}.type": unknown engine "${type}" (known engines: ${known.join(', ')})`, file.locate(['targets', name, 'type']), didYouMean(type, known));
+    throw new ConfigError(
+      `key "targets.${name}.type": unknown engine "${type}" (known engines: ${known.join(', ')})`,
+      file.locate(['targets', name, 'type']),
+      didYouMean(type, known),
+    );
   }
   validateWith(targetSchemaName(type), () => targetSchema(engine), file, raw, ['targets', name]);
 }

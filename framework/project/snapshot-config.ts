@@ -14,11 +14,14 @@ export interface SnapshotConfig {
 
 /** The settings a snapshot runs with; a missing or contradictory key is a ConfigError at `where`. */
 export function snapshotConfig(name: string, config: NodeConfig, where: SourcePosition): SnapshotConfig {
-  const fail = (key: string, why: string) => new ConfigError(`snapshot "${name}": ${key} ${why}`, where, 'see README "Snapshots" for the keys a snapshot needs');
+  const fail = (key: string, why: string) =>
+    new ConfigError(`snapshot "${name}": ${key} ${why}`, where, 'see README "Snapshots" for the keys a snapshot needs');
   if (!config.unique_key?.length) throw fail('unique_key', 'is required (the column(s) identifying a row across runs)');
   if (!config.strategy) throw fail('strategy', 'is required: timestamp (with updated_at) or check (with check_cols)');
-  if (config.strategy === 'timestamp' && !config.updated_at) throw fail('updated_at', 'is required by strategy: timestamp');
-  if (config.strategy === 'check' && !config.check_cols) throw fail('check_cols', 'is required by strategy: check (a list of columns, or all)');
+  if (config.strategy === 'timestamp' && !config.updated_at)
+    throw fail('updated_at', 'is required by strategy: timestamp');
+  if (config.strategy === 'check' && !config.check_cols)
+    throw fail('check_cols', 'is required by strategy: check (a list of columns, or all)');
   if (config.hard_deletes && config.invalidate_hard_deletes && config.hard_deletes !== 'invalidate') {
     throw fail('hard_deletes', `is ${config.hard_deletes} but invalidate_hard_deletes is true: keep one`);
   }

@@ -8,7 +8,10 @@ import { AJV_OPTIONS, readSchema, SCHEMA_NAMES } from './validate.js';
  */
 export function standaloneValidators(built: Record<string, object> = {}): string {
   const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
-  const schemas: Record<string, object> = { ...Object.fromEntries(SCHEMA_NAMES.map((name) => [name, readSchema(name)])), ...built };
+  const schemas: Record<string, object> = {
+    ...Object.fromEntries(SCHEMA_NAMES.map((name) => [name, readSchema(name)])),
+    ...built,
+  };
   for (const [name, schema] of Object.entries(schemas)) ajv.addSchema(schema, name);
   // A CommonJS module: its default export is `module.exports`, the function is its `default`.
   return standalone.default(ajv, Object.fromEntries(Object.keys(schemas).map((name) => [name, name])));

@@ -179,7 +179,12 @@ export interface UnitTest {
   description?: string;
   given: (UnitRows & { input: string })[];
   expect: UnitRows;
-  overrides: { vars?: Record<string, unknown>; is_incremental?: boolean; interval?: { start: string; end: string }; env_vars?: Record<string, string> };
+  overrides: {
+    vars?: Record<string, unknown>;
+    is_incremental?: boolean;
+    interval?: { start: string; end: string };
+    env_vars?: Record<string, string>;
+  };
   origin: Origin;
 }
 
@@ -189,7 +194,16 @@ export type BuildableNode = ModelNode | SeedNode | SnapshotNode;
 export interface ProjectFile {
   name: string;
   root: string;
-  paths: { models: string; sources: string; macros: string; seeds: string; tests: string; snapshots: string; target: string; dashboards: string };
+  paths: {
+    models: string;
+    sources: string;
+    macros: string;
+    seeds: string;
+    tests: string;
+    snapshots: string;
+    target: string;
+    dashboards: string;
+  };
   vars: Record<string, unknown>;
   onRunStart: string[];
   onRunEnd: string[];

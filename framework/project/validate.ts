@@ -54,12 +54,23 @@ export function readSchema(name: SchemaName): object {
  * Validate `value` (found at `at` inside `file`) against a repo schema; the first problem becomes
  * a ConfigError naming file:line:column, the key, and a suggestion for unknown keys.
  */
-export function validate(name: SchemaName, file: YamlFile, value: unknown = file.data, at: (string | number)[] = []): void {
+export function validate(
+  name: SchemaName,
+  file: YamlFile,
+  value: unknown = file.data,
+  at: (string | number)[] = [],
+): void {
   validateWith(name, () => readSchema(name), file, value, at);
 }
 
 /** `validate` against a schema built in code; `name` keys its precompiled validator (scripts/build-validators.js). */
-export function validateWith(name: string, schema: () => object, file: YamlFile, value: unknown, at: (string | number)[]): void {
+export function validateWith(
+  name: string,
+  schema: () => object,
+  file: YamlFile,
+  value: unknown,
+  at: (string | number)[],
+): void {
   const fn = validator(name, schema);
   if (fn(value)) return;
   const error = pickError(fn.errors ?? []);
@@ -74,11 +85,16 @@ export function validateWith(name: string, schema: () => object, file: YamlFile,
     );
   }
   if (error.keyword === 'required') {
-    throw new ConfigError(`missing required key "${error.params.missingProperty}" in ${describe(path)}`, file.locate(path));
+    throw new ConfigError(
+      `missing required key "${error.params.missingProperty}" in ${describe(path)}`,
+      file.locate(path),
+    );
   }
   const allowed = error.keyword === 'enum' ? (error.params.allowedValues as unknown[]).map(String) : undefined;
   const hint =
-    allowed && typeof error.data === 'string' ? (didYouMean(error.data, allowed) ?? `allowed: ${allowed.join(', ')}`) : undefined;
+    allowed && typeof error.data === 'string'
+      ? (didYouMean(error.data, allowed) ?? `allowed: ${allowed.join(', ')}`)
+      : undefined;
   throw new ConfigError(`${describe(path)} ${error.message}`, file.locate(path), hint);
 }
 
@@ -97,5 +113,7 @@ function pointerToPath(pointer: string): (string | number)[] {
 }
 
 function describe(path: (string | number)[]): string {
-  return path.length ? `key "${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.')}"`.replace(/\.\[/g, '[') : 'document';
+  return path.length
+    ? `key "${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.')}"`.replace(/\.\[/g, '[')
+    : 'document';
 }

@@ -19,9 +19,22 @@ const STOP_TIMEOUT_S = 90;
  * consumer back; KillMode=mixed sends SIGTERM to the main process only, which flushes and commits,
  * and kills what is left once TimeoutStopSec runs out: records not committed are read again.
  */
-export function renderService(project: { name: string; root: string }, service: ServiceDef, runtime: { node: string; cli: string }): ServiceUnit {
+export function renderService(
+  project: { name: string; root: string },
+  service: ServiceDef,
+  runtime: { node: string; cli: string },
+): ServiceUnit {
   const name = `framework-${project.name}-${service.name}`;
-  const args = [runtime.node, runtime.cli, ...service.command.split(' '), '--project-dir', project.root, '--instance', '%i', ...(service.args ?? [])];
+  const args = [
+    runtime.node,
+    runtime.cli,
+    ...service.command.split(' '),
+    '--project-dir',
+    project.root,
+    '--instance',
+    '%i',
+    ...(service.args ?? []),
+  ];
   const text = serviceText({
     name,
     description: `framework ${service.command} of ${project.name} (${service.name}, instance %i)`,
@@ -29,7 +42,13 @@ export function renderService(project: { name: string; root: string }, service: 
     type: 'exec',
     environmentFile: service.environment_file,
     args,
-    policy: ['Restart=always', 'RestartSec=5', 'KillSignal=SIGTERM', 'KillMode=mixed', `TimeoutStopSec=${STOP_TIMEOUT_S}`],
+    policy: [
+      'Restart=always',
+      'RestartSec=5',
+      'KillSignal=SIGTERM',
+      'KillMode=mixed',
+      `TimeoutStopSec=${STOP_TIMEOUT_S}`,
+    ],
     wantedBy: 'default.target',
   });
   const instances = Array.from({ length: service.instances ?? 1 }, (_, i) => String(i + 1));

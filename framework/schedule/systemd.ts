@@ -27,7 +27,8 @@ export function removeUnits(dir: string, name: string): string[] {
 /** systemd-analyze verify: the same checks systemd makes when loading the units. */
 export function verify(paths: string[]): { ok: boolean; output: string } {
   const result = spawnSync('systemd-analyze', ['verify', ...paths], { encoding: 'utf8' });
-  if (result.error) return { ok: false, output: `systemd-analyze not available: ${result.error.message} (apt-get install systemd)` };
+  if (result.error)
+    return { ok: false, output: `systemd-analyze not available: ${result.error.message} (apt-get install systemd)` };
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() };
 }
 

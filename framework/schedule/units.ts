@@ -15,7 +15,11 @@ export function onCalendar(every: string): string {
   if (m[2] === 'm' && n >= 1 && n < 60 && 60 % n === 0) return `*-*-* *:00/${n}:00`;
   if (m[2] === 'h' && n >= 1 && n <= 24 && 24 % n === 0) return `*-*-* 00/${n}:00:00`;
   if (m[2] === 'd' && n === 1) return '*-*-* 00:00:00';
-  throw new ConfigError(`schedule every: ${every} does not divide an hour or a day evenly`, undefined, 'use e.g. 5m, 15m, 30m, 1h, 6h or 1d');
+  throw new ConfigError(
+    `schedule every: ${every} does not divide an hour or a day evenly`,
+    undefined,
+    'use e.g. 5m, 15m, 30m, 1h, 6h or 1d',
+  );
 }
 
 /** Quote one argument for a unit's ExecStart (systemd's own quoting rules, not a shell's); `%i`, the instance, is kept as a specifier. */
@@ -30,7 +34,11 @@ function quoteArg(arg: string): string {
  * a timer on the schedule's grid: Persistent=true catches up runs missed while the machine was off;
  * systemd never starts a oneshot service twice at once, and the framework's lock covers manual runs.
  */
-export function renderUnits(project: { name: string; root: string }, schedule: ScheduleDef, runtime: { node: string; cli: string }): UnitFiles {
+export function renderUnits(
+  project: { name: string; root: string },
+  schedule: ScheduleDef,
+  runtime: { node: string; cli: string },
+): UnitFiles {
   const name = `framework-${project.name}-${schedule.name}`;
   const args = [runtime.node, runtime.cli, schedule.command, '--project-dir', project.root, '--wait'];
   if (schedule.target) args.push('--target', schedule.target);

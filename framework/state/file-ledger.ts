@@ -43,7 +43,8 @@ export class FileLedger implements FileLedgerStore {
       const path = String(r.path);
       const before = files.get(path);
       // Rows of older versions, never counted from their file, stand for what it held.
-      const staged = r.staged_rows === null || r.staged_rows === undefined ? Number(r.row_count) : Number(r.staged_rows);
+      const staged =
+        r.staged_rows === null || r.staged_rows === undefined ? Number(r.row_count) : Number(r.staged_rows);
       files.set(path, {
         path,
         size: Number(r.size),
@@ -67,7 +68,10 @@ export class FileLedger implements FileLedgerStore {
     for (let i = 0; i < files.length; i += 1000) {
       const rows = files
         .slice(i, i + 1000)
-        .map((f) => `(${[...this.state.keyValues(table, modelId), dialect.literal(f.path), f.size, f.etag ? dialect.literal(f.etag) : 'NULL', utcTimestamp(macros, f.modifiedAt), f.rows, f.stagedRows ?? 'NULL', macros.now!(), dialect.literal(invocationId)].join(', ')})`)
+        .map(
+          (f) =>
+            `(${[...this.state.keyValues(table, modelId), dialect.literal(f.path), f.size, f.etag ? dialect.literal(f.etag) : 'NULL', utcTimestamp(macros, f.modifiedAt), f.rows, f.stagedRows ?? 'NULL', macros.now!(), dialect.literal(invocationId)].join(', ')})`,
+        )
         .join(', ');
       await this.adapter.execute(`insert into ${relation} (${columns}) values ${rows}`);
     }

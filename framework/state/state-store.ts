@@ -11,7 +11,13 @@ export interface IntervalRange {
 export interface IntervalStore {
   /** Every done interval (by start), with when its input was last looked at (interval_input models). */
   done(table: Relation, step: number): Promise<Map<number, number | undefined>>;
-  record(table: Relation, modelId: string, intervals: IntervalRange[], invocationId: string, inputSeenUntil?: number): Promise<void>;
+  record(
+    table: Relation,
+    modelId: string,
+    intervals: IntervalRange[],
+    invocationId: string,
+    inputSeenUntil?: number,
+  ): Promise<void>;
   /** Forget intervals before they are processed again. */
   forget(table: Relation, intervals: IntervalRange[]): Promise<void>;
   /** Forget every interval of the model (its table is rebuilt). */

@@ -61,7 +61,8 @@ export class StateTable {
       // A table left by an older version gains the columns it lacks; its rows read as NULL there,
       // i.e. as state of no table, which only repeats idempotent work.
       const present = new Set((await introspector.columns(this.table)).map((c) => c.name.toLowerCase()));
-      for (const column of this.columns.filter((c) => !present.has(c.name))) await this.adapter.execute(dialect.addColumn(this.table, column));
+      for (const column of this.columns.filter((c) => !present.has(c.name)))
+        await this.adapter.execute(dialect.addColumn(this.table, column));
       await this.adapter.partitionBy?.(this.table, PARTITION_BY);
     })();
     await this.ready;

@@ -57,7 +57,11 @@ export function walkGlob(pattern: string, since?: number): Listing {
   if (firstWild < 0) {
     const info = statOrUndefined(pattern);
     if (info?.isDirectory()) return walkGlob(join(pattern, '**', '*'), since);
-    return { files: info?.isFile() ? [{ path: pattern, size: info.size, modifiedAt: info.mtime }] : [], objects: info ? 1 : 0, calls: 1 };
+    return {
+      files: info?.isFile() ? [{ path: pattern, size: info.size, modifiedAt: info.mtime }] : [],
+      objects: info ? 1 : 0,
+      calls: 1,
+    };
   }
   const base = segments.slice(0, firstWild).join('/') || '/';
   const matcher = globToRegExp(pattern);

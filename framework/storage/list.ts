@@ -7,6 +7,12 @@ export type { Listing } from './glob.js';
  * (wall clock, partition-time.ts) only those in partitions from then on. The S3 client loads only
  * for S3 locations: importing the SDK alone takes a tenth of a second.
  */
-export async function listFiles(location: string, since?: number, env: NodeJS.ProcessEnv = process.env): Promise<Listing> {
-  return /^s3a?:\/\//.test(location) ? (await import('./s3-store.js')).listS3(location, since, env) : walkGlob(location, since);
+export async function listFiles(
+  location: string,
+  since?: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Listing> {
+  return /^s3a?:\/\//.test(location)
+    ? (await import('./s3-store.js')).listS3(location, since, env)
+    : walkGlob(location, since);
 }

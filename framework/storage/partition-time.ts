@@ -31,14 +31,28 @@ export function directorySpan(path: string): { start: number; end: number } | un
   if (named === 0) return undefined;
   const [year, month = 1, day = 1, hour = 0, minute = 0] = values.slice(0, named).map(Number) as number[];
   const start = Date.UTC(year!, month - 1, day, hour, minute);
-  const next = [Date.UTC(year! + 1, 0, 1), Date.UTC(year!, month, 1), start + 86_400_000, start + 3_600_000, start + 60_000][named - 1]!;
+  const next = [
+    Date.UTC(year! + 1, 0, 1),
+    Date.UTC(year!, month, 1),
+    start + 86_400_000,
+    start + 3_600_000,
+    start + 60_000,
+  ][named - 1]!;
   return { start, end: next };
 }
 
 /** The zone's UTC offset at (approximately) the given wall-clock instant, e.g. +9 h for Asia/Seoul. */
 function offsetMs(wall: number, zone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    })
       .formatToParts(new Date(wall))
       .map((p) => [p.type, Number(p.value)]),
   );

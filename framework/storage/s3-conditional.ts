@@ -45,11 +45,16 @@ export function s3Object(uri: string, env: NodeJS.ProcessEnv = process.env): Con
     },
     { step: 'deserialize', name: 'storageClock' },
   );
-  const failed = (what: string, error: unknown) => new ExecutionError(`${what} ${uri} at ${settings.endpoint ?? `AWS S3 (${settings.region})`} failed: ${reason(error)}`);
+  const failed = (what: string, error: unknown) =>
+    new ExecutionError(
+      `${what} ${uri} at ${settings.endpoint ?? `AWS S3 (${settings.region})`} failed: ${reason(error)}`,
+    );
   const status = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const put = async (text: string, condition: { IfNoneMatch: string } | { IfMatch: string }) => {
     try {
-      const out = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: 'application/json', ...condition }));
+      const out = await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: 'application/json', ...condition }),
+      );
       return out.ETag!;
     } catch (error) {
       // 412: the condition failed; 409: AWS's answer to a concurrent conditional write that lost.
@@ -62,7 +67,12 @@ export function s3Object(uri: string, env: NodeJS.ProcessEnv = process.env): Con
     async read() {
       try {
         const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        return { text: await out.Body!.transformToString(), etag: out.ETag!, lastModified: out.LastModified!.getTime(), storageNow };
+        return {
+          text: await out.Body!.transformToString(),
+          etag: out.ETag!,
+          lastModified: out.LastModified!.getTime(),
+          storageNow,
+        };
       } catch (error) {
         if (status(error) === 404) return undefined;
         throw failed('reading', error);

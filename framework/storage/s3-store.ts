@@ -31,7 +31,8 @@ export function s3Settings(
   projectBucket?: string,
 ): S3Settings {
   const bucket = flags.bucket ?? (env.S3_STAGING_BUCKET || projectBucket);
-  if (!bucket) throw new ConfigError('no S3 bucket: pass --bucket, set S3_STAGING_BUCKET or ingest.bucket in project.yml');
+  if (!bucket)
+    throw new ConfigError('no S3 bucket: pass --bucket, set S3_STAGING_BUCKET or ingest.bucket in project.yml');
   return {
     endpoint: env.S3_ENDPOINT || undefined,
     region: env.S3_REGION || env.AWS_REGION || 'us-east-1',
@@ -74,10 +75,19 @@ export function s3Store(settings: S3Settings, prefix = '', env: NodeJS.ProcessEn
     async put(key, body) {
       const objectKey = base ? `${base}/${key}` : key;
       try {
-        await client.send(new PutObjectCommand({ Bucket: settings.bucket, Key: objectKey, Body: body, ContentType: 'application/json' }));
+        await client.send(
+          new PutObjectCommand({
+            Bucket: settings.bucket,
+            Key: objectKey,
+            Body: body,
+            ContentType: 'application/json',
+          }),
+        );
       } catch (error) {
         const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? settings.maxAttempts;
-        throw new ExecutionError(`writing s3://${settings.bucket}/${objectKey} to ${where} failed after ${attempts} attempt(s): ${reason(error)}`);
+        throw new ExecutionError(
+          `writing s3://${settings.bucket}/${objectKey} to ${where} failed after ${attempts} attempt(s): ${reason(error)}`,
+        );
       }
     },
     close() {
@@ -103,12 +113,24 @@ export async function listS3(uri: string, since?: number, env: NodeJS.ProcessEnv
   const walk = async (under: string, how: 'all' | 'walk'): Promise<void> => {
     let token: string | undefined;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: under, ContinuationToken: token, ...(how === 'walk' ? { Delimiter: '/' } : {}) }));
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: under,
+          ContinuationToken: token,
+          ...(how === 'walk' ? { Delimiter: '/' } : {}),
+        }),
+      );
       listing.calls++;
       for (const o of page.Contents ?? []) {
         if (!o.Key || o.Key.endsWith('/')) continue;
         listing.objects++;
-        listing.files.push({ path: `s3://${bucket}/${o.Key}`, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag.replace(/"/g, '') } : {}), modifiedAt: o.LastModified ?? new Date(0) });
+        listing.files.push({
+          path: `s3://${bucket}/${o.Key}`,
+          size: o.Size ?? 0,
+          ...(o.ETag ? { etag: o.ETag.replace(/"/g, '') } : {}),
+          modifiedAt: o.LastModified ?? new Date(0),
+        });
       }
       for (const p of page.CommonPrefixes ?? []) {
         const next = visit(p.Prefix!, since);
@@ -122,7 +144,9 @@ export async function listS3(uri: string, since?: number, env: NodeJS.ProcessEnv
     if (first !== 'skip') await walk(prefix, first);
   } catch (error) {
     if (error instanceof ExecutionError) throw error;
-    throw new ExecutionError(`listing ${uri} at ${settings.endpoint ?? `AWS S3 (${settings.region})`} failed: ${reason(error)}`);
+    throw new ExecutionError(
+      `listing ${uri} at ${settings.endpoint ?? `AWS S3 (${settings.region})`} failed: ${reason(error)}`,
+    );
   } finally {
     client.destroy();
   }

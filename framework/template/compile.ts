@@ -21,7 +21,9 @@ import type { Template } from './interpreter.js';
 
 const FULL_BUILD: Runtime = { isIncremental: false };
 /** The version in package.json (two folders up from both framework/template and dist/template). */
-export const FRAMEWORK_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+export const FRAMEWORK_VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
 
 /**
  * Renders the project: captures in-file config and dependencies, computes relations, produces the
@@ -61,7 +63,9 @@ export class Compiler {
       if (node.resourceType === 'source' && node.external) {
         // Locations differ per target (local glob vs. S3 prefix): they may use {{var}} and {{target}}.
         const state = this.renderState(node, FULL_BUILD, (id) => this.relationText(id, state));
-        const location = this.env.compile(node.external.location, node.path)(this.contextFor(node, state), { data: { render: state } });
+        const location = this.env.compile(node.external.location, node.path)(this.contextFor(node, state), {
+          data: { render: state },
+        });
         node.external = { ...node.external, location };
       }
     }
@@ -113,7 +117,13 @@ export class Compiler {
   /** Render free text (hooks, `show --inline`); `{{this}}` is `node`'s relation when given. */
   renderText(text: string, file: string, node?: CompiledNode): string {
     const relation = node && 'relation' in node ? { relation: node.relation } : {};
-    const pseudo = { uniqueId: `inline.${file}`, path: file, rawSql: text, resourceType: 'model', ...relation } as unknown as CompiledNode;
+    const pseudo = {
+      uniqueId: `inline.${file}`,
+      path: file,
+      rawSql: text,
+      resourceType: 'model',
+      ...relation,
+    } as unknown as CompiledNode;
     return this.render(pseudo, FULL_BUILD);
   }
 
@@ -135,12 +145,16 @@ export class Compiler {
   private renderTemplate(node: Node, state: RenderState): string {
     const context = this.contextFor(node, state);
     const template =
-      node.resourceType === 'test' && node.kind === 'generic' ? this.testTemplate(node) : this.env.compile(state.source, node.path);
+      node.resourceType === 'test' && node.kind === 'generic'
+        ? this.testTemplate(node)
+        : this.env.compile(state.source, node.path);
     return template(context, { data: { render: state } }).trim();
   }
 
   private contextFor(node: Node, state: RenderState): Record<string, unknown> {
-    const self = state.runtime.self ?? ('relation' in node && node.relation?.schema ? this.adapter.dialect.relation(node.relation) : '');
+    const self =
+      state.runtime.self ??
+      ('relation' in node && node.relation?.schema ? this.adapter.dialect.relation(node.relation) : '');
     const { intervalStart, intervalEnd } = state.runtime;
     const context: Record<string, unknown> = {
       // `{{this}}` prints the context itself: make that the node's own relation, as in dbt.
@@ -154,7 +168,10 @@ export class Compiler {
     if (node.resourceType === 'test' && node.kind === 'generic') {
       state.dependsOn.add(node.attachedTo!);
       const tested = state.relationOf(node.attachedTo!);
-      const where = [node.config.where, scopeFilter(tested, state.runtime.testScope)].filter(Boolean).map((w) => `(${w})`).join(' and ');
+      const where = [node.config.where, scopeFilter(tested, state.runtime.testScope)]
+        .filter(Boolean)
+        .map((w) => `(${w})`)
+        .join(' and ');
       Object.assign(context, builtinTestDefaults[node.testName!], node.args, {
         model: where ? `(select * from ${tested} as tested_row where ${where})` : tested,
         column_name: node.columnName,
@@ -166,7 +183,11 @@ export class Compiler {
   private testTemplate(node: TestNode): Template {
     const template = this.env.testTemplates.get(node.testName!);
     if (!template) {
-      throw new ConfigError(`unknown test "${node.testName}"`, node.origin, didYouMean(node.testName!, this.env.testTemplates.keys()) ?? 'define it as macros/test_<name>.sql');
+      throw new ConfigError(
+        `unknown test "${node.testName}"`,
+        node.origin,
+        didYouMean(node.testName!, this.env.testTemplates.keys()) ?? 'define it as macros/test_<name>.sql',
+      );
     }
     return template;
   }
@@ -175,12 +196,14 @@ export class Compiler {
   private finalConfig(node: Node): NodeConfig {
     const config = this.withInFileConfig(node);
     // Snapshot keys are checked now, so a missing one stops the command before anything runs.
-    if (node.resourceType === 'snapshot' && config.config.enabled !== false) snapshotConfig(node.name, config.config, config.where ?? node.configOrigin ?? node.origin);
+    if (node.resourceType === 'snapshot' && config.config.enabled !== false)
+      snapshotConfig(node.name, config.config, config.where ?? node.configOrigin ?? node.origin);
     return config.config;
   }
 
   private withInFileConfig(node: Node): { config: NodeConfig; where?: SourcePosition } {
-    if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot') return { config: node.config };
+    if (node.resourceType !== 'model' && node.resourceType !== 'test' && node.resourceType !== 'snapshot')
+      return { config: node.config };
     if (!('rawSql' in node) || !node.rawSql.includes('config')) return { config: node.config };
     const inFile = staticConfig(this.env.parse(node.rawSql, node.path), node.path, this.project.vars);
     if (!Object.keys(inFile).length) return { config: node.config };
@@ -220,10 +243,14 @@ export class Compiler {
       return cteName(node);
     }
     const files = state.runtime.files?.get(id);
-    if (files && node.resourceType === 'source' && node.external) return this.adapter.externalRelation(node.relation, node.external, files);
+    if (files && node.resourceType === 'source' && node.external)
+      return this.adapter.externalRelation(node.relation, node.external, files);
     let text = this.relations.get(id);
     if (text === undefined) {
-      text = node.resourceType === 'source' && node.external ? this.adapter.externalRelation(node.relation, node.external) : this.adapter.dialect.relation((node as ModelNode).relation);
+      text =
+        node.resourceType === 'source' && node.external
+          ? this.adapter.externalRelation(node.relation, node.external)
+          : this.adapter.dialect.relation((node as ModelNode).relation);
       this.relations.set(id, text);
     }
     return text;

@@ -27,7 +27,13 @@ export class TemplateEnvironment {
     for (const [name, fn] of Object.entries(adapter.macros)) {
       this.helpers.set(name, (...raw: unknown[]) => fn(...userArgs(raw).values.map(String)));
     }
-    const macros = macroHelpers(project.macros, modules, adapter, (s, f) => this.compile(s, f), (name, args) => this.call(name, args));
+    const macros = macroHelpers(
+      project.macros,
+      modules,
+      adapter,
+      (s, f) => this.compile(s, f),
+      (name, args) => this.call(name, args),
+    );
     this.partials = macros.templates;
     for (const [name, fn] of macros.helpers) {
       // macros named test_<name> are custom generic tests, not helpers
@@ -36,7 +42,10 @@ export class TemplateEnvironment {
     }
     for (const [name, body] of Object.entries(builtinTests)) {
       // Compiled on first use: a project uses a few of them.
-      if (!this.testTemplates.has(name)) this.testTemplates.set(name, (context, options) => this.compile(body, `<builtin test ${name}>`)(context, options));
+      if (!this.testTemplates.has(name))
+        this.testTemplates.set(name, (context, options) =>
+          this.compile(body, `<builtin test ${name}>`)(context, options),
+        );
     }
   }
 
@@ -50,7 +59,10 @@ export class TemplateEnvironment {
       } catch (error) {
         const message = (error as Error).message;
         const line = /line (\d+)/.exec(message)?.[1];
-        throw new ConfigError(`template syntax error: ${message.split('\n').pop()}`, { file, ...(line ? { line: Number(line) } : {}) });
+        throw new ConfigError(`template syntax error: ${message.split('\n').pop()}`, {
+          file,
+          ...(line ? { line: Number(line) } : {}),
+        });
       }
       this.asts.set(key, ast);
     }
@@ -70,7 +82,12 @@ export class TemplateEnvironment {
   /** Call a helper by name from code (TS macros calling other macros). */
   private call(name: string, args: string[]): string {
     const fn = this.adapter.macros[name];
-    if (!fn) throw new ConfigError(`unknown cross-database macro "${name}"`, undefined, didYouMean(name, Object.keys(this.adapter.macros)));
+    if (!fn)
+      throw new ConfigError(
+        `unknown cross-database macro "${name}"`,
+        undefined,
+        didYouMean(name, Object.keys(this.adapter.macros)),
+      );
     return fn(...args);
   }
 }

@@ -24,7 +24,11 @@ export const coreHelpers: Record<string, Helper> = {
     const name = String(values[0]);
     const id = state.project.byName.get(name);
     if (!id) {
-      throw new ConfigError(`ref "${name}" does not match any model or seed`, positionOf(state, `ref "${name}"`, name), didYouMean(name, state.project.byName.keys()));
+      throw new ConfigError(
+        `ref "${name}" does not match any model or seed`,
+        positionOf(state, `ref "${name}"`, name),
+        didYouMean(name, state.project.byName.keys()),
+      );
     }
     state.dependsOn.add(id);
     return state.relationOf(id);
@@ -36,7 +40,11 @@ export const coreHelpers: Record<string, Helper> = {
     const id = `source.${state.project.file.name}.${sourceName}.${tableName}`;
     if (!state.project.nodes.has(id)) {
       const known = [...state.project.nodes.values()].filter((n) => n.resourceType === 'source').map((n) => n.name);
-      throw new ConfigError(`source "${sourceName}.${tableName}" is not declared in any sources/*.yml`, positionOf(state, `source`, String(tableName)), didYouMean(`${sourceName}.${tableName}`, known));
+      throw new ConfigError(
+        `source "${sourceName}.${tableName}" is not declared in any sources/*.yml`,
+        positionOf(state, `source`, String(tableName)),
+        didYouMean(`${sourceName}.${tableName}`, known),
+      );
     }
     state.dependsOn.add(id);
     return state.relationOf(id);
@@ -48,7 +56,10 @@ export const coreHelpers: Record<string, Helper> = {
     coreHelpers.ref!(values[0], options);
     const node = state.nodeOf(state.project.byName.get(String(values[0]))!) as ModelNode;
     if (node.config.incremental_strategy !== 'new_files') {
-      throw new ConfigError(`loaded_files "${node.name}": the model is not incremental_strategy new_files, so it has no file ledger`, positionOf(state, 'loaded_files', node.name));
+      throw new ConfigError(
+        `loaded_files "${node.name}": the model is not incremental_strategy new_files, so it has no file ledger`,
+        positionOf(state, 'loaded_files', node.name),
+      );
     }
     return ledgerRows(state.adapter.dialect, node.relation);
   },
@@ -70,7 +81,11 @@ export const coreHelpers: Record<string, Helper> = {
     if (state.runtime.vars && name in state.runtime.vars) return state.runtime.vars[name];
     if (name in state.project.vars) return state.project.vars[name];
     if (values.length > 1) return values[1];
-    throw new ConfigError(`var "${name}" is not defined in project.yml vars or --vars and has no default`, positionOf(state, `var "${name}"`, name), didYouMean(name, Object.keys(state.project.vars)));
+    throw new ConfigError(
+      `var "${name}" is not defined in project.yml vars or --vars and has no default`,
+      positionOf(state, `var "${name}"`, name),
+      didYouMean(name, Object.keys(state.project.vars)),
+    );
   },
   env_var(...args) {
     const { values, options } = userArgs(args);

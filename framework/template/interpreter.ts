@@ -26,7 +26,12 @@ interface Frame {
  * and renders each once or twice). Semantics follow handlebars with `strict` and `noEscape`:
  * unknown names are errors, output is never HTML-escaped.
  */
-export function interpret(ast: hbs.AST.Program, file: string, helpers: Map<string, Helper>, partials: (name: string) => Template | undefined): Template {
+export function interpret(
+  ast: hbs.AST.Program,
+  file: string,
+  helpers: Map<string, Helper>,
+  partials: (name: string) => Template | undefined,
+): Template {
   const fail = (message: string, loc: hbs.AST.SourceLocation, hint?: string): never => {
     throw new ConfigError(message, { file, line: loc.start.line, column: loc.start.column + 1 }, hint);
   };
@@ -65,10 +70,17 @@ export function interpret(ast: hbs.AST.Program, file: string, helpers: Map<strin
 
   const block = (b: hbs.AST.BlockStatement, frame: Frame): string => {
     const name = (b.path as hbs.AST.PathExpression).original;
-    const fn = (context: unknown, options?: { data?: Record<string, unknown> }) => program(b.program, push(frame, context, options?.data));
-    const inverse = (context: unknown, options?: { data?: Record<string, unknown> }) => program(b.inverse, push(frame, context, options?.data));
+    const fn = (context: unknown, options?: { data?: Record<string, unknown> }) =>
+      program(b.program, push(frame, context, options?.data));
+    const inverse = (context: unknown, options?: { data?: Record<string, unknown> }) =>
+      program(b.inverse, push(frame, context, options?.data));
     // Block conditions may test optional names ({{#if allow}}): missing is falsy there, not an error.
-    const args = () => b.params.map((p) => (p.type === 'PathExpression' && BUILTIN_BLOCKS.has(name) ? lookup(p as hbs.AST.PathExpression, frame, true) : expression(p, frame)));
+    const args = () =>
+      b.params.map((p) =>
+        p.type === 'PathExpression' && BUILTIN_BLOCKS.has(name)
+          ? lookup(p as hbs.AST.PathExpression, frame, true)
+          : expression(p, frame),
+      );
     switch (name) {
       case 'if':
         return truthy(args()[0]) ? program(b.program, frame) : program(b.inverse, frame);
@@ -80,28 +92,54 @@ export function interpret(ast: hbs.AST.Program, file: string, helpers: Map<strin
       }
       case 'each': {
         const value = args()[0];
-        const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : value && typeof value === 'object' ? Object.entries(value) : [];
+        const entries: [string | number, unknown][] = Array.isArray(value)
+          ? value.map((v, i) => [i, v])
+          : value && typeof value === 'object'
+            ? Object.entries(value)
+            : [];
         if (!entries.length) return program(b.inverse, frame);
         return entries
-          .map(([key, item], i) => fn(item, { data: { ...frame.data, index: i, key, first: i === 0, last: i === entries.length - 1 } }))
+          .map(([key, item], i) =>
+            fn(item, { data: { ...frame.data, index: i, key, first: i === 0, last: i === entries.length - 1 } }),
+          )
           .join('');
       }
     }
-    const helper = helpers.get(name) ?? fail(`"${name}" is not a known block helper`, b.loc, didYouMean(name, helpers.keys()));
-    const options: HelperOptions = { name, hash: b.hash ? hashOf(b.hash, frame) : {}, data: frame.data, loc: b.loc, fn: (c, o) => fn(c, o), inverse: (c, o) => inverse(c, o) };
+    const helper =
+      helpers.get(name) ?? fail(`"${name}" is not a known block helper`, b.loc, didYouMean(name, helpers.keys()));
+    const options: HelperOptions = {
+      name,
+      hash: b.hash ? hashOf(b.hash, frame) : {},
+      data: frame.data,
+      loc: b.loc,
+      fn: (c, o) => fn(c, o),
+      inverse: (c, o) => inverse(c, o),
+    };
     return text(helper.call(frame.contexts[0], ...args(), options));
   };
 
   /** A mustache or subexpression: a helper call when the name is a helper, else a lookup. */
-  const call = (path: hbs.AST.Expression, params: hbs.AST.Expression[], hash: hbs.AST.Hash | undefined, frame: Frame, loc: hbs.AST.SourceLocation): unknown => {
+  const call = (
+    path: hbs.AST.Expression,
+    params: hbs.AST.Expression[],
+    hash: hbs.AST.Hash | undefined,
+    frame: Frame,
+    loc: hbs.AST.SourceLocation,
+  ): unknown => {
     if (path.type === 'PathExpression') {
       const p = path as hbs.AST.PathExpression;
       const helper = p.parts.length === 1 && !p.data && p.depth === 0 ? helpers.get(p.parts[0]!) : undefined;
       if (helper) {
-        const options: HelperOptions = { name: p.original, hash: hash ? hashOf(hash, frame) : {}, data: frame.data, loc };
+        const options: HelperOptions = {
+          name: p.original,
+          hash: hash ? hashOf(hash, frame) : {},
+          data: frame.data,
+          loc,
+        };
         return helper.call(frame.contexts[0], ...params.map((e) => expression(e, frame)), options);
       }
-      if (params.length || hash) fail(`"${p.original}" is not a known macro or helper`, loc, didYouMean(p.original, helpers.keys()));
+      if (params.length || hash)
+        fail(`"${p.original}" is not a known macro or helper`, loc, didYouMean(p.original, helpers.keys()));
     }
     return expression(path, frame);
   };

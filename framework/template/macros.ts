@@ -44,7 +44,9 @@ export function macroHelpers(
         const { values, options } = userArgs(raw);
         const ctx: Record<string, unknown> = { args: values, ...options.hash };
         values.forEach((v, i) => (ctx[`arg${i}`] = v));
-        names.forEach(([name, fallback], i) => (ctx[name] = i < values.length ? values[i] : (options.hash[name] ?? fallback)));
+        names.forEach(
+          ([name, fallback], i) => (ctx[name] = i < values.length ? values[i] : (options.hash[name] ?? fallback)),
+        );
         return template(ctx, { data: options.data }).trim();
       });
     } else {

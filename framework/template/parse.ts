@@ -53,7 +53,14 @@ class Scanner {
       const end = open < 0 ? this.s.length : open;
       if (end > this.pos) {
         const text = this.s.slice(this.pos, end);
-        body.push(node<hbs.AST.ContentStatement>({ type: 'ContentStatement', original: text, value: text, loc: this.loc(this.pos, end) }));
+        body.push(
+          node<hbs.AST.ContentStatement>({
+            type: 'ContentStatement',
+            original: text,
+            value: text,
+            loc: this.loc(this.pos, end),
+          }),
+        );
         this.pos = end;
       }
       if (open < 0) break;
@@ -73,7 +80,13 @@ class Scanner {
     this.pos += 2;
     const call = this.call('}}');
     if (!call) return undefined;
-    return node<hbs.AST.MustacheStatement>({ type: 'MustacheStatement', ...call, escaped: true, strip: { open: false, close: false }, loc: this.loc(start, this.pos) });
+    return node<hbs.AST.MustacheStatement>({
+      type: 'MustacheStatement',
+      ...call,
+      escaped: true,
+      strip: { open: false, close: false },
+      loc: this.loc(start, this.pos),
+    });
   }
 
   /** `helper param* key=param*` up to `close`, which is consumed. */
@@ -105,7 +118,9 @@ class Scanner {
         params.push(param);
       }
     }
-    const hash = pairs.length ? node<hbs.AST.Hash>({ type: 'Hash', pairs, loc: this.loc(hashStart, hashEnd) }) : undefined;
+    const hash = pairs.length
+      ? node<hbs.AST.Hash>({ type: 'Hash', pairs, loc: this.loc(hashStart, hashEnd) })
+      : undefined;
     return { path, params, hash };
   }
 
@@ -137,10 +152,23 @@ class Scanner {
     const text = c === '"' || c === "'" ? this.match(STRING) : this.match(LITERAL);
     if (text === undefined) return this.path();
     const loc = this.loc(start, this.pos);
-    if (c === '"' || c === "'") return node<hbs.AST.StringLiteral>({ type: 'StringLiteral', value: text.slice(1, -1), original: text.slice(1, -1), loc });
-    if (text === 'true' || text === 'false') return node<hbs.AST.BooleanLiteral>({ type: 'BooleanLiteral', value: text === 'true', original: text === 'true', loc });
+    if (c === '"' || c === "'")
+      return node<hbs.AST.StringLiteral>({
+        type: 'StringLiteral',
+        value: text.slice(1, -1),
+        original: text.slice(1, -1),
+        loc,
+      });
+    if (text === 'true' || text === 'false')
+      return node<hbs.AST.BooleanLiteral>({
+        type: 'BooleanLiteral',
+        value: text === 'true',
+        original: text === 'true',
+        loc,
+      });
     if (text === 'null') return node<hbs.AST.NullLiteral>({ type: 'NullLiteral', original: null, value: null, loc });
-    if (text === 'undefined') return node<hbs.AST.UndefinedLiteral>({ type: 'UndefinedLiteral', original: undefined, value: undefined, loc });
+    if (text === 'undefined')
+      return node<hbs.AST.UndefinedLiteral>({ type: 'UndefinedLiteral', original: undefined, value: undefined, loc });
     return node<hbs.AST.NumberLiteral>({ type: 'NumberLiteral', value: Number(text), original: Number(text), loc });
   }
 
@@ -160,7 +188,14 @@ class Scanner {
       original += separator;
       this.pos++;
     }
-    return node<hbs.AST.PathExpression>({ type: 'PathExpression', data: false, depth: 0, parts, original, loc: this.loc(start, this.pos) });
+    return node<hbs.AST.PathExpression>({
+      type: 'PathExpression',
+      data: false,
+      depth: 0,
+      parts,
+      original,
+      loc: this.loc(start, this.pos),
+    });
   }
 
   /** An ID token, unless a rule handlebars tries first (literals, block params) matches here. */

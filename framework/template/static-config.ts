@@ -6,7 +6,11 @@ import { envVar } from '../project/env-var.js';
  * compiler needs every node's schema/alias/materialization before it can render any ref. Values
  * are literals, or (var "x") / (env_var "X").
  */
-export function staticConfig(ast: hbs.AST.Program, file: string, vars: Record<string, unknown>): Record<string, unknown> {
+export function staticConfig(
+  ast: hbs.AST.Program,
+  file: string,
+  vars: Record<string, unknown>,
+): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   const visit = (node: hbs.AST.Node | undefined): void => {
     if (!node) return;
@@ -39,5 +43,9 @@ function value(expr: hbs.AST.Expression, file: string, vars: Record<string, unkn
       if (name === 'list') return args;
     }
   }
-  throw new ConfigError('config arguments must be literals, (list ...), (var ...) or (env_var ...)', { file, line: expr.loc.start.line, column: expr.loc.start.column + 1 });
+  throw new ConfigError('config arguments must be literals, (list ...), (var ...) or (env_var ...)', {
+    file,
+    line: expr.loc.start.line,
+    column: expr.loc.start.column + 1,
+  });
 }

@@ -46,7 +46,9 @@ async function lookUp(ctx: PeriodContext, model: CompiledNode): Promise<string |
   await assertColumn(adapter, model, column);
   const col = adapter.dialect.quote(column);
   // typeof: the column's type as the engine names it, also for a model not published yet (an audit).
-  const result = await adapter.query(`select distinct CAST(${col} AS VARCHAR) as v, typeof(${col}) as t from (${rows}) as written_rows where ${col} is not null order by 1`);
+  const result = await adapter.query(
+    `select distinct CAST(${col} AS VARCHAR) as v, typeof(${col}) as t from (${rows}) as written_rows where ${col} is not null order by 1`,
+  );
   const values = result.rows.map((r) => `CAST(${adapter.dialect.literal(String(r.v))} AS ${String(r.t)})`);
   if (!values.length) return 'false';
   if (values.length > MAX_LISTED) return `${col} between ${values[0]} and ${values.at(-1)}`;
@@ -62,9 +64,16 @@ function writtenRows(ctx: PeriodContext, model: CompiledNode): string | undefine
   // No input: the model's own written rows (scope.ts checked it has written_at).
   if (!input) return writtenSince(ctx, model);
   const inputNode = upstreamInput(ctx.manifest, model, input);
-  const standIn = inputNode.config.written_at ? writtenSince(ctx, inputNode) : periodConfig(inputNode) ? writtenRows(ctx, inputNode) : undefined;
+  const standIn = inputNode.config.written_at
+    ? writtenSince(ctx, inputNode)
+    : periodConfig(inputNode)
+      ? writtenRows(ctx, inputNode)
+      : undefined;
   if (standIn === undefined) return undefined;
-  return ctx.compiler.render(model, { isIncremental: false, relations: new Map([[inputNode.uniqueId, `(${standIn})`]]) });
+  return ctx.compiler.render(model, {
+    isIncremental: false,
+    relations: new Map([[inputNode.uniqueId, `(${standIn})`]]),
+  });
 }
 
 function writtenSince(ctx: PeriodContext, node: CompiledNode): string | undefined {
@@ -79,9 +88,18 @@ function writtenSince(ctx: PeriodContext, node: CompiledNode): string | undefine
 function upstreamInput(manifest: Manifest, model: CompiledNode, name: string): CompiledNode {
   const found = upstream(manifest, model).find((n) => n.name === name);
   const where = { file: model.path };
-  if (!found) throw new ConfigError(`model "${model.name}": test_scope.input "${name}" is not a model it reads`, where, 'name a model it refs (directly or through ephemeral models)');
+  if (!found)
+    throw new ConfigError(
+      `model "${model.name}": test_scope.input "${name}" is not a model it reads`,
+      where,
+      'name a model it refs (directly or through ephemeral models)',
+    );
   if (!found.config.written_at && !periodConfig(found)) {
-    throw new ConfigError(`model "${model.name}": test_scope.input "${name}" has neither written_at nor a test_scope column`, where, `give ${name} written_at (the column its runs stamp on the rows they write)`);
+    throw new ConfigError(
+      `model "${model.name}": test_scope.input "${name}" has neither written_at nor a test_scope column`,
+      where,
+      `give ${name} written_at (the column its runs stamp on the rows they write)`,
+    );
   }
   return found;
 }
@@ -101,5 +119,9 @@ function upstream(manifest: Manifest, model: CompiledNode): CompiledNode[] {
 async function assertColumn(adapter: Adapter, model: CompiledNode, column: string): Promise<void> {
   const columns = 'relation' in model ? await adapter.introspector.columns(model.relation) : [];
   if (!columns.length || columns.some((c) => c.name.toLowerCase() === column.toLowerCase())) return;
-  throw new ConfigError(`model "${model.name}": test_scope.column "${column}" is not one of its columns`, { file: model.path }, `its columns: ${columns.map((c) => c.name).join(', ')}`);
+  throw new ConfigError(
+    `model "${model.name}": test_scope.column "${column}" is not one of its columns`,
+    { file: model.path },
+    `its columns: ${columns.map((c) => c.name).join(', ')}`,
+  );
 }

@@ -10,7 +10,14 @@ import type { TestOptions, TestOutcome } from '../execute/data-tests.js';
  * Run one data test: count the rows its query returns, judge the count with warn_if / error_if
  * (default "!= 0") and the severity, and keep a few failing rows to show.
  */
-export async function runTest(adapter: Adapter, compiler: Compiler, node: CompiledNode, record: (sql: string) => void, auditSchema: string, options: TestOptions = {}): Promise<TestOutcome> {
+export async function runTest(
+  adapter: Adapter,
+  compiler: Compiler,
+  node: CompiledNode,
+  record: (sql: string) => void,
+  auditSchema: string,
+  options: TestOptions = {},
+): Promise<TestOutcome> {
   const { empty, standIn, scope, written } = options;
   await assertColumnExists(adapter, compiler, node, standIn);
   const runtime: Runtime = {
@@ -48,15 +55,29 @@ export async function runTest(adapter: Adapter, compiler: Compiler, node: Compil
  * A generic test on a column the tested relation does not have fails before any SQL runs, naming
  * the YAML file and line that declared it.
  */
-async function assertColumnExists(adapter: Adapter, compiler: Compiler, node: CompiledNode, standIn?: TestOptions['standIn']): Promise<void> {
+async function assertColumnExists(
+  adapter: Adapter,
+  compiler: Compiler,
+  node: CompiledNode,
+  standIn?: TestOptions['standIn'],
+): Promise<void> {
   if (node.resourceType !== 'test' || node.kind !== 'generic' || !node.columnName || !node.attachedTo) return;
   const tested = compiler.nodeById(node.attachedTo);
   if (!tested || !('relation' in tested) || (tested.resourceType === 'source' && tested.external)) return;
   // Audited before publishing: the columns are the staged table's, which the published one will get.
-  const columns = await adapter.introspector.columns(standIn?.id === tested.uniqueId ? standIn.relation : tested.relation);
+  const columns = await adapter.introspector.columns(
+    standIn?.id === tested.uniqueId ? standIn.relation : tested.relation,
+  );
   if (columns.length && !columns.some((c) => c.name.toLowerCase() === node.columnName!.toLowerCase())) {
     const where = `${node.origin.file}${node.origin.line ? `:${node.origin.line}` : ''}`;
-    throw new ConfigError(`test ${node.testName} (${where}) refers to column "${node.columnName}", which ${tested.name} does not have`, node.origin, didYouMean(node.columnName, columns.map((c) => c.name)));
+    throw new ConfigError(
+      `test ${node.testName} (${where}) refers to column "${node.columnName}", which ${tested.name} does not have`,
+      node.origin,
+      didYouMean(
+        node.columnName,
+        columns.map((c) => c.name),
+      ),
+    );
   }
 }
 

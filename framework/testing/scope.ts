@@ -32,9 +32,12 @@ export function lastBuilds(targetDir: string): Map<string, string> {
   const path = join(targetDir, 'run_results.json');
   const builds = new Map<string, string>();
   if (!existsSync(path)) return builds;
-  const previous = JSON.parse(readFileSync(path, 'utf8')) as { results?: { unique_id: string; status: string; started_at: string }[] };
+  const previous = JSON.parse(readFileSync(path, 'utf8')) as {
+    results?: { unique_id: string; status: string; started_at: string }[];
+  };
   for (const r of previous.results ?? []) {
-    if (r.unique_id.startsWith('model.') && (r.status === 'success' || r.status === 'warn')) builds.set(r.unique_id, r.started_at);
+    if (r.unique_id.startsWith('model.') && (r.status === 'success' || r.status === 'warn'))
+      builds.set(r.unique_id, r.started_at);
   }
   return builds;
 }
@@ -62,7 +65,12 @@ export async function testScope(ctx: PeriodContext, test: CompiledNode): Promise
     return written === undefined ? undefined : { scope: { written } };
   }
   const column = tested.config.written_at;
-  if (period && !column) throw new ConfigError(`model "${tested.name}": test_scope {column} without input needs written_at`, { file: tested.path }, 'name the input its rows follow, or give it written_at');
+  if (period && !column)
+    throw new ConfigError(
+      `model "${tested.name}": test_scope {column} without input needs written_at`,
+      { file: tested.path },
+      'name the input its rows follow, or give it written_at',
+    );
   if (!keys && !rowWise) return undefined;
   const since = ctx.builds.get(test.attachedTo);
   if (!column || !since) return undefined;
@@ -70,7 +78,9 @@ export async function testScope(ctx: PeriodContext, test: CompiledNode): Promise
   if (!keys) return { scope: { written } };
   // test_scope {column}: a key's repeats share its period, so only the written rows' periods are read.
   const inPeriod = period ? await periodPredicate(ctx, tested) : undefined;
-  return { scope: { written, keys: keys.map((k) => ctx.adapter.dialect.quote(k)), ...(inPeriod ? { period: inPeriod } : {}) } };
+  return {
+    scope: { written, keys: keys.map((k) => ctx.adapter.dialect.quote(k)), ...(inPeriod ? { period: inPeriod } : {}) },
+  };
 }
 
 /** The rows stamped at or after `since`: a time-zone-aware constant, so the engine compares the column as stored and prunes on it. */
@@ -97,7 +107,8 @@ function singularScope(ctx: PeriodContext, test: CompiledNode): ScopeDecision {
 
 /** The scope as run_results.json shows it. */
 export function describeScope(decision: Exclude<ScopeDecision, { skip: string } | undefined>): string {
-  if ('written' in decision) return [...decision.written].map(([id, where]) => `${id.split('.').at(-1)} where ${where}`).join('; ');
+  if ('written' in decision)
+    return [...decision.written].map(([id, where]) => `${id.split('.').at(-1)} where ${where}`).join('; ');
   const { scope } = decision;
   if (!scope.keys) return scope.written;
   return `${scope.keys.join(', ')} of the rows where ${scope.written}${scope.period ? `, among the rows where ${scope.period}` : ''}`;
@@ -107,6 +118,7 @@ export function describeScope(decision: Exclude<ScopeDecision, { skip: string } 
 function scopeKeys(test: CompiledNode & TestNode): string[] | undefined {
   if (test.testName === 'unique' && test.columnName) return [test.columnName];
   const columns = test.args.combination_of_columns;
-  if (test.testName === 'unique_combination_of_columns' && Array.isArray(columns) && columns.length) return columns.map(String);
+  if (test.testName === 'unique_combination_of_columns' && Array.isArray(columns) && columns.length)
+    return columns.map(String);
   return undefined;
 }

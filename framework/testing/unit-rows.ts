@@ -22,7 +22,8 @@ function csvObjects(text: string): Record<string, unknown>[] {
  */
 export function valuesQuery(dialect: Dialect, rows: Record<string, unknown>[], documented: ColumnDef[]): string {
   const names = [...new Set([...documented.map((c) => c.name), ...rows.flatMap((r) => Object.keys(r))])];
-  const typeOf = (name: string) => documented.find((c) => c.name === name)?.data_type ?? inferType(rows.map((r) => r[name]));
+  const typeOf = (name: string) =>
+    documented.find((c) => c.name === name)?.data_type ?? inferType(rows.map((r) => r[name]));
   // Objects (YAML maps and lists) are given as their JSON text.
   const value = (v: unknown) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
   return dialect.values(
@@ -43,7 +44,13 @@ function inferType(values: unknown[]): string {
 export function normalize(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) && /^-?[\d.]+(e[-+]?\d+)?$/i.test(value.trim())) return String(Number(value));
+  if (
+    typeof value === 'string' &&
+    value.trim() !== '' &&
+    !Number.isNaN(Number(value)) &&
+    /^-?[\d.]+(e[-+]?\d+)?$/i.test(value.trim())
+  )
+    return String(Number(value));
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

@@ -32,7 +32,13 @@ export async function runUnitTests(session: Session, tests: UnitTest[]): Promise
   }
 }
 
-async function runOne(test: UnitTest, nodes: Record<string, CompiledNode>, compiler: Compiler, adapter: Adapter, root: string): Promise<UnitOutcome> {
+async function runOne(
+  test: UnitTest,
+  nodes: Record<string, CompiledNode>,
+  compiler: Compiler,
+  adapter: Adapter,
+  root: string,
+): Promise<UnitOutcome> {
   const started = new Date();
   const model = Object.values(nodes).find((n) => n.resourceType === 'model' && n.name === test.model)!;
   const uniqueId = `unit_test.${model.fqn[0]}.${test.model}.${test.name}`;
@@ -57,16 +63,24 @@ async function runOne(test: UnitTest, nodes: Record<string, CompiledNode>, compi
   }
   // Ephemeral parents are inlined, so what they read needs rows too (unless given themselves).
   const required = (id: string): string[] =>
-    nodes[id]!.dependsOn.flatMap((d) => (relations.has(d) ? [] : nodes[d]?.config.materialized === 'ephemeral' ? required(d) : [d]));
+    nodes[id]!.dependsOn.flatMap((d) =>
+      relations.has(d) ? [] : nodes[d]?.config.materialized === 'ephemeral' ? required(d) : [d],
+    );
   const missing = [...new Set(required(model.uniqueId))];
   if (missing.length) {
-    throw new ConfigError(`unit test "${test.name}" gives no rows for ${missing.map((m) => nodes[m]?.name ?? m).join(', ')}, which ${test.model} reads`, test.origin, 'add a `given` entry for each ref/source the model uses (rows: [] for an empty input)');
+    throw new ConfigError(
+      `unit test "${test.name}" gives no rows for ${missing.map((m) => nodes[m]?.name ?? m).join(', ')}, which ${test.model} reads`,
+      test.origin,
+      'add a `given` entry for each ref/source the model uses (rows: [] for an empty input)',
+    );
   }
   const saved = swapEnv(test.overrides.env_vars);
   try {
     const sql = compiler.render(model, {
       isIncremental: test.overrides.is_incremental ?? false,
-      ...(test.overrides.interval ? { intervalStart: new Date(test.overrides.interval.start), intervalEnd: new Date(test.overrides.interval.end) } : {}),
+      ...(test.overrides.interval
+        ? { intervalStart: new Date(test.overrides.interval.start), intervalEnd: new Date(test.overrides.interval.end) }
+        : {}),
       relations,
       ...(self ? { self } : {}),
       ...(test.overrides.vars ? { vars: test.overrides.vars } : {}),
@@ -76,7 +90,9 @@ async function runOne(test: UnitTest, nodes: Record<string, CompiledNode>, compi
     const columns = [...new Set(expected.flatMap((r) => Object.keys(r)))];
     const key = (row: Record<string, unknown>) => JSON.stringify(columns.map((c) => normalize(row[c])));
     const diff = multisetDiff(expected.map(key), actual.map(key), columns);
-    return diff.length ? done('fail', `${test.model} returned rows that differ from expect (${diff.length} lines of diff)`, diff) : done('pass', 'pass');
+    return diff.length
+      ? done('fail', `${test.model} returned rows that differ from expect (${diff.length} lines of diff)`, diff)
+      : done('pass', 'pass');
   } catch (error) {
     return done('error', (error as Error).message);
   } finally {
@@ -89,9 +105,17 @@ function inputId(input: string, nodes: Record<string, CompiledNode>, test: UnitT
   const ref = /^ref\(\s*['"]([^'"]+)['"]\s*\)$/.exec(input.trim());
   const source = /^source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)$/.exec(input.trim());
   const found = Object.values(nodes).find((n) =>
-    ref ? (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot') && n.name === ref[1] : source ? n.resourceType === 'source' && n.name === `${source[1]}.${source[2]}` : false,
+    ref
+      ? (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot') && n.name === ref[1]
+      : source
+        ? n.resourceType === 'source' && n.name === `${source[1]}.${source[2]}`
+        : false,
   );
-  if (!found) throw new ConfigError(`unit test "${test.name}": input ${input} is not ref('model'), source('src', 'table') or this, or names nothing in the project`, test.origin);
+  if (!found)
+    throw new ConfigError(
+      `unit test "${test.name}": input ${input} is not ref('model'), source('src', 'table') or this, or names nothing in the project`,
+      test.origin,
+    );
   return found.uniqueId;
 }
 
@@ -110,7 +134,9 @@ function multisetDiff(expected: string[], actual: string[], columns: string[]): 
   return [...missing.map((r) => `- ${show(r)}`), ...unexpected.map((r) => `+ ${show(r)}`)];
 }
 
-function swapEnv(values: Record<string, string | undefined> | undefined): Record<string, string | undefined> | undefined {
+function swapEnv(
+  values: Record<string, string | undefined> | undefined,
+): Record<string, string | undefined> | undefined {
   if (!values) return undefined;
   const previous: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(values)) {

@@ -37,7 +37,11 @@ const NON_NUMERIC_USER_IDS: readonly ((valid: string) => string)[] = [
  * JSON.stringify gives back the same layout the line was built with.
  */
 export function malformedLine(kind: MalformedKind, validLine: string, rng: Rng): string {
-  const event = JSON.parse(validLine) as Record<string, unknown> & { event_name: string; user_id: string; timestamp: string };
+  const event = JSON.parse(validLine) as Record<string, unknown> & {
+    event_name: string;
+    user_id: string;
+    timestamp: string;
+  };
   event.event_id = rng.uuid();
   switch (kind) {
     case 'truncated_json': {
@@ -70,7 +74,12 @@ export class BadInput {
   readonly malformedKinds = new Map<number, MalformedKind[]>();
   private readonly marked: Uint8Array;
 
-  constructor(rng: Rng, events: number, readonly duplicates: number, readonly malformed: number) {
+  constructor(
+    rng: Rng,
+    events: number,
+    readonly duplicates: number,
+    readonly malformed: number,
+  ) {
     this.marked = new Uint8Array(events);
     for (let i = 0; i < duplicates; i++) {
       const source = rng.int(0, events - 1);

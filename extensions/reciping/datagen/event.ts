@@ -24,20 +24,30 @@ export interface EventFields {
 
 export function serializeEvent(e: EventFields): string {
   return (
-    '{"event_name":"' + e.event_name +
+    '{"event_name":"' +
+    e.event_name +
     (e.event_id === undefined ? '' : '","event_id":"' + e.event_id) +
-    '","user_id":"' + e.user_id +
-    '","anonymous_id":"' + e.anonymous_id +
-    '","session_id":"' + e.session_id +
-    '","context":' + e.context +
-    ',"event_properties":' + e.event_properties +
-    ',"timestamp":"' + e.timestamp + '"}'
+    '","user_id":"' +
+    e.user_id +
+    '","anonymous_id":"' +
+    e.anonymous_id +
+    '","session_id":"' +
+    e.session_id +
+    '","context":' +
+    e.context +
+    ',"event_properties":' +
+    e.event_properties +
+    ',"timestamp":"' +
+    e.timestamp +
+    '"}'
   );
 }
 
 const PAGE_COUNT = VIEWED_PAGES.values.length;
 const PAGE_INDEX = new Map<PageName, number>(VIEWED_PAGES.values.map((name, i) => [name, i]));
-const PAGE_FIELDS = VIEWED_PAGES.values.map((name) => `"page":{"name":"${name}","url":"${SITE_URL}${name}","path":"/${name}"}`);
+const PAGE_FIELDS = VIEWED_PAGES.values.map(
+  (name) => `"page":{"name":"${name}","url":"${SITE_URL}${name}","path":"/${name}"}`,
+);
 
 /**
  * The context of an event, in either encoding. A context is fixed by the page, the
@@ -60,7 +70,13 @@ export class ContextCache {
     const slot = (((profile.id * PAGE_COUNT + PAGE_INDEX.get(page)!) * 3 + ab) << 1) | (encoded ? 1 : 0);
     let text = this.texts[slot];
     if (text === undefined) {
-      const plain = '{' + PAGE_FIELDS[PAGE_INDEX.get(page)!] + ',' + profile.contextFields + (group === null ? '' : this.abFields[group]) + '}';
+      const plain =
+        '{' +
+        PAGE_FIELDS[PAGE_INDEX.get(page)!] +
+        ',' +
+        profile.contextFields +
+        (group === null ? '' : this.abFields[group]) +
+        '}';
       this.texts[slot & ~1] = plain;
       this.texts[slot | 1] = JSON.stringify(plain);
       text = this.texts[slot]!;

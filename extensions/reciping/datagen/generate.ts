@@ -135,7 +135,12 @@ function resolve(opts: GenerateOptions): Run {
   return {
     seed: opts.seed,
     ...plan,
-    ab: { from: kstDayStart(parseKstDate(abStart)), to: kstDayStart(parseKstDate(abEnd) + 1), startDate: abStart, endDate: abEnd },
+    ab: {
+      from: kstDayStart(parseKstDate(abStart)),
+      to: kstDayStart(parseKstDate(abEnd) + 1),
+      startDate: abStart,
+      endDate: abEnd,
+    },
     topic: opts.topic ?? GENERATE_DEFAULTS.topic,
     encodedRate,
     // Window mode: the pool is sized per window, so every window of a replay shares it.
@@ -153,8 +158,14 @@ export async function generateEvents(opts: GenerateOptions, sink: EventSink): Pr
   const users = new UserPool(run.seed, run.users);
   const renderer = new EventRenderer(new RecipePicker(recipeMaster()), run.ab, run.encodedRate);
   const stats: GenerateStats = {
-    events: 0, duplicates: 0, malformed: 0, malformedByKind: Object.fromEntries(MALFORMED_KINDS.map((kind) => [kind, 0])),
-    lines: 0, files: 0, firstEventTime: '', lastEventTime: '',
+    events: 0,
+    duplicates: 0,
+    malformed: 0,
+    malformedByKind: Object.fromEntries(MALFORMED_KINDS.map((kind) => [kind, 0])),
+    lines: 0,
+    files: 0,
+    firstEventTime: '',
+    lastEventTime: '',
   };
   let first = Infinity;
   let last = -Infinity;
@@ -199,7 +210,12 @@ export async function generateEvents(opts: GenerateOptions, sink: EventSink): Pr
       const time = times[i];
       const s = sessionOf[i];
       const session = (sessions[s] ??= new SessionState(events.users[s], events.renderSeeds[s]));
-      const line = renderer.render(session, EVENT_NAMES[names[i]], pages[i] < 0 ? undefined : VIEWED_PAGES.values[pages[i]], time);
+      const line = renderer.render(
+        session,
+        EVENT_NAMES[names[i]],
+        pages[i] < 0 ? undefined : VIEWED_PAGES.values[pages[i]],
+        time,
+      );
       const partition = session.user.partition;
       if (time < slice.end) {
         if (pending.due(time + 1)) await writer.drain(pending, time + 1);
@@ -209,8 +225,10 @@ export async function generateEvents(opts: GenerateOptions, sink: EventSink): Pr
         pending.add({ time, partition, line });
       }
       if (bad.touches(i)) {
-        for (let c = bad.copies.get(i) ?? 0; c > 0; c--) pending.add({ time: redeliveryTime(rng, time, run.end), partition, line });
-        for (const kind of bad.malformedKinds.get(i) ?? []) pending.add({ time, partition, line: malformedLine(kind, line, rng) });
+        for (let c = bad.copies.get(i) ?? 0; c > 0; c--)
+          pending.add({ time: redeliveryTime(rng, time, run.end), partition, line });
+        for (const kind of bad.malformedKinds.get(i) ?? [])
+          pending.add({ time, partition, line: malformedLine(kind, line, rng) });
       }
     }
     await writer.drain(pending, slice.end);

@@ -4,7 +4,12 @@
  * one directory per 15-minute bucket of KST event time. project.yml's ingest: block declares the
  * same layout to `framework ingest kafka` (a unit test keeps the two equal).
  */
-import { bucketIndex as indexIn, stagingBucket as bucketIn, type StagingBucket, type StagingLayout } from '../../../framework/ingest/staging-layout.js';
+import {
+  bucketIndex as indexIn,
+  stagingBucket as bucketIn,
+  type StagingBucket,
+  type StagingLayout,
+} from '../../../framework/ingest/staging-layout.js';
 import { KST_OFFSET_MS } from './time.js';
 
 export { bucketDirectory, stagingFileName, type StagingBucket } from '../../../framework/ingest/staging-layout.js';

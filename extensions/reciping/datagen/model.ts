@@ -11,13 +11,19 @@ import type { Recipe } from './recipes.js';
 
 export type Segment = 'FEMALE_20S' | 'FEMALE_30S' | 'FEMALE_40_PLUS' | 'MALE_20S' | 'MALE_30S' | 'MALE_40_PLUS';
 export const SEGMENTS = new Weighted<Segment>([
-  ['FEMALE_20S', 0.142], ['FEMALE_30S', 0.207], ['FEMALE_40_PLUS', 0.356],
-  ['MALE_20S', 0.062], ['MALE_30S', 0.085], ['MALE_40_PLUS', 0.148],
+  ['FEMALE_20S', 0.142],
+  ['FEMALE_30S', 0.207],
+  ['FEMALE_40_PLUS', 0.356],
+  ['MALE_20S', 0.062],
+  ['MALE_30S', 0.085],
+  ['MALE_40_PLUS', 0.148],
 ]);
 
 export type ActivityLevel = 'POWER_USER' | 'ACTIVE_EXPLORER' | 'PASSIVE_BROWSER';
 export const ACTIVITY_LEVELS = new Weighted<ActivityLevel>([
-  ['POWER_USER', 0.1], ['ACTIVE_EXPLORER', 0.6], ['PASSIVE_BROWSER', 0.3],
+  ['POWER_USER', 0.1],
+  ['ACTIVE_EXPLORER', 0.6],
+  ['PASSIVE_BROWSER', 0.3],
 ]);
 
 /** Events per session by activity level, inclusive range. */
@@ -30,18 +36,22 @@ export const SESSION_EVENTS: Record<ActivityLevel, readonly [number, number]> = 
 /** On Saturdays and Sundays sessions are this many times longer (uniform in the range). */
 export const WEEKEND_SESSION_STRETCH: readonly [number, number] = [1.1, 1.2];
 
-export type CookingStyle = 'DESSERT_FOCUSED' | 'HEALTHY_CONSCIOUS' | 'COMFORT_FOOD' | 'QUICK_CONVENIENT' | 'DIVERSE_EXPLORER';
+export type CookingStyle =
+  'DESSERT_FOCUSED' | 'HEALTHY_CONSCIOUS' | 'COMFORT_FOOD' | 'QUICK_CONVENIENT' | 'DIVERSE_EXPLORER';
 export const COOKING_STYLES = new Weighted<CookingStyle>([
-  ['DESSERT_FOCUSED', 0.2], ['HEALTHY_CONSCIOUS', 0.25], ['COMFORT_FOOD', 0.25],
-  ['QUICK_CONVENIENT', 0.2], ['DIVERSE_EXPLORER', 0.1],
+  ['DESSERT_FOCUSED', 0.2],
+  ['HEALTHY_CONSCIOUS', 0.25],
+  ['COMFORT_FOOD', 0.25],
+  ['QUICK_CONVENIENT', 0.2],
+  ['DIVERSE_EXPLORER', 0.1],
 ]);
 
 // ---------------------------------------------------------------- when sessions happen
 
 /** Relative session starts per KST hour of day. */
 export const HOUR_WEIGHTS: readonly number[] = [
-  0.05, 0.03, 0.02, 0.02, 0.03, 0.08, 0.25, 0.45, 0.6, 0.75, 0.85, 0.9,
-  1.0, 0.95, 0.85, 0.8, 0.85, 0.9, 0.95, 1.0, 0.95, 0.85, 0.7, 0.35,
+  0.05, 0.03, 0.02, 0.02, 0.03, 0.08, 0.25, 0.45, 0.6, 0.75, 0.85, 0.9, 1.0, 0.95, 0.85, 0.8, 0.85, 0.9, 0.95, 1.0,
+  0.95, 0.85, 0.7, 0.35,
 ];
 
 /** Weekend evenings (18–22 h inclusive) draw more sessions. */
@@ -53,15 +63,38 @@ export const WEEKDAY_WEIGHTS: readonly number[] = [0.8, 0.9, 0.95, 1.0, 1.1, 1.3
 // ---------------------------------------------------------------- session flow
 
 export type EventName =
-  | 'view_page' | 'click_auth_button' | 'auth_success' | 'search_recipe' | 'view_recipe_list' | 'click_recipe'
-  | 'click_bookmark' | 'click_like' | 'create_comment' | 'create_recipe_success' | 'view_ads' | 'click_ads';
+  | 'view_page'
+  | 'click_auth_button'
+  | 'auth_success'
+  | 'search_recipe'
+  | 'view_recipe_list'
+  | 'click_recipe'
+  | 'click_bookmark'
+  | 'click_like'
+  | 'create_comment'
+  | 'create_recipe_success'
+  | 'view_ads'
+  | 'click_ads';
 
 export const EVENT_NAMES: readonly EventName[] = [
-  'view_page', 'click_auth_button', 'auth_success', 'search_recipe', 'view_recipe_list', 'click_recipe',
-  'click_bookmark', 'click_like', 'create_comment', 'create_recipe_success', 'view_ads', 'click_ads',
+  'view_page',
+  'click_auth_button',
+  'auth_success',
+  'search_recipe',
+  'view_recipe_list',
+  'click_recipe',
+  'click_bookmark',
+  'click_like',
+  'create_comment',
+  'create_recipe_success',
+  'view_ads',
+  'click_ads',
 ];
 
-export const SESSION_START = new Weighted<EventName>([['view_page', 0.85], ['click_auth_button', 0.15]]);
+export const SESSION_START = new Weighted<EventName>([
+  ['view_page', 0.85],
+  ['click_auth_button', 0.15],
+]);
 
 /** Time between consecutive events of a session, inclusive, in ms. */
 export const EVENT_GAP_MS = { min: 5_000, max: 120_000 } as const;
@@ -73,15 +106,44 @@ export const EVENT_GAP_MS = { min: 5_000, max: 120_000 } as const;
  * page, and CTR needs enough of them to be measurable); the rest are uniform.
  */
 export const TRANSITIONS: Partial<Record<EventName, Weighted<EventName>>> = {
-  view_page: new Weighted([['search_recipe', 1], ['view_recipe_list', 1], ['view_ads', 2], ['click_auth_button', 0.5]]),
-  click_auth_button: new Weighted([['auth_success', 1], ['view_page', 1]]),
-  auth_success: new Weighted([['view_page', 1], ['view_recipe_list', 1]]),
-  search_recipe: new Weighted([['view_recipe_list', 1], ['click_recipe', 1], ['view_page', 1]]),
-  view_recipe_list: new Weighted([['search_recipe', 1], ['view_page', 1]]),
+  view_page: new Weighted([
+    ['search_recipe', 1],
+    ['view_recipe_list', 1],
+    ['view_ads', 2],
+    ['click_auth_button', 0.5],
+  ]),
+  click_auth_button: new Weighted([
+    ['auth_success', 1],
+    ['view_page', 1],
+  ]),
+  auth_success: new Weighted([
+    ['view_page', 1],
+    ['view_recipe_list', 1],
+  ]),
+  search_recipe: new Weighted([
+    ['view_recipe_list', 1],
+    ['click_recipe', 1],
+    ['view_page', 1],
+  ]),
+  view_recipe_list: new Weighted([
+    ['search_recipe', 1],
+    ['view_page', 1],
+  ]),
   click_recipe: new Weighted([['view_page', 1]]),
-  click_bookmark: new Weighted([['view_page', 1], ['view_recipe_list', 1], ['click_like', 1]]),
-  click_like: new Weighted([['view_page', 1], ['view_recipe_list', 1], ['create_comment', 1]]),
-  create_comment: new Weighted([['view_page', 1], ['view_recipe_list', 1]]),
+  click_bookmark: new Weighted([
+    ['view_page', 1],
+    ['view_recipe_list', 1],
+    ['click_like', 1],
+  ]),
+  click_like: new Weighted([
+    ['view_page', 1],
+    ['view_recipe_list', 1],
+    ['create_comment', 1],
+  ]),
+  create_comment: new Weighted([
+    ['view_page', 1],
+    ['view_recipe_list', 1],
+  ]),
   click_ads: new Weighted([['view_page', 1]]),
 };
 
@@ -94,10 +156,17 @@ export const CLICK_FROM_LIST_PROBABILITY = 0.3;
 
 /** click_recipe → a reaction (bookmark, like or comment), drawn first. */
 export const REACTION_PROBABILITY = 0.4;
-export const REACTIONS = new Weighted<EventName>([['click_bookmark', 1], ['click_like', 1], ['create_comment', 1]]);
+export const REACTIONS = new Weighted<EventName>([
+  ['click_bookmark', 1],
+  ['click_like', 1],
+  ['create_comment', 1],
+]);
 
 /** After a view_ads that was not clicked (the click itself is decided by the CTR table). */
-export const AFTER_UNCLICKED_AD = new Weighted<EventName>([['view_page', 1], ['view_recipe_list', 1]]);
+export const AFTER_UNCLICKED_AD = new Weighted<EventName>([
+  ['view_page', 1],
+  ['view_recipe_list', 1],
+]);
 
 /**
  * Not in the spec's map, which no edge leads to create_recipe_success from: a view of
@@ -110,19 +179,39 @@ export const CREATE_RECIPE_FROM_PROFILE_PROBABILITY = 0.1;
 
 export type PageName = 'start' | 'main' | 'recipe_detail' | 'profile' | 'search_result';
 export const VIEWED_PAGES = new Weighted<PageName>([
-  ['start', 0.15], ['main', 0.35], ['recipe_detail', 0.25], ['profile', 0.1], ['search_result', 0.15],
+  ['start', 0.15],
+  ['main', 0.35],
+  ['recipe_detail', 0.25],
+  ['profile', 0.1],
+  ['search_result', 0.15],
 ]);
 export const SITE_URL = 'https://reciping.co.kr/';
 
 export const REFERRER_PROBABILITY = 0.3;
 export const REFERRERS: readonly string[] = ['google.com', 'naver.com', ''];
 
-export const AUTH_TYPES = new Weighted<string>([['login', 0.7], ['signup', 0.3]]);
-export const AUTH_METHODS = new Weighted<string>([['kakao', 0.4], ['naver', 0.25], ['email', 0.2], ['google', 0.15]]);
+export const AUTH_TYPES = new Weighted<string>([
+  ['login', 0.7],
+  ['signup', 0.3],
+]);
+export const AUTH_METHODS = new Weighted<string>([
+  ['kakao', 0.4],
+  ['naver', 0.25],
+  ['email', 0.2],
+  ['google', 0.15],
+]);
 
 export const SEARCH_TYPES: readonly string[] = ['category', 'ingredient', 'menu'];
 export const SEARCH_KEYWORD_PROBABILITY = 0.7;
-export const SEARCH_KEYWORDS: readonly string[] = ['치킨', '파스타', '샐러드', '스테이크', '케이크', '볶음밥', '국물요리'];
+export const SEARCH_KEYWORDS: readonly string[] = [
+  '치킨',
+  '파스타',
+  '샐러드',
+  '스테이크',
+  '케이크',
+  '볶음밥',
+  '국물요리',
+];
 export const SEARCH_FILTER_PROBABILITY = 0.4;
 export const SEARCH_FILTER_COUNT: readonly [number, number] = [1, 4];
 export const SEARCH_RESULT_COUNT: readonly [number, number] = [1, 500];
@@ -131,8 +220,14 @@ export const SEARCH_RESULT_COUNT: readonly [number, number] = [1, 500];
 export const BROWSE_LIST_TYPES: readonly string[] = ['popular', 'recommended', 'trending'];
 export const DISPLAYED_RECIPES: readonly [number, number] = [5, 20];
 
-export const BOOKMARK_ACTIONS = new Weighted<string>([['add', 0.85], ['remove', 0.15]]);
-export const LIKE_ACTIONS = new Weighted<string>([['like', 0.9], ['unlike', 0.1]]);
+export const BOOKMARK_ACTIONS = new Weighted<string>([
+  ['add', 0.85],
+  ['remove', 0.15],
+]);
+export const LIKE_ACTIONS = new Weighted<string>([
+  ['like', 0.9],
+  ['unlike', 0.1],
+]);
 export const COMMENT_LENGTH: readonly [number, number] = [10, 200];
 export const INGREDIENT_COUNT: readonly [number, number] = [3, 15];
 
@@ -168,12 +263,33 @@ export type ClickRates = Readonly<Record<AbGroup, number>>;
 /** Probability that a view_ads is clicked; outside the test window everyone gets `control`. */
 const BASE_CTR: ClickRates = { control: 0.018, treatment: 0.022 };
 
-const CTR_OVERRIDES: readonly { segment: Segment; activity: ActivityLevel; style: CookingStyle; rates: ClickRates }[] = [
-  { segment: 'FEMALE_30S', activity: 'POWER_USER', style: 'DESSERT_FOCUSED', rates: { control: 0.021, treatment: 0.028 } },
-  { segment: 'MALE_20S', activity: 'ACTIVE_EXPLORER', style: 'QUICK_CONVENIENT', rates: { control: 0.015, treatment: 0.019 } },
-  { segment: 'FEMALE_40_PLUS', activity: 'ACTIVE_EXPLORER', style: 'HEALTHY_CONSCIOUS', rates: { control: 0.018, treatment: 0.023 } },
-  { segment: 'MALE_30S', activity: 'PASSIVE_BROWSER', style: 'DIVERSE_EXPLORER', rates: { control: 0.014, treatment: 0.017 } },
-];
+const CTR_OVERRIDES: readonly { segment: Segment; activity: ActivityLevel; style: CookingStyle; rates: ClickRates }[] =
+  [
+    {
+      segment: 'FEMALE_30S',
+      activity: 'POWER_USER',
+      style: 'DESSERT_FOCUSED',
+      rates: { control: 0.021, treatment: 0.028 },
+    },
+    {
+      segment: 'MALE_20S',
+      activity: 'ACTIVE_EXPLORER',
+      style: 'QUICK_CONVENIENT',
+      rates: { control: 0.015, treatment: 0.019 },
+    },
+    {
+      segment: 'FEMALE_40_PLUS',
+      activity: 'ACTIVE_EXPLORER',
+      style: 'HEALTHY_CONSCIOUS',
+      rates: { control: 0.018, treatment: 0.023 },
+    },
+    {
+      segment: 'MALE_30S',
+      activity: 'PASSIVE_BROWSER',
+      style: 'DIVERSE_EXPLORER',
+      rates: { control: 0.014, treatment: 0.017 },
+    },
+  ];
 
 export function clickRates(segment: Segment, activity: ActivityLevel, style: CookingStyle): ClickRates {
   const override = CTR_OVERRIDES.find((o) => o.segment === segment && o.activity === activity && o.style === style);

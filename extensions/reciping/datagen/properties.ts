@@ -4,10 +4,25 @@
  * (referrer, search keyword, filters, actions…) are drawn here.
  */
 import {
-  AD_CLICK_URL, AD_SERVING, AUTH_METHODS, BOOKMARK_ACTIONS, COMMENT_LENGTH, INGREDIENT_COUNT, LIKE_ACTIONS,
-  REFERRERS, REFERRER_PROBABILITY, SEARCH_FILTER_COUNT, SEARCH_FILTER_PROBABILITY, SEARCH_KEYWORDS,
-  SEARCH_KEYWORD_PROBABILITY, SEARCH_RESULT_COUNT, SEARCH_TYPES, TARGETING_TAGS,
-  type AbGroup, type CookingStyle, type PageName,
+  AD_CLICK_URL,
+  AD_SERVING,
+  AUTH_METHODS,
+  BOOKMARK_ACTIONS,
+  COMMENT_LENGTH,
+  INGREDIENT_COUNT,
+  LIKE_ACTIONS,
+  REFERRERS,
+  REFERRER_PROBABILITY,
+  SEARCH_FILTER_COUNT,
+  SEARCH_FILTER_PROBABILITY,
+  SEARCH_KEYWORDS,
+  SEARCH_KEYWORD_PROBABILITY,
+  SEARCH_RESULT_COUNT,
+  SEARCH_TYPES,
+  TARGETING_TAGS,
+  type AbGroup,
+  type CookingStyle,
+  type PageName,
 } from './model.js';
 import type { Rng } from './random.js';
 import { DISH_TYPES, INGREDIENT_TYPES, METHOD_TYPES, SITUATION_TYPES } from './recipes.js';
@@ -24,7 +39,10 @@ const quote = (text: string): string => JSON.stringify(text);
 const QUOTED_KEYWORDS = SEARCH_KEYWORDS.map(quote);
 /** Search filters are 'axis:value' over the recipe master's category axes. */
 const FILTER_AXES: readonly (readonly string[])[] = Object.entries({
-  dish_type: DISH_TYPES, situation_type: SITUATION_TYPES, ingredient_type: INGREDIENT_TYPES, method_type: METHOD_TYPES,
+  dish_type: DISH_TYPES,
+  situation_type: SITUATION_TYPES,
+  ingredient_type: INGREDIENT_TYPES,
+  method_type: METHOD_TYPES,
 }).map(([axis, categories]) => categories.values.map((value) => quote(`${axis}:${value}`)));
 
 export function viewPageProperties(rng: Rng, page: PageName, recipeId: number): string {
@@ -82,8 +100,13 @@ export function createCommentProperties(rng: Rng, recipeId: number): string {
 
 export function createRecipeSuccessProperties(rng: Rng, recipeId: number, category: string): string {
   return (
-    '{"recipe_id":' + recipeId + ',"category":' + quote(category) +
-    ',"ingredient_count":' + rng.int(INGREDIENT_COUNT[0], INGREDIENT_COUNT[1]) + '}'
+    '{"recipe_id":' +
+    recipeId +
+    ',"category":' +
+    quote(category) +
+    ',"ingredient_count":' +
+    rng.int(INGREDIENT_COUNT[0], INGREDIENT_COUNT[1]) +
+    '}'
   );
 }
 
@@ -95,7 +118,11 @@ export function viewAdsProperties(rng: Rng, ad: Ad, group: AbGroup | null, style
   let json = '{"ad_id":"' + ad.id + '","ad_type":"' + ad.type + '","position":"' + ad.position + '"';
   if (group !== null) {
     const serving = AD_SERVING[group];
-    json += ',"ad_targeting_method":"' + serving.method + '","personalization_score":' + rng.range(serving.score[0], serving.score[1]).toFixed(2);
+    json +=
+      ',"ad_targeting_method":"' +
+      serving.method +
+      '","personalization_score":' +
+      rng.range(serving.score[0], serving.score[1]).toFixed(2);
     if (group === 'treatment') json += ',"targeting_tags":["' + TARGETING_TAGS[style].join('","') + '"]';
   }
   return json + '}';
@@ -103,7 +130,15 @@ export function viewAdsProperties(rng: Rng, ad: Ad, group: AbGroup | null, style
 
 export function clickAdsProperties(ad: Ad): string {
   return (
-    '{"ad_id":"' + ad.id + '","ad_type":"' + ad.type + '","position":"' + ad.position +
-    '","target_url":"' + AD_CLICK_URL + ad.id + '"}'
+    '{"ad_id":"' +
+    ad.id +
+    '","ad_type":"' +
+    ad.type +
+    '","position":"' +
+    ad.position +
+    '","target_url":"' +
+    AD_CLICK_URL +
+    ad.id +
+    '"}'
   );
 }

@@ -6,8 +6,14 @@
  */
 import { ContextCache, serializeEvent } from './event.js';
 import {
-  AD_ID_RANGE, AD_POSITIONS, AD_TYPES, AUTH_TYPES, BROWSE_LIST_TYPES, DISPLAYED_RECIPES,
-  type EventName, type PageName,
+  AD_ID_RANGE,
+  AD_POSITIONS,
+  AD_TYPES,
+  AUTH_TYPES,
+  BROWSE_LIST_TYPES,
+  DISPLAYED_RECIPES,
+  type EventName,
+  type PageName,
 } from './model.js';
 import * as props from './properties.js';
 import { Rng } from './random.js';
@@ -33,7 +39,10 @@ export class SessionState {
   /** The last ad shown; carried to its click. */
   ad: props.Ad = { id: '', type: '', position: '' };
 
-  constructor(readonly user: User, seed: readonly [number, number]) {
+  constructor(
+    readonly user: User,
+    seed: readonly [number, number],
+  ) {
     this.rng = new Rng(seed[0], seed[1]);
     this.sessionId = this.rng.uuid();
   }
@@ -108,10 +117,18 @@ export class EventRenderer {
       case 'create_recipe_success':
         // The published recipe is drawn from the master, so its id resolves in dim_recipe.
         session.recipeId = this.picker.pick(rng, user.style);
-        properties = props.createRecipeSuccessProperties(rng, session.recipeId, this.picker.recipe(session.recipeId).dish_type);
+        properties = props.createRecipeSuccessProperties(
+          rng,
+          session.recipeId,
+          this.picker.recipe(session.recipeId).dish_type,
+        );
         break;
       case 'view_ads':
-        session.ad = { id: 'ad_' + rng.int(AD_ID_RANGE[0], AD_ID_RANGE[1]), type: rng.pick(AD_TYPES), position: rng.pick(AD_POSITIONS) };
+        session.ad = {
+          id: 'ad_' + rng.int(AD_ID_RANGE[0], AD_ID_RANGE[1]),
+          type: rng.pick(AD_TYPES),
+          position: rng.pick(AD_POSITIONS),
+        };
         properties = props.viewAdsProperties(rng, session.ad, group, user.cookingStyle);
         break;
       case 'click_ads':

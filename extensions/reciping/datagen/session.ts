@@ -9,9 +9,21 @@
  * whole slice is what keeps the garbage collector (and the memory) out of the way.
  */
 import {
-  AFTER_UNCLICKED_AD, CLICK_FROM_LIST_PROBABILITY, CREATE_RECIPE_FROM_PROFILE_PROBABILITY, EVENT_GAP_MS, EVENT_NAMES,
-  FALLBACK_EVENTS, FOLLOW_MAP_PROBABILITY, REACTIONS, REACTION_PROBABILITY, SESSION_EVENTS, SESSION_START, TRANSITIONS,
-  VIEWED_PAGES, WEEKEND_SESSION_STRETCH, type EventName,
+  AFTER_UNCLICKED_AD,
+  CLICK_FROM_LIST_PROBABILITY,
+  CREATE_RECIPE_FROM_PROFILE_PROBABILITY,
+  EVENT_GAP_MS,
+  EVENT_NAMES,
+  FALLBACK_EVENTS,
+  FOLLOW_MAP_PROBABILITY,
+  REACTIONS,
+  REACTION_PROBABILITY,
+  SESSION_EVENTS,
+  SESSION_START,
+  TRANSITIONS,
+  VIEWED_PAGES,
+  WEEKEND_SESSION_STRETCH,
+  type EventName,
 } from './model.js';
 import type { Rng } from './random.js';
 import type { User } from './users.js';
@@ -85,7 +97,8 @@ export class SlicePlan {
     for (let i = 0; t < frame.limit && emitted < maxEvents; i++) {
       const page = name === 'view_page' ? VIEWED_PAGES.sampleIndex(rng) : -1;
       // The fix of the original's defect: whether the ad is clicked depends on the A/B group.
-      const clicked = name === 'view_ads' && rng.chance(user.rates[t >= ab.from && t < ab.to ? user.abGroup : 'control']);
+      const clicked =
+        name === 'view_ads' && rng.chance(user.rates[t >= ab.from && t < ab.to ? user.abGroup : 'control']);
       this.times.push(t);
       this.sessionOf.push(session);
       this.names.push(EVENT_CODE.get(name)!);

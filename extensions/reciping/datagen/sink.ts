@@ -54,7 +54,10 @@ class LocalDirectorySink implements EventSink {
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
 
-  constructor(private readonly root: string, private readonly topic: string | undefined) {}
+  constructor(
+    private readonly root: string,
+    private readonly topic: string | undefined,
+  ) {}
 
   write(line: string, bucket: StagingBucket): void | Promise<void> {
     if (this.failure) throw this.failure;

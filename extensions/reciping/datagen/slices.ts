@@ -27,7 +27,9 @@ const HOURS: readonly Weighted<number>[] = [false, true].map(
     new Weighted(
       HOUR_WEIGHTS.map((weight, hour): [number, number] => [
         hour,
-        weekend && hour >= WEEKEND_EVENING.fromHour && hour <= WEEKEND_EVENING.toHour ? weight * WEEKEND_EVENING.factor : weight,
+        weekend && hour >= WEEKEND_EVENING.fromHour && hour <= WEEKEND_EVENING.toHour
+          ? weight * WEEKEND_EVENING.factor
+          : weight,
       ]),
     ),
 );
@@ -81,7 +83,8 @@ export function windowSlices(start: number, windows: number, events: number): { 
       end: to,
       quota: events,
       frame: {
-        place: (rng, duration) => from + Math.floor(rng.float() * (duration < BUCKET_MS ? BUCKET_MS - duration : BUCKET_MS)),
+        place: (rng, duration) =>
+          from + Math.floor(rng.float() * (duration < BUCKET_MS ? BUCKET_MS - duration : BUCKET_MS)),
         limit: to,
         weekend: isWeekend(kstDay(from)),
       },

@@ -6,8 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  ACTIVITY_LEVELS, COOKING_STYLES, SEGMENTS, clickRates,
-  type AbGroup, type ActivityLevel, type ClickRates, type CookingStyle, type Segment,
+  ACTIVITY_LEVELS,
+  COOKING_STYLES,
+  SEGMENTS,
+  clickRates,
+  type AbGroup,
+  type ActivityLevel,
+  type ClickRates,
+  type CookingStyle,
+  type Segment,
 } from './model.js';
 import { kafkaPartition } from './partition.js';
 import { Rng, deriveSeed } from './random.js';
@@ -58,7 +65,10 @@ export class User {
   readonly profile: Profile;
   private group: AbGroup | undefined;
 
-  constructor(readonly userId: string, rng: Rng) {
+  constructor(
+    readonly userId: string,
+    rng: Rng,
+  ) {
     this.anonymousId = rng.uuid();
     this.segment = SEGMENTS.sample(rng);
     this.activity = ACTIVITY_LEVELS.sample(rng);
@@ -90,7 +100,10 @@ export class UserPool {
   private readonly idStep: number;
   private readonly idShift: number;
 
-  constructor(private readonly seed: number, readonly size: number) {
+  constructor(
+    private readonly seed: number,
+    readonly size: number,
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`user pool size must be a positive integer, got ${size}`);
     this.users = new Array<User | undefined>(size);
     // user_id = base + (i·step + shift) mod space: distinct six-digit ids ("710847")
@@ -109,7 +122,10 @@ export class UserPool {
     let user = this.users[index];
     if (user === undefined) {
       const id = this.idBase + ((index * this.idStep + this.idShift) % this.idSpace);
-      user = new User(String(id), new Rng(deriveSeed(this.seed, USER_STREAM, index), deriveSeed(this.seed, USER_STREAM, index, 1)));
+      user = new User(
+        String(id),
+        new Rng(deriveSeed(this.seed, USER_STREAM, index), deriveSeed(this.seed, USER_STREAM, index, 1)),
+      );
       this.users[index] = user;
     }
     return user;

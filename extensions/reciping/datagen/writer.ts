@@ -39,7 +39,10 @@ export class StagingWriter {
   private bucket = NaN;
   private buckets: StagingBucket[] = [];
 
-  constructor(private readonly sink: EventSink, private readonly topic: string) {}
+  constructor(
+    private readonly sink: EventSink,
+    private readonly topic: string,
+  ) {}
 
   write(time: number, partition: number, line: string): void | Promise<void> {
     const index = bucketIndex(time);

@@ -61,7 +61,9 @@ export class DuckDbAdapter implements Adapter {
   async prepareExternal(): Promise<void> {}
 
   externalRelation(_source: Relation, external: ExternalLocation, files?: string[]): string {
-    const location = files ? `[${files.map((f) => this.dialect.literal(f)).join(', ')}]` : this.dialect.literal(this.location(external));
+    const location = files
+      ? `[${files.map((f) => this.dialect.literal(f)).join(', ')}]`
+      : this.dialect.literal(this.location(external));
     switch (external.format) {
       case 'lines':
         // One VARCHAR per line, whatever it holds: a delimiter and quote that never occur keep lines whole.

@@ -13,15 +13,31 @@ export const duckdbDialect: Dialect = {
   // No limit of its own; this keeps one statement's text to a sane size.
   maxStatementLength: 64 * 2 ** 20,
   replaceTable(rel: Relation, select: string): string {
-    return db.schema.createTable(name(rel)).modifyFront(sql`or replace`).as(sql.raw(select)).compile().sql;
+    return db.schema
+      .createTable(name(rel))
+      .modifyFront(sql`or replace`)
+      .as(sql.raw(select))
+      .compile().sql;
   },
   createTable(rel: Relation, select: string): string {
     return db.schema.createTable(name(rel)).as(sql.raw(select)).compile().sql;
   },
   // Run in one transaction (atomically): a refused row rolls the new table back with it.
   replaceTableTyped(rel: Relation, columns: TypedColumn[], checks: string[], select: string) {
-    const defs = [...columns.map((c) => `${duckdbDialect.quote(c.name)} ${c.type}${c.notNull ? ' not null' : ''}`), ...checks.map((c) => `check (${c})`)];
-    return { statements: [`create or replace table ${duckdbDialect.relation(rel)} (${defs.join(', ')})`, duckdbDialect.insert(rel, columns.map((c) => c.name), select)] };
+    const defs = [
+      ...columns.map((c) => `${duckdbDialect.quote(c.name)} ${c.type}${c.notNull ? ' not null' : ''}`),
+      ...checks.map((c) => `check (${c})`),
+    ];
+    return {
+      statements: [
+        `create or replace table ${duckdbDialect.relation(rel)} (${defs.join(', ')})`,
+        duckdbDialect.insert(
+          rel,
+          columns.map((c) => c.name),
+          select,
+        ),
+      ],
+    };
   },
   sameType: typeMatcher({
     ...COMMON_TYPE_ALIASES,

@@ -30,7 +30,8 @@ export const duckdbMacros: MacroSet = {
    * The SQL twin of storage/partition-time.ts.
    */
   path_time: (path, zone) => {
-    const part = (key: string, fallback: string) => `coalesce(TRY_CAST(nullif(regexp_extract(${path}, '(^|/)${key}=([0-9]+)', 2), '') AS BIGINT), ${fallback})`;
+    const part = (key: string, fallback: string) =>
+      `coalesce(TRY_CAST(nullif(regexp_extract(${path}, '(^|/)${key}=([0-9]+)', 2), '') AS BIGINT), ${fallback})`;
     return `timezone('UTC', timezone('${zone}', make_timestamp(${part('year', 'NULL')}, ${part('month', 'NULL')}, ${part('day', 'NULL')}, ${part('hour', '0')}, ${part('minute', '0')}, 0)))`;
   },
   ts_literal: (text) => `TIMESTAMP '${text}'`,

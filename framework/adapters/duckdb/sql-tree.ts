@@ -11,7 +11,13 @@ type DuckDb = typeof import('@duckdb/node-api');
  */
 export type QueryNode =
   | { type: 'SELECT_NODE'; cte_map?: CteMap; select_list: Expr[]; from_table: TableRef }
-  | { type: 'SET_OPERATION_NODE' | 'RECURSIVE_CTE_NODE'; cte_map?: CteMap; setop_type?: string; left: QueryNode; right: QueryNode }
+  | {
+      type: 'SET_OPERATION_NODE' | 'RECURSIVE_CTE_NODE';
+      cte_map?: CteMap;
+      setop_type?: string;
+      left: QueryNode;
+      right: QueryNode;
+    }
   | { type: 'CTE_NODE'; cte_map?: CteMap; child: QueryNode };
 
 export interface CteMap {
@@ -77,7 +83,11 @@ export class SqlParser {
   /** Each query's tree, in order; all serialized in one round trip (a project has thousands of models). */
   async parse(sqls: readonly string[]): Promise<ParsedSql[]> {
     const { listValue, LIST, VARCHAR } = this.duckdb;
-    const reader = await this.connection.runAndReadAll('select json_serialize_sql(s) from unnest($1) with ordinality as t(s, i) order by i', [listValue([...sqls])], [LIST(VARCHAR)]);
+    const reader = await this.connection.runAndReadAll(
+      'select json_serialize_sql(s) from unnest($1) with ordinality as t(s, i) order by i',
+      [listValue([...sqls])],
+      [LIST(VARCHAR)],
+    );
     const parsed: ParsedSql[] = [];
     for (const [json] of reader.getRows()) parsed.push(await this.tree(String(json)));
     return parsed;
@@ -91,7 +101,8 @@ export class SqlParser {
   private async tree(json: string): Promise<ParsedSql> {
     const parsed = JSON.parse(json) as { error: boolean; error_message?: string; statements?: { node: QueryNode }[] };
     if (parsed.error) return { error: parsed.error_message ?? 'unknown parser error' };
-    if (parsed.statements!.length !== 1) return { error: `expected one SELECT statement, found ${parsed.statements!.length}` };
+    if (parsed.statements!.length !== 1)
+      return { error: `expected one SELECT statement, found ${parsed.statements!.length}` };
     const tree = parsed.statements![0]!.node;
     try {
       await this.nameExpressions(tree);
@@ -109,7 +120,9 @@ export class SqlParser {
   /** `SELECT <expr>` printed back by DuckDB (json_deserialize_sql), from the tree of `select 1` with <expr> put in. */
   private async text(expr: Expr): Promise<string> {
     const reader = await this.connection.runAndReadAll("select json_serialize_sql('select 1')");
-    const statement = JSON.parse(String(reader.getRows()[0]![0])) as { statements: { node: { select_list: Expr[] } }[] };
+    const statement = JSON.parse(String(reader.getRows()[0]![0])) as {
+      statements: { node: { select_list: Expr[] } }[];
+    };
     statement.statements[0]!.node.select_list = [expr];
     // Positions are dropped: JSON numbers cannot carry the "unknown" marker (2^64 - 1) exactly.
     const json = JSON.stringify(statement, (key, value: unknown) => (key === 'query_location' ? undefined : value));
@@ -124,7 +137,12 @@ function unnamedItems(value: unknown, found: Expr[] = []): Expr[] {
     for (const item of value) unnamedItems(item, found);
   } else if (value && typeof value === 'object') {
     const node = value as Record<string, unknown>;
-    if (node.type === 'SELECT_NODE') found.push(...(node.select_list as Expr[]).filter((item) => !item.alias && item.class !== 'COLUMN_REF' && item.class !== 'STAR'));
+    if (node.type === 'SELECT_NODE')
+      found.push(
+        ...(node.select_list as Expr[]).filter(
+          (item) => !item.alias && item.class !== 'COLUMN_REF' && item.class !== 'STAR',
+        ),
+      );
     for (const child of Object.values(node)) unnamedItems(child, found);
   }
   return found;

@@ -15,7 +15,8 @@ import { leaseSettings, type SharedLock } from '../shared-lock.js';
 
 /** An external source's S3 prefix, with the trailing slash the Hive connector and listings expect. */
 function prefix(external: ExternalLocation, what = 'an external source'): string {
-  if (!/^s3a?:\/\//.test(external.location)) throw new ConfigError(`${what}: on Trino the location must be an s3:// prefix, got "${external.location}"`);
+  if (!/^s3a?:\/\//.test(external.location))
+    throw new ConfigError(`${what}: on Trino the location must be an s3:// prefix, got "${external.location}"`);
   return external.location.endsWith('/') ? external.location : `${external.location}/`;
 }
 
@@ -30,9 +31,15 @@ interface RunLockSettings {
  * <location_root>/_framework/locks/<catalog>/<schema>.json (one lock per catalog and schema of
  * the target). Without either, no S3 location is known and the run lock stays a local file.
  */
-function runLockLocation(s: { catalog: string; location_root?: string; run_lock?: RunLockSettings }, schema: string): string | undefined {
+function runLockLocation(
+  s: { catalog: string; location_root?: string; run_lock?: RunLockSettings },
+  schema: string,
+): string | undefined {
   if (s.run_lock?.location) {
-    if (!/^s3a?:\/\/[^/]+\/.+/.test(s.run_lock.location)) throw new ConfigError(`run_lock.location must be an s3://bucket/key URI, got "${s.run_lock.location}"`, { file: 'profiles.yml' });
+    if (!/^s3a?:\/\/[^/]+\/.+/.test(s.run_lock.location))
+      throw new ConfigError(`run_lock.location must be an s3://bucket/key URI, got "${s.run_lock.location}"`, {
+        file: 'profiles.yml',
+      });
     return s.run_lock.location;
   }
   if (!s.location_root || !/^s3a?:\/\//.test(s.location_root)) return undefined;
@@ -63,8 +70,15 @@ export class TrinoAdapter implements Adapter {
   readonly sharedLock?: SharedLock;
 
   constructor(target: Target, _root: string) {
-    const s = target.settings as unknown as TrinoSettings & { location_root?: string; staging?: { catalog?: string }; run_lock?: RunLockSettings };
-    if (!/^https?:\/\//.test(s.host)) throw new ConfigError(`trino target "${target.name}": host must be http(s)://host:port, got "${s.host}"`, { file: 'profiles.yml' });
+    const s = target.settings as unknown as TrinoSettings & {
+      location_root?: string;
+      staging?: { catalog?: string };
+      run_lock?: RunLockSettings;
+    };
+    if (!/^https?:\/\//.test(s.host))
+      throw new ConfigError(`trino target "${target.name}": host must be http(s)://host:port, got "${s.host}"`, {
+        file: 'profiles.yml',
+      });
     this.catalog = s.catalog;
     this.locationRoot = s.location_root?.replace(/\/$/, '');
     this.hiveCatalog = s.staging?.catalog ?? 'hive';
@@ -72,11 +86,21 @@ export class TrinoAdapter implements Adapter {
     const lock = runLockLocation(s, target.schema);
     if (lock) {
       const lease = leaseSettings(s.run_lock);
-      if (typeof lease === 'string') throw new ConfigError(`trino target "${target.name}": ${lease}`, { file: 'profiles.yml' });
+      if (typeof lease === 'string')
+        throw new ConfigError(`trino target "${target.name}": ${lease}`, { file: 'profiles.yml' });
       this.sharedLock = { location: lock, ...lease };
     }
-    this.introspector = informationSchemaIntrospector(trinoKysely, (sql) => this.query(sql), trinoDialect, this.catalog);
-    this.snapshots = icebergSnapshots(trinoDialect, (sql) => this.query(sql), (sql) => this.execute(sql));
+    this.introspector = informationSchemaIntrospector(
+      trinoKysely,
+      (sql) => this.query(sql),
+      trinoDialect,
+      this.catalog,
+    );
+    this.snapshots = icebergSnapshots(
+      trinoDialect,
+      (sql) => this.query(sql),
+      (sql) => this.execute(sql),
+    );
   }
 
   async connect(): Promise<void> {
@@ -84,12 +108,17 @@ export class TrinoAdapter implements Adapter {
   }
 
   async ensureSchema(schema: string): Promise<void> {
-    await this.execute(this.dialect.createSchema(schema, this.locationRoot ? `${this.locationRoot}/${schema}` : undefined));
+    await this.execute(
+      this.dialect.createSchema(schema, this.locationRoot ? `${this.locationRoot}/${schema}` : undefined),
+    );
   }
 
   async execute(sql: string): Promise<ExecResult> {
     const result = await this.connection.run(sql);
-    return { ...(result.updateCount !== undefined ? { rowsAffected: result.updateCount } : {}), ...(result.queryId ? { queryId: result.queryId } : {}) };
+    return {
+      ...(result.updateCount !== undefined ? { rowsAffected: result.updateCount } : {}),
+      ...(result.queryId ? { queryId: result.queryId } : {}),
+    };
   }
 
   query(sql: string): Promise<QueryResult> {
@@ -141,19 +170,26 @@ export class TrinoAdapter implements Adapter {
     const table = this.externalTable(source);
     const format = { lines: 'TEXTFILE', json: 'JSON', csv: 'CSV', parquet: 'PARQUET' }[external.format];
     const columns = external.format === 'lines' ? '(line varchar)' : undefined;
-    if (!columns) throw new ConfigError(`external format "${external.format}" on Trino needs declared columns; use format: lines`);
-    await this.execute(`create schema if not exists ${this.dialect.quote(table.database!)}.${this.dialect.quote(table.schema)}`);
+    if (!columns)
+      throw new ConfigError(`external format "${external.format}" on Trino needs declared columns; use format: lines`);
+    await this.execute(
+      `create schema if not exists ${this.dialect.quote(table.database!)}.${this.dialect.quote(table.schema)}`,
+    );
     await this.execute(`drop table if exists ${this.dialect.relation(table)}`);
-    await this.execute(`create table ${this.dialect.relation(table)} ${columns} with (external_location = ${this.dialect.literal(location)}, format = ${this.dialect.literal(format)})`);
+    await this.execute(
+      `create table ${this.dialect.relation(table)} ${columns} with (external_location = ${this.dialect.literal(location)}, format = ${this.dialect.literal(format)})`,
+    );
   }
 
   async loadSeed(rel: Relation, csvPath: string, columnTypes: Record<string, string>): Promise<number> {
     const [header, ...rows] = parseCsv(readFileSync(csvPath, 'utf8')).filter((r) => r.length > 1 || r[0] !== '');
     if (!header) throw new ConfigError(`seed ${csvPath} is empty`);
     const types = header.map((name, i) => columnTypes[name] ?? inferType(rows.map((r) => r[i] ?? '')));
-    const value = (v: string | undefined, i: number) => (v === undefined || v === '' ? `CAST(NULL AS ${types[i]})` : `CAST(${this.dialect.literal(v)} AS ${types[i]})`);
+    const value = (v: string | undefined, i: number) =>
+      v === undefined || v === '' ? `CAST(NULL AS ${types[i]})` : `CAST(${this.dialect.literal(v)} AS ${types[i]})`;
     const columns = header.map((h) => this.dialect.quote(h)).join(', ');
-    const chunk = (part: string[][]) => `select * from (values ${part.map((r) => `(${header.map((_, i) => value(r[i], i)).join(', ')})`).join(', ')}) as v(${columns})`;
+    const chunk = (part: string[][]) =>
+      `select * from (values ${part.map((r) => `(${header.map((_, i) => value(r[i], i)).join(', ')})`).join(', ')}) as v(${columns})`;
     // Build aside, then swap in with one CREATE OR REPLACE: readers never see a half-loaded seed.
     const staging: Relation = { schema: rel.schema, name: `${rel.name}__fw_seed` };
     const empty = `select * from (values (${types.map((t) => `CAST(NULL AS ${t})`).join(', ')})) as v(${columns}) where false`;
@@ -178,12 +214,17 @@ export class TrinoAdapter implements Adapter {
     const active = `select query_id from system.runtime.queries where source = ${this.dialect.literal(`framework/${tag}`)} and state not in ('FINISHED', 'FAILED')`;
     const left = (await this.query(active)).rows.map((r) => String(r.query_id));
     for (const id of left) {
-      await this.execute(`call system.runtime.kill_query(query_id => ${this.dialect.literal(id)}, message => 'left running by a framework run that died')`).catch(() => undefined);
+      await this.execute(
+        `call system.runtime.kill_query(query_id => ${this.dialect.literal(id)}, message => 'left running by a framework run that died')`,
+      ).catch(() => undefined);
     }
     // A statement already committing cannot be stopped: wait until it is over either way.
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     while ((await this.query(active)).rows.length) {
-      if (Date.now() > deadline) throw new ExecutionError(`statements of a dead run are still active on Trino after ${SETTLE_TIMEOUT_MS / 1000} s: ${left.join(', ')}`);
+      if (Date.now() > deadline)
+        throw new ExecutionError(
+          `statements of a dead run are still active on Trino after ${SETTLE_TIMEOUT_MS / 1000} s: ${left.join(', ')}`,
+        );
       await new Promise((r) => setTimeout(r, 500));
     }
     return left;

@@ -40,8 +40,12 @@ export class TrinoConnection {
       schema: settings.schema,
       source: `framework/${this.tag}`,
       ...(settings.password ? { auth: new BasicAuth(settings.user ?? 'framework', settings.password) } : {}),
-      ...(!settings.password ? { extraHeaders: { ...headers, 'X-Trino-User': settings.user ?? 'framework' } } : { extraHeaders: headers }),
-      ...(settings.session_properties ? { session: Object.fromEntries(Object.entries(settings.session_properties).map(([k, v]) => [k, String(v)])) } : {}),
+      ...(!settings.password
+        ? { extraHeaders: { ...headers, 'X-Trino-User': settings.user ?? 'framework' } }
+        : { extraHeaders: headers }),
+      ...(settings.session_properties
+        ? { session: Object.fromEntries(Object.entries(settings.session_properties).map(([k, v]) => [k, String(v)])) }
+        : {}),
       ...(settings.host.startsWith('https') ? { ssl: { rejectUnauthorized: settings.ssl_verify !== false } } : {}),
     });
   }
@@ -78,7 +82,8 @@ export class TrinoConnection {
           throw new ExecutionError(`${result.error.message} [${result.error.errorName}]`, { queryId: result.id, sql });
         }
         if (result?.columns && !columns.length) columns = result.columns.map((c) => ({ name: c.name, type: c.type }));
-        for (const values of result?.data ?? []) rows.push(Object.fromEntries(columns.map((c, i) => [c.name, values[i]])));
+        for (const values of result?.data ?? [])
+          rows.push(Object.fromEntries(columns.map((c, i) => [c.name, values[i]])));
         last = result;
         if (step.done) break;
       }
@@ -102,10 +107,15 @@ export class TrinoConnection {
         if (error instanceof ExecutionError) throw error;
         const code = (error as { code?: string }).code ?? '';
         const status = (error as { response?: { status?: number } }).response?.status;
-        const transient = UNREACHED.has(code) || (status !== undefined && TRANSIENT_HTTP.has(status)) || (phase === 'poll' && IN_FLIGHT.has(code));
+        const transient =
+          UNREACHED.has(code) ||
+          (status !== undefined && TRANSIENT_HTTP.has(status)) ||
+          (phase === 'poll' && IN_FLIGHT.has(code));
         if (!transient || attempt >= attempts) {
           const reason = status ? `HTTP ${status}` : code || (error as Error).message;
-          throw new ExecutionError(`cannot reach Trino at ${this.settings.host}: ${reason}${transient ? ` (after ${attempt} attempts)` : ''}`);
+          throw new ExecutionError(
+            `cannot reach Trino at ${this.settings.host}: ${reason}${transient ? ` (after ${attempt} attempts)` : ''}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
       }

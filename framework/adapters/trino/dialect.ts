@@ -12,10 +12,14 @@ export const trinoDialect: Dialect = {
   // Trino's query.max-length default.
   maxStatementLength: 1_000_000,
   replaceTable(rel: Relation, select: string, properties: Record<string, unknown>): string {
-    return withProperties(db.schema.createTable(name(rel)).modifyFront(sql`or replace`), properties).as(sql.raw(select)).compile().sql;
+    return withProperties(db.schema.createTable(name(rel)).modifyFront(sql`or replace`), properties)
+      .as(sql.raw(select))
+      .compile().sql;
   },
   createTable(rel: Relation, select: string, properties: Record<string, unknown>): string {
-    return withProperties(db.schema.createTable(name(rel)), properties).as(sql.raw(select)).compile().sql;
+    return withProperties(db.schema.createTable(name(rel)), properties)
+      .as(sql.raw(select))
+      .compile().sql;
   },
   /**
    * Iceberg enforces NOT NULL columns but Trino has no multi-statement transaction, and a CTAS
@@ -23,24 +27,48 @@ export const trinoDialect: Dialect = {
    * refused there, the published table untouched), then the table is replaced and filled from it.
    * Between those two commits a reader sees the table empty. CHECK is not Trino's: tests cover it.
    */
-  replaceTableTyped(rel: Relation, columns: TypedColumn[], _checks: string[], select: string, properties: Record<string, unknown>) {
+  replaceTableTyped(
+    rel: Relation,
+    columns: TypedColumn[],
+    _checks: string[],
+    select: string,
+    properties: Record<string, unknown>,
+  ) {
     const side: Relation = { ...rel, name: `${rel.name}__fw_contract` };
     const { location: _own, ...sideProperties } = properties ?? {};
     const create = (r: Relation, props: Record<string, unknown>) =>
       withProperties(
-        columns.reduce((q, c) => q.addColumn(c.name, sql.raw(c.type), (col) => (c.notNull ? col.notNull() : col)), db.schema.createTable(name(r)).modifyFront(sql`or replace`)),
+        columns.reduce(
+          (q, c) => q.addColumn(c.name, sql.raw(c.type), (col) => (c.notNull ? col.notNull() : col)),
+          db.schema.createTable(name(r)).modifyFront(sql`or replace`),
+        ),
         props,
       ).compile().sql;
     const names = columns.map((c) => c.name);
     const dropSide = trinoDialect.drop(side, 'table');
     return {
-      statements: [create(side, sideProperties), trinoDialect.insert(side, names, select), create(rel, properties), trinoDialect.insert(rel, names, `select * from ${trinoDialect.relation(side)}`), dropSide],
+      statements: [
+        create(side, sideProperties),
+        trinoDialect.insert(side, names, select),
+        create(rel, properties),
+        trinoDialect.insert(rel, names, `select * from ${trinoDialect.relation(side)}`),
+        dropSide,
+      ],
       cleanup: dropSide,
     };
   },
-  sameType: typeMatcher({ ...COMMON_TYPE_ALIASES, float: 'real', float4: 'real', binary: 'varbinary', bytea: 'varbinary' }),
+  sameType: typeMatcher({
+    ...COMMON_TYPE_ALIASES,
+    float: 'real',
+    float4: 'real',
+    binary: 'varbinary',
+    bytea: 'varbinary',
+  }),
   createTableColumns(rel: Relation, columns: Column[], partitionBy?: string[]): string {
-    const table = columns.reduce((q, c) => q.addColumn(c.name, sql.raw(c.type)), db.schema.createTable(name(rel)).ifNotExists());
+    const table = columns.reduce(
+      (q, c) => q.addColumn(c.name, sql.raw(c.type)),
+      db.schema.createTable(name(rel)).ifNotExists(),
+    );
     return withProperties(table, partitionBy?.length ? { partitioning: partitionBy } : {}).compile().sql;
   },
   /**
@@ -66,7 +94,10 @@ export const trinoDialect: Dialect = {
  * Iceberg table properties (partitioning, sorted_by, format_version, location, ...) as a WITH
  * clause: lists become ARRAY[...] of quoted strings, other values literals.
  */
-function withProperties<T extends { modifyEnd(m: RawBuilder<unknown>): T }>(builder: T, properties: Record<string, unknown>): T {
+function withProperties<T extends { modifyEnd(m: RawBuilder<unknown>): T }>(
+  builder: T,
+  properties: Record<string, unknown>,
+): T {
   const entries = Object.entries(properties ?? {});
   if (!entries.length) return builder;
   const items = entries.map(([key, value]) => sql`${sql.raw(assertPropertyName(key))} = ${propertyValue(value)}`);

@@ -19,9 +19,20 @@ export const trinoSettings: EngineSettingsSchema = {
       additionalProperties: false,
       description: 'the run lock every host sees, an S3 object with a lease (docs/run-lock.md)',
       properties: {
-        location: { type: 'string', description: 's3://bucket/key of the lock; default <location_root>/_framework/locks/<catalog>/<schema>.json' },
-        lease_seconds: { type: 'number', exclusiveMinimum: 0, description: 'a holder that does not renew for this long loses the lock (default 60)' },
-        heartbeat_seconds: { type: 'number', exclusiveMinimum: 0, description: 'how often the holder renews (default min(15, lease/4)); at most half the lease' },
+        location: {
+          type: 'string',
+          description: 's3://bucket/key of the lock; default <location_root>/_framework/locks/<catalog>/<schema>.json',
+        },
+        lease_seconds: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          description: 'a holder that does not renew for this long loses the lock (default 60)',
+        },
+        heartbeat_seconds: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          description: 'how often the holder renews (default min(15, lease/4)); at most half the lease',
+        },
       },
     },
   },

@@ -17,17 +17,21 @@ export function icebergSnapshots(dialect: Dialect, query: Run, execute: Exec): S
     async current(rel) {
       const snapshots = dialect.relation({ ...rel, name: `${rel.name}$snapshots` });
       try {
-        const { rows } = await query(`select cast(snapshot_id as varchar) as id from ${snapshots} order by committed_at desc limit 1`);
+        const { rows } = await query(
+          `select cast(snapshot_id as varchar) as id from ${snapshots} order by committed_at desc limit 1`,
+        );
         return rows[0]?.id as string | undefined;
       } catch (error) {
         // No table (or a view) has no snapshots: that is an answer, not a failure.
-        if (/TABLE_NOT_FOUND|does not exist|not an Iceberg table|NOT_SUPPORTED/i.test((error as Error).message)) return undefined;
+        if (/TABLE_NOT_FOUND|does not exist|not an Iceberg table|NOT_SUPPORTED/i.test((error as Error).message))
+          return undefined;
         throw error;
       }
     },
     asOf(rel, version) {
       if ('snapshot' in version) {
-        if (!/^-?\d+$/.test(version.snapshot)) throw new ConfigError(`snapshot id must be an integer, got "${version.snapshot}"`);
+        if (!/^-?\d+$/.test(version.snapshot))
+          throw new ConfigError(`snapshot id must be an integer, got "${version.snapshot}"`);
         return `${dialect.relation(rel)} for version as of ${version.snapshot}`;
       }
       return `${dialect.relation(rel)} for timestamp as of timestamp ${dialect.literal(version.timestamp)}`;
@@ -40,21 +44,30 @@ export function icebergSnapshots(dialect: Dialect, query: Run, execute: Exec): S
       const done: { procedure: string; queryId?: string }[] = [];
       for (const [procedure, options] of Object.entries(config)) {
         const allowed = PROCEDURES[procedure];
-        if (!allowed) throw new ConfigError(`unknown maintenance procedure "${procedure}"`, undefined, `known: ${Object.keys(PROCEDURES).join(', ')}`);
+        if (!allowed)
+          throw new ConfigError(
+            `unknown maintenance procedure "${procedure}"`,
+            undefined,
+            `known: ${Object.keys(PROCEDURES).join(', ')}`,
+          );
         if (options === false) continue;
         const args = Object.entries(options === true ? {} : options).map(([k, v]) => {
           if (!allowed.includes(k)) throw new ConfigError(`${procedure} takes ${allowed.join(', ')}, not "${k}"`);
           return `${k} => ${dialect.literal(String(v))}`;
         });
         const scope = where && procedure === 'optimize' ? ` where ${where}` : '';
-        const result = await execute(`alter table ${dialect.relation(rel)} execute ${procedure}${args.length ? `(${args.join(', ')})` : ''}${scope}`);
+        const result = await execute(
+          `alter table ${dialect.relation(rel)} execute ${procedure}${args.length ? `(${args.join(', ')})` : ''}${scope}`,
+        );
         done.push({ procedure, ...(result.queryId ? { queryId: result.queryId } : {}) });
       }
       return done;
     },
     async health(rel) {
       const meta = (suffix: string) => dialect.relation({ ...rel, name: `${rel.name}$${suffix}` });
-      const { rows } = await query(`select (select count(*) from ${meta('snapshots')}) as snapshots, (select count(*) from ${meta('files')} where content = 0) as files`);
+      const { rows } = await query(
+        `select (select count(*) from ${meta('snapshots')}) as snapshots, (select count(*) from ${meta('files')} where content = 0) as files`,
+      );
       return { snapshots: Number(rows[0]!.snapshots), dataFiles: Number(rows[0]!.files) };
     },
   };

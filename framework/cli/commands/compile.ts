@@ -22,6 +22,8 @@ export async function compileCommand(args: ParsedArgs): Promise<number> {
   await writeTexts(files);
   const written = files.size;
   writeManifest(s.targetDir, s.manifest);
-  reporter(args).info(`Compiled ${written} nodes (${Object.keys(s.manifest.nodes).length} in the project) to ${join(s.project.file.paths.target, 'compiled')}`);
+  reporter(args).info(
+    `Compiled ${written} nodes (${Object.keys(s.manifest.nodes).length} in the project) to ${join(s.project.file.paths.target, 'compiled')}`,
+  );
   return 0;
 }

@@ -13,7 +13,10 @@ export async function dashboardCommand(args: ParsedArgs): Promise<number> {
   const s = await session(args);
   const { root, paths } = s.project.file;
   const panels = loadPanels(root, paths.dashboards);
-  if (!panels.length) throw new ConfigError(`no dashboard panels: declare them in ${paths.dashboards}/*.yml (panels: [{id, title, model, chart, …}])`);
+  if (!panels.length)
+    throw new ConfigError(
+      `no dashboard panels: declare them in ${paths.dashboards}/*.yml (panels: [{id, title, model, chart, …}])`,
+    );
   try {
     await s.adapter.connect();
     const data = await readDashboard(s, panels);
@@ -21,7 +24,9 @@ export async function dashboardCommand(args: ParsedArgs): Promise<number> {
     writeText(path, renderDashboard(data));
     const blank = data.panels.filter((p) => p.status !== 'ok');
     for (const p of blank) out.error(`panel "${p.title}": ${p.message}`);
-    out.info(`Dashboard written to ${relative(s.project.file.root, path)}: ${data.panels.length - blank.length} of ${data.panels.length} panels with data`);
+    out.info(
+      `Dashboard written to ${relative(s.project.file.root, path)}: ${data.panels.length - blank.length} of ${data.panels.length} panels with data`,
+    );
     return 0;
   } finally {
     await s.adapter.close();

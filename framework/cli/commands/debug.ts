@@ -8,8 +8,12 @@ export async function debugCommand(args: ParsedArgs): Promise<number> {
   const out = reporter(args);
   const s = await session(args);
   const t = s.project.target;
-  out.info(`project ${s.project.file.name} at ${s.project.file.root}: ${Object.keys(s.manifest.nodes).length} nodes, project.yml/profiles.yml valid`);
-  const shown = Object.entries(t.settings).map(([k, v]) => `${k}=${SECRET_KEYS.test(k) ? (v ? '<set>' : '<unset>') : JSON.stringify(v)}`);
+  out.info(
+    `project ${s.project.file.name} at ${s.project.file.root}: ${Object.keys(s.manifest.nodes).length} nodes, project.yml/profiles.yml valid`,
+  );
+  const shown = Object.entries(t.settings).map(
+    ([k, v]) => `${k}=${SECRET_KEYS.test(k) ? (v ? '<set>' : '<unset>') : JSON.stringify(v)}`,
+  );
   out.info(`target ${t.name} (${t.type}): ${shown.join(' ')}`);
   try {
     await s.adapter.connect();

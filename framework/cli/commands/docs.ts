@@ -15,7 +15,11 @@ export async function docsCommand(args: ParsedArgs): Promise<number> {
   const sub = args.positionals[0];
   if (sub === 'generate') return generate(args);
   if (sub === 'serve') return serve(args);
-  throw new ConfigError(sub ? `unknown docs command "${sub}"` : 'docs needs a command', undefined, (sub && didYouMean(sub, ['generate', 'serve'])) || 'framework docs generate | framework docs serve [--port N]');
+  throw new ConfigError(
+    sub ? `unknown docs command "${sub}"` : 'docs needs a command',
+    undefined,
+    (sub && didYouMean(sub, ['generate', 'serve'])) || 'framework docs generate | framework docs serve [--port N]',
+  );
 }
 
 async function generate(args: ParsedArgs): Promise<number> {
@@ -28,10 +32,14 @@ async function generate(args: ParsedArgs): Promise<number> {
     if (summary.catalog) {
       const c = summary.catalog;
       const missing = Object.keys(c.missing).length;
-      out.info(`Catalog: ${Object.keys(c.nodes).length + Object.keys(c.sources).length} relations read from ${s.project.target.name}${missing ? `, ${missing} not in the warehouse` : ''}`);
+      out.info(
+        `Catalog: ${Object.keys(c.nodes).length + Object.keys(c.sources).length} relations read from ${s.project.target.name}${missing ? `, ${missing} not in the warehouse` : ''}`,
+      );
     }
     for (const error of summary.lineageErrors) out.warn(`column lineage left empty: ${error}`);
-    out.info(`Docs written to ${relative(root, summary.sitePath)} in ${((Date.now() - started) / 1000).toFixed(2)}s; open it in a browser or run \`framework docs serve\``);
+    out.info(
+      `Docs written to ${relative(root, summary.sitePath)} in ${((Date.now() - started) / 1000).toFixed(2)}s; open it in a browser or run \`framework docs serve\``,
+    );
     return 0;
   } finally {
     await s.adapter.close();
@@ -42,11 +50,18 @@ async function serve(args: ParsedArgs): Promise<number> {
   const project = loadProject({ root: resolve(flag(args, 'project-dir') ?? process.cwd()), engines: ENGINES });
   const dir = join(project.file.root, project.file.paths.target, 'docs');
   const shown = relative(project.file.root, dir);
-  if (!existsSync(join(dir, 'index.html'))) throw new ConfigError(`${shown}/index.html does not exist`, undefined, 'run `framework docs generate` first');
+  if (!existsSync(join(dir, 'index.html')))
+    throw new ConfigError(`${shown}/index.html does not exist`, undefined, 'run `framework docs generate` first');
   const server = await serveDirectory(dir, int(args, 'port') ?? 8080).catch((error: NodeJS.ErrnoException) => {
-    throw new ConfigError(`cannot listen on 127.0.0.1: ${error.message}`, undefined, error.code === 'EADDRINUSE' ? 'choose another port with --port N' : undefined);
+    throw new ConfigError(
+      `cannot listen on 127.0.0.1: ${error.message}`,
+      undefined,
+      error.code === 'EADDRINUSE' ? 'choose another port with --port N' : undefined,
+    );
   });
-  reporter(args).info(`Serving ${shown} at http://127.0.0.1:${(server.address() as AddressInfo).port}/ (Ctrl-C to stop)`);
+  reporter(args).info(
+    `Serving ${shown} at http://127.0.0.1:${(server.address() as AddressInfo).port}/ (Ctrl-C to stop)`,
+  );
   await new Promise<void>((done) => {
     const stop = () => {
       server.close(() => done());

@@ -13,13 +13,23 @@ export async function generateCommand(argv: string[]): Promise<number> {
   const name = argv[0]?.startsWith('-') ? undefined : argv[0];
   if (name === undefined) throw new ConfigError('generate: name a generator', undefined, overview(generators));
   const generator = generators.get(name);
-  if (!generator) throw new ConfigError(`generate: unknown generator "${name}"`, undefined, didYouMean(name, [...generators.keys()]) ?? overview(generators));
+  if (!generator)
+    throw new ConfigError(
+      `generate: unknown generator "${name}"`,
+      undefined,
+      didYouMean(name, [...generators.keys()]) ?? overview(generators),
+    );
   if (argv.includes('--help') || argv.includes('-h')) return print(generatorHelp(name, generator));
   const known = [...GENERATOR_FLAGS, ...Object.keys(generator.flags)];
   const args = parseArgs(argv.slice(1), { boolean: [], value: known }, `framework generate ${name} --help`);
   if (args.positionals.length) throw new ConfigError(`generate ${name}: unexpected argument "${args.positionals[0]}"`);
   const log = reporter(args);
-  return generator.run({ projectDir, ingest: projectIngest(projectDir), flag: (f) => flag(args, f), info: (message, fields) => log.info(message, fields) });
+  return generator.run({
+    projectDir,
+    ingest: projectIngest(projectDir),
+    flag: (f) => flag(args, f),
+    info: (message, fields) => log.info(message, fields),
+  });
 }
 
 /** --project-dir is read before the generator (and so its flags) is known. */
@@ -30,7 +40,8 @@ function projectDirOf(argv: string[]): string | undefined {
 }
 
 function overview(generators: Map<string, Generator>): string {
-  if (!generators.size) return "the project declares no generators (project.yml extensions: [path], a module exporting `generators`)";
+  if (!generators.size)
+    return 'the project declares no generators (project.yml extensions: [path], a module exporting `generators`)';
   return `generators of this project:\n${[...generators].map(([n, g]) => `  ${n.padEnd(12)} ${g.summary}`).join('\n')}`;
 }
 

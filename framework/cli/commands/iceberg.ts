@@ -14,7 +14,11 @@ import { lockTarget } from '../target-lock.js';
 /** The target's snapshot support, or a clear error for engines without table versions. */
 export function snapshotsOf(s: Session): Snapshots {
   if (!s.adapter.snapshots) {
-    throw new ConfigError(`target "${s.project.target.name}" (${s.project.target.type}) keeps no table snapshots`, undefined, `time travel, rollback and maintain need a target whose engine keeps snapshots (type: ${enginesWith('snapshots').join(' or ')})`);
+    throw new ConfigError(
+      `target "${s.project.target.name}" (${s.project.target.type}) keeps no table snapshots`,
+      undefined,
+      `time travel, rollback and maintain need a target whose engine keeps snapshots (type: ${enginesWith('snapshots').join(' or ')})`,
+    );
   }
   return s.adapter.snapshots;
 }
@@ -25,11 +29,16 @@ export async function rollbackCommand(args: ParsedArgs): Promise<number> {
   const s = await session(args);
   const history = snapshotsOf(s);
   const path = resolve(flag(args, 'run-results') ?? join(s.targetDir, 'run_results.json'));
-  if (!existsSync(path)) throw new ConfigError(`no run results at ${path}`, undefined, 'pass --run-results <file> of the run to undo');
+  if (!existsSync(path))
+    throw new ConfigError(`no run results at ${path}`, undefined, 'pass --run-results <file> of the run to undo');
   const run = JSON.parse(readFileSync(path, 'utf8')) as RunResults;
   const chosen = selection(args).select ? s.selector.select(selection(args)) : undefined;
   // Children first, so a dependent table is never left newer than what it was built from.
-  const written = run.results.filter((r) => r.status === 'success' && r.previous_snapshot_id !== undefined && (!chosen || chosen.has(r.unique_id))).reverse();
+  const written = run.results
+    .filter(
+      (r) => r.status === 'success' && r.previous_snapshot_id !== undefined && (!chosen || chosen.has(r.unique_id)),
+    )
+    .reverse();
   try {
     await s.adapter.connect();
     for (const result of written) {
@@ -45,7 +54,9 @@ export async function rollbackCommand(args: ParsedArgs): Promise<number> {
         out.info(`${name}: rolled back to snapshot ${result.previous_snapshot_id} (was ${result.snapshot_id})`);
       }
     }
-    out.info(`rollback of ${run.metadata.invocationId} (${run.metadata.command} at ${run.metadata.generatedAt}): ${written.length} tables`);
+    out.info(
+      `rollback of ${run.metadata.invocationId} (${run.metadata.command} at ${run.metadata.generatedAt}): ${written.length} tables`,
+    );
     return 0;
   } finally {
     await s.adapter.close();
@@ -70,7 +81,9 @@ export async function maintainCommand(args: ParsedArgs): Promise<number> {
     const history = s.adapter.snapshots;
     if (!history) {
       await s.adapter.checkpoint?.();
-      out.info(`${s.project.target.name} (${s.adapter.type}): no snapshots to expire or small files to compact on this engine${s.adapter.checkpoint ? '; ran CHECKPOINT' : ''}`);
+      out.info(
+        `${s.project.target.name} (${s.adapter.type}): no snapshots to expire or small files to compact on this engine${s.adapter.checkpoint ? '; ran CHECKPOINT' : ''}`,
+      );
       return 0;
     }
     const targets = maintenanceTargets(s, s.selector.select(selection(args, ['model', 'seed'])));
@@ -79,8 +92,11 @@ export async function maintainCommand(args: ParsedArgs): Promise<number> {
       const before = await history.health(relation);
       const done = await history.maintain(relation, config, where);
       const after = await history.health(relation);
-      const procedures = done.map((d) => `${d.procedure}${d.queryId ? ` (${d.queryId})` : ''}`).join(', ') || 'nothing configured';
-      out.info(`${relation.schema}.${relation.name}: ${procedures}; snapshots ${before.snapshots} → ${after.snapshots}, data files ${before.dataFiles} → ${after.dataFiles}`);
+      const procedures =
+        done.map((d) => `${d.procedure}${d.queryId ? ` (${d.queryId})` : ''}`).join(', ') || 'nothing configured';
+      out.info(
+        `${relation.schema}.${relation.name}: ${procedures}; snapshots ${before.snapshots} → ${after.snapshots}, data files ${before.dataFiles} → ${after.dataFiles}`,
+      );
     }
     if (!targets.length) out.info('no selected table has a `maintenance` config, and project.yml has none');
     return 0;

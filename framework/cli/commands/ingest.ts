@@ -24,7 +24,8 @@ const MAX_WINDOW_BYTES = 8 * 2 ** 20;
  */
 export async function ingestCommand(args: ParsedArgs): Promise<number> {
   if (args.positionals[0] === 'staging') {
-    if (!args.flags.has('select') && !args.flags.has('selector')) args.flags.set('select', ['config.incremental_strategy:new_files']);
+    if (!args.flags.has('select') && !args.flags.has('selector'))
+      args.flags.set('select', ['config.incremental_strategy:new_files']);
     return (await import('./run.js')).runCommand('run', args);
   }
   if (args.positionals[0] === 'status') return ingestStatus(args);
@@ -33,10 +34,26 @@ export async function ingestCommand(args: ParsedArgs): Promise<number> {
 
 /** `framework ingest kafka`: Kafka → staging files (S3 or a local directory), at-least-once. */
 async function ingestKafka(args: ParsedArgs): Promise<number> {
-  if (args.positionals[0] !== 'kafka') throw new ConfigError(`ingest: unknown source "${args.positionals[0] ?? ''}" (ingest kafka | ingest staging | ingest status)`, undefined, USAGE);
+  if (args.positionals[0] !== 'kafka')
+    throw new ConfigError(
+      `ingest: unknown source "${args.positionals[0] ?? ''}" (ingest kafka | ingest staging | ingest status)`,
+      undefined,
+      USAGE,
+    );
   const extra = args.positionals[1];
-  if (extra !== undefined) throw new ConfigError(`ingest kafka: unexpected argument "${extra}"`, undefined, /^\d+$/.test(extra) ? `an idle period is written --until-idle=${extra}` : USAGE);
-  const [{ runKafkaStaging }, { StatusFile, statusPath }, { brokerList, topicName }, { localStore }, { s3Configured, s3Settings, s3Store }] = await Promise.all([
+  if (extra !== undefined)
+    throw new ConfigError(
+      `ingest kafka: unexpected argument "${extra}"`,
+      undefined,
+      /^\d+$/.test(extra) ? `an idle period is written --until-idle=${extra}` : USAGE,
+    );
+  const [
+    { runKafkaStaging },
+    { StatusFile, statusPath },
+    { brokerList, topicName },
+    { localStore },
+    { s3Configured, s3Settings, s3Store },
+  ] = await Promise.all([
     import('../../ingest/kafka-staging.js'),
     import('../../ingest/consumer-status.js'),
     import('../../ingest/kafka-client.js'),
@@ -49,18 +66,28 @@ async function ingestKafka(args: ParsedArgs): Promise<number> {
   const out = flag(args, 'out');
   const to = flag(args, 'to') ?? (out !== undefined || !s3Configured(env) ? 'local' : 's3');
   if (to !== 's3' && to !== 'local') throw new ConfigError(`--to must be s3 or local, got "${to}"`, undefined, USAGE);
-  if (to === 's3' && out !== undefined) throw new ConfigError('--out writes to a local directory; it cannot be combined with --to s3', undefined, USAGE);
+  if (to === 's3' && out !== undefined)
+    throw new ConfigError('--out writes to a local directory; it cannot be combined with --to s3', undefined, USAGE);
   const store =
     to === 's3'
-      ? s3Store(s3Settings(env, { bucket: flag(args, 'bucket'), maxAttempts: int(args, 's3-max-attempts') }, ingest.bucket), flag(args, 'prefix') ?? '')
+      ? s3Store(
+          s3Settings(env, { bucket: flag(args, 'bucket'), maxAttempts: int(args, 's3-max-attempts') }, ingest.bucket),
+          flag(args, 'prefix') ?? '',
+        )
       : localStore(resolve(projectDir, out ?? 'data/staging'));
   const log = reporter(args);
   const topic = topicName(flag(args, 'topic'), env, ingest.topic);
   const groupId = flag(args, 'group') ?? 'framework-staging-sink';
   const progressMs = int(args, 'progress-ms') ?? 5_000;
   const instance = flag(args, 'instance') ?? '1';
-  if (!/^[A-Za-z0-9_-]+$/.test(instance)) throw new ConfigError(`--instance must be letters, digits, _ or -, got "${instance}"`, undefined, USAGE);
-  const status = new StatusFile(statusPath(statusDir(args), groupId, instance), { topic, group: groupId, instance, progressMs });
+  if (!/^[A-Za-z0-9_-]+$/.test(instance))
+    throw new ConfigError(`--instance must be letters, digits, _ or -, got "${instance}"`, undefined, USAGE);
+  const status = new StatusFile(statusPath(statusDir(args), groupId, instance), {
+    topic,
+    group: groupId,
+    instance,
+    progressMs,
+  });
   let summary: Awaited<ReturnType<typeof runKafkaStaging>>;
   const signals = stopOnSignal();
   try {
@@ -126,7 +153,8 @@ function untilIdle(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (value === 'true') return DEFAULT_IDLE_MS;
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 1) throw new ConfigError(`--until-idle takes a period in ms (--until-idle=10000), got "${value}"`, undefined, USAGE);
+  if (!Number.isInteger(ms) || ms < 1)
+    throw new ConfigError(`--until-idle takes a period in ms (--until-idle=10000), got "${value}"`, undefined, USAGE);
   return ms;
 }
 
@@ -135,7 +163,9 @@ function statusDir(args: ParsedArgs): string {
   const explicit = flag(args, 'status-dir');
   if (explicit !== undefined) return resolve(explicit);
   const root = resolve(flag(args, 'project-dir') ?? '.');
-  const target = existsSync(join(root, 'project.yml')) ? projectFile(root, readProjectYaml(root)).paths.target : 'target';
+  const target = existsSync(join(root, 'project.yml'))
+    ? projectFile(root, readProjectYaml(root)).paths.target
+    : 'target';
   return join(root, target, 'ingest');
 }
 

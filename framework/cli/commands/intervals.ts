@@ -13,16 +13,21 @@ export async function intervalsCommand(args: ParsedArgs): Promise<number> {
   const end = flag(args, 'end');
   const now = end ? Date.parse(end) : Date.now();
   const ids = s.selector.select(selection(args, ['model']));
-  const models = [...ids].map((id) => s.manifest.nodes[id]!).filter((n): n is CompiledNode & ModelNode => n.resourceType === 'model' && !!n.config.interval);
+  const models = [...ids]
+    .map((id) => s.manifest.nodes[id]!)
+    .filter((n): n is CompiledNode & ModelNode => n.resourceType === 'model' && !!n.config.interval);
   const state = new IntervalState(s.adapter);
   const report = [];
   try {
     await s.adapter.connect();
     for (const model of models) {
-      const plan = await planIntervals({ adapter: s.adapter, compiler: s.compiler, fullRefresh: false }, model, state, { now });
+      const plan = await planIntervals({ adapter: s.adapter, compiler: s.compiler, fullRefresh: false }, model, state, {
+        now,
+      });
       const missing = plan.all.filter((i) => !plan.done.has(i.start));
       const late = plan.all.filter((i) => plan.stale.has(i.start));
-      const span = (rs: ReturnType<typeof ranges>) => rs.map((r) => `${new Date(r.start).toISOString()} → ${new Date(r.end).toISOString()} (${r.count})`);
+      const span = (rs: ReturnType<typeof ranges>) =>
+        rs.map((r) => `${new Date(r.start).toISOString()} → ${new Date(r.end).toISOString()} (${r.count})`);
       const complete = plan.all[plan.all.length - 1];
       const entry = {
         model: model.name,
@@ -30,13 +35,24 @@ export async function intervalsCommand(args: ParsedArgs): Promise<number> {
         done: plan.all.length - missing.length,
         missing: missing.length,
         missing_ranges: span(ranges(missing)),
-        ...(plan.arrivals ? { late_input: late.length, late_ranges: span(ranges(late)), complete_until: complete ? new Date(complete.end).toISOString() : null } : {}),
+        ...(plan.arrivals
+          ? {
+              late_input: late.length,
+              late_ranges: span(ranges(late)),
+              complete_until: complete ? new Date(complete.end).toISOString() : null,
+            }
+          : {}),
       };
       report.push(entry);
       if (flag(args, 'output') !== 'json') {
-        const input = plan.arrivals ? `, ${late.length} with late input; input complete until ${entry.complete_until ?? 'nothing yet'}` : '';
+        const input = plan.arrivals
+          ? `, ${late.length} with late input; input complete until ${entry.complete_until ?? 'nothing yet'}`
+          : '';
         out.info(`${model.name} (${model.config.interval}): ${entry.done} done, ${entry.missing} missing${input}`);
-        for (const [label, list] of [['missing', entry.missing_ranges], ['late input', entry.late_ranges ?? []]] as const) {
+        for (const [label, list] of [
+          ['missing', entry.missing_ranges],
+          ['late input', entry.late_ranges ?? []],
+        ] as const) {
           for (const r of list.slice(0, 10)) out.info(`    ${label} ${r}`);
           if (list.length > 10) out.info(`    ... ${list.length - 10} more ${label} ranges`);
         }

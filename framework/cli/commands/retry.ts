@@ -23,11 +23,14 @@ export async function retryCommand(args: ParsedArgs): Promise<number> {
   const root = resolve(flag(args, 'project-dir') ?? process.cwd());
   const project = loadProject({ root, engines: ENGINES });
   const path = join(project.file.root, project.file.paths.target, 'run_results.json');
-  if (!existsSync(path)) throw new ConfigError(`nothing to retry: ${path} does not exist (run, build, seed, test or snapshot first)`);
+  if (!existsSync(path))
+    throw new ConfigError(`nothing to retry: ${path} does not exist (run, build, seed, test or snapshot first)`);
   const previous = JSON.parse(readFileSync(path, 'utf8')) as RunResults;
   const { command, args: given } = previous.metadata;
   if (!COMMANDS.includes(command as RunCommand) || !given) {
-    throw new ConfigError(`nothing to retry: ${path} does not record a run, build, seed, test or snapshot invocation with its flags (written by an older version?)`);
+    throw new ConfigError(
+      `nothing to retry: ${path} does not record a run, build, seed, test or snapshot invocation with its flags (written by an older version?)`,
+    );
   }
   const only = new Set(previous.results.filter((r) => RETRY.includes(r.status)).map((r) => r.unique_id));
   if (!only.size) {
@@ -37,7 +40,9 @@ export async function retryCommand(args: ParsedArgs): Promise<number> {
   const flags = new Map(Object.entries(given));
   flags.set('project-dir', [root]);
   for (const name of OVERRIDES) if (args.flags.has(name)) flags.set(name, args.flags.get(name)!);
-  reporter(args).info(`retrying ${only.size} node${only.size === 1 ? '' : 's'} of "framework ${command}" (errored, failed or skipped)`);
+  reporter(args).info(
+    `retrying ${only.size} node${only.size === 1 ? '' : 's'} of "framework ${command}" (errored, failed or skipped)`,
+  );
   const { runCommand } = await import('./run.js');
   return runCommand(command as RunCommand, { positionals: [], flags }, only);
 }

@@ -79,7 +79,10 @@ export async function runCommand(command: RunCommand, args: ParsedArgs, only?: S
 async function unitTests(s: Session, args: ParsedArgs, out: Reporter, only?: Set<string>): Promise<NodeResult[]> {
   const selected = s.selector.select({ ...selection(args), resourceTypes: ['model'], onWarning: () => {} });
   const project = s.project.file.name;
-  const tests = s.project.unitTests.filter((t) => selected.has(`model.${project}.${t.model}`) && (!only || only.has(`unit_test.${project}.${t.model}.${t.name}`)));
+  const tests = s.project.unitTests.filter(
+    (t) =>
+      selected.has(`model.${project}.${t.model}`) && (!only || only.has(`unit_test.${project}.${t.model}.${t.name}`)),
+  );
   if (!tests.length) return [];
   out.info(`Running ${tests.length} unit test${tests.length === 1 ? '' : 's'} on an in-memory DuckDB`);
   const outcomes = await runUnitTests(s, tests);
@@ -98,7 +101,8 @@ function intervalBounds(args: ParsedArgs): { intervalStart?: Date; intervalEnd?:
     const text = flag(args, name);
     if (text === undefined) return undefined;
     const ms = Date.parse(text);
-    if (Number.isNaN(ms)) throw new ConfigError(`--${name} must be an ISO-8601 timestamp (e.g. 2025-09-01T00:00:00+09:00), got "${text}"`);
+    if (Number.isNaN(ms))
+      throw new ConfigError(`--${name} must be an ISO-8601 timestamp (e.g. 2025-09-01T00:00:00+09:00), got "${text}"`);
     return new Date(ms);
   };
   const start = parse('start');

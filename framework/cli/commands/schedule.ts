@@ -7,7 +7,15 @@ import { ENGINES } from '../../adapters/registry.js';
 import { loadProject } from '../../project/load.js';
 import { didYouMean } from '../../project/suggest.js';
 import { renderService } from '../../schedule/service-unit.js';
-import { nextElapse, removeUnits, systemctl, unitDirectory, verify, writeUnits, type Scope } from '../../schedule/systemd.js';
+import {
+  nextElapse,
+  removeUnits,
+  systemctl,
+  unitDirectory,
+  verify,
+  writeUnits,
+  type Scope,
+} from '../../schedule/systemd.js';
 import { onCalendar, renderUnits } from '../../schedule/units.js';
 import { bool, flag, type ParsedArgs } from '../args.js';
 import { reporter } from '../common.js';
@@ -24,8 +32,18 @@ export async function scheduleCommand(args: ParsedArgs): Promise<number> {
   const schedules = project.file.schedules.filter((s) => !only || s.name === only);
   const services = project.file.services.filter((s) => !only || s.name === only);
   const names = [...project.file.schedules, ...project.file.services].map((s) => s.name);
-  if (only && !schedules.length && !services.length) throw new ConfigError(`no schedule or service named "${only}" in project.yml`, { file: 'project.yml' }, didYouMean(only, names));
-  if (!names.length) throw new ConfigError('project.yml declares no schedules', { file: 'project.yml' }, 'schedules:\n  - {name: every-15m, every: 15m, command: build, select: "silver+", target: dev}');
+  if (only && !schedules.length && !services.length)
+    throw new ConfigError(
+      `no schedule or service named "${only}" in project.yml`,
+      { file: 'project.yml' },
+      didYouMean(only, names),
+    );
+  if (!names.length)
+    throw new ConfigError(
+      'project.yml declares no schedules',
+      { file: 'project.yml' },
+      'schedules:\n  - {name: every-15m, every: 15m, command: build, select: "silver+", target: dev}',
+    );
   const runtime = { node: process.execPath, cli: fileURLToPath(new URL('../../../bin/framework.js', import.meta.url)) };
   const where = { name: project.file.name, root: project.file.root };
   const units = schedules.map((s) => ({ schedule: s, units: renderUnits(where, s, runtime) }));
@@ -41,8 +59,13 @@ export async function scheduleCommand(args: ParsedArgs): Promise<number> {
         out.info(`${check.ok ? 'wrote' : 'INVALID'} ${paths.join(', ')}${check.output ? `\n${check.output}` : ''}`);
         failed ||= !check.ok;
         if (check.ok && !bool(args, 'no-enable')) {
-          const enabled = systemctl(scope, ['daemon-reload']).ok && systemctl(scope, ['enable', '--now', `${u.name}.timer`]);
-          out.info(enabled && enabled.ok ? `enabled ${u.name}.timer` : `could not enable ${u.name}.timer (is systemd running for this ${scope}?): ${enabled ? enabled.output : 'daemon-reload failed'}`);
+          const enabled =
+            systemctl(scope, ['daemon-reload']).ok && systemctl(scope, ['enable', '--now', `${u.name}.timer`]);
+          out.info(
+            enabled && enabled.ok
+              ? `enabled ${u.name}.timer`
+              : `could not enable ${u.name}.timer (is systemd running for this ${scope}?): ${enabled ? enabled.output : 'daemon-reload failed'}`,
+          );
         }
       }
       for (const u of serviceUnits) {
@@ -53,8 +76,13 @@ export async function scheduleCommand(args: ParsedArgs): Promise<number> {
         out.info(`${check.ok ? 'wrote' : 'INVALID'} ${path}${check.output ? `\n${check.output}` : ''}`);
         failed ||= !check.ok;
         if (check.ok && !bool(args, 'no-enable')) {
-          const enabled = systemctl(scope, ['daemon-reload']).ok && systemctl(scope, ['enable', '--now', ...instances(u)]);
-          out.info(enabled && enabled.ok ? `enabled ${instances(u).join(', ')}` : `could not enable ${u.name} (is systemd running for this ${scope}?): ${enabled ? enabled.output : 'daemon-reload failed'}`);
+          const enabled =
+            systemctl(scope, ['daemon-reload']).ok && systemctl(scope, ['enable', '--now', ...instances(u)]);
+          out.info(
+            enabled && enabled.ok
+              ? `enabled ${instances(u).join(', ')}`
+              : `could not enable ${u.name} (is systemd running for this ${scope}?): ${enabled ? enabled.output : 'daemon-reload failed'}`,
+          );
         }
       }
       return failed ? 1 : 0;
@@ -79,7 +107,9 @@ export async function scheduleCommand(args: ParsedArgs): Promise<number> {
       for (const { schedule, units: u } of units) {
         const installed = existsSync(join(dir, `${u.name}.timer`));
         const active = systemctl(scope, ['is-active', `${u.name}.timer`]);
-        out.info(`${u.name}: every ${schedule.every} (${schedule.command}${schedule.select ? ` --select ${schedule.select}` : ''}), ${installed ? 'installed' : 'not installed'}, timer ${active.ok ? active.output : 'inactive'}, next ${nextElapse(onCalendar(schedule.every)) ?? 'unknown'}`);
+        out.info(
+          `${u.name}: every ${schedule.every} (${schedule.command}${schedule.select ? ` --select ${schedule.select}` : ''}), ${installed ? 'installed' : 'not installed'}, timer ${active.ok ? active.output : 'inactive'}, next ${nextElapse(onCalendar(schedule.every)) ?? 'unknown'}`,
+        );
       }
       for (const u of serviceUnits) {
         const installed = existsSync(join(dir, u.file));
@@ -87,13 +117,19 @@ export async function scheduleCommand(args: ParsedArgs): Promise<number> {
           const active = systemctl(scope, ['is-active', unit]);
           return `${unit} ${active.ok ? active.output : 'inactive'}`;
         });
-        out.info(`${u.name}: ${installed ? 'installed' : 'not installed'}, ${states.join(', ')} (health: framework ingest status)`);
+        out.info(
+          `${u.name}: ${installed ? 'installed' : 'not installed'}, ${states.join(', ')} (health: framework ingest status)`,
+        );
       }
       out.info(last ?? 'last run: none recorded in target/run_results.json');
       return 0;
     }
     default:
-      throw new ConfigError(`unknown schedule action "${action ?? ''}"`, undefined, 'usage: framework schedule install|uninstall|status [--scope user|system] [--name <schedule>]');
+      throw new ConfigError(
+        `unknown schedule action "${action ?? ''}"`,
+        undefined,
+        'usage: framework schedule install|uninstall|status [--scope user|system] [--name <schedule>]',
+      );
   }
 }
 

@@ -18,7 +18,14 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
   if (defer) {
     // An inline query may ref anything: every model and seed is a candidate.
     const shown = Object.values(s.manifest.nodes).filter((n) => n.name === name && n.resourceType === 'model');
-    s.compiler.defer(await deferredRelations(s, new Set(shown.map((n) => n.uniqueId)), defer.favorState, inline ? Object.keys(s.manifest.nodes) : undefined));
+    s.compiler.defer(
+      await deferredRelations(
+        s,
+        new Set(shown.map((n) => n.uniqueId)),
+        defer.favorState,
+        inline ? Object.keys(s.manifest.nodes) : undefined,
+      ),
+    );
   }
   if (inline) sql = s.compiler.renderText(inline, '<inline>');
   else if (name) {
@@ -39,7 +46,11 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
     await s.adapter.connect();
     const result = await s.adapter.query(s.adapter.dialect.limit(sql, limit));
     if (flag(args, 'output') === 'json') process.stdout.write(JSON.stringify(result.rows) + '\n');
-    else printTable(result.columns.map((c) => c.name), result.rows);
+    else
+      printTable(
+        result.columns.map((c) => c.name),
+        result.rows,
+      );
     return 0;
   } finally {
     await s.adapter.close();

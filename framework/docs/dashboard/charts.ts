@@ -29,7 +29,12 @@ export function panelView(panel: Panel, all: Row[]): PanelView {
       return {
         stats: p.stats.map(({ label, column, format }) => {
           const value = r[column];
-          const text = value === undefined || value === null ? '—' : format === 'number' ? num(value).toLocaleString('en-US') : String(value);
+          const text =
+            value === undefined || value === null
+              ? '—'
+              : format === 'number'
+                ? num(value).toLocaleString('en-US')
+                : String(value);
           return { label, value: text };
         }),
       };
@@ -44,7 +49,16 @@ function line(rows: Row[], x: string, y: string, name: string): EChartsOption {
     grid: { left: 50, right: 20, top: 20, bottom: 40 },
     xAxis: { type: 'category', data: sorted.map((r) => String(r[x])) },
     yAxis: { type: 'value' },
-    series: [{ type: 'line', name, smooth: true, showSymbol: false, areaStyle: { opacity: 0.15 }, data: sorted.map((r) => num(r[y])) }],
+    series: [
+      {
+        type: 'line',
+        name,
+        smooth: true,
+        showSymbol: false,
+        areaStyle: { opacity: 0.15 },
+        data: sorted.map((r) => num(r[y])),
+      },
+    ],
   };
 }
 
@@ -55,7 +69,14 @@ function pie(rows: Row[], category: string, value: string): EChartsOption {
   return {
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
     legend: { bottom: 0, type: 'scroll' },
-    series: [{ type: 'pie', radius: ['42%', '70%'], label: { formatter: '{b}\n{d}%' }, data: [...sums].sort((a, b) => b[1] - a[1]).map(([name, v]) => ({ name, value: v })) }],
+    series: [
+      {
+        type: 'pie',
+        radius: ['42%', '70%'],
+        label: { formatter: '{b}\n{d}%' },
+        data: [...sums].sort((a, b) => b[1] - a[1]).map(([name, v]) => ({ name, value: v })),
+      },
+    ],
   };
 }
 
@@ -80,7 +101,15 @@ function heatmap(rows: Row[], x: string, y: string, value: string, xs?: string[]
     grid: { left: 10, right: 20, top: 10, bottom: 60, containLabel: true },
     xAxis: { type: 'category', data: xValues, splitArea: { show: true } },
     yAxis: { type: 'category', data: yValues, splitArea: { show: true } },
-    visualMap: { min: Math.min(...values, 0), max: Math.max(...values, 1), calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120 },
+    visualMap: {
+      min: Math.min(...values, 0),
+      max: Math.max(...values, 1),
+      calculable: true,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      itemHeight: 120,
+    },
     series: [
       {
         type: 'heatmap',
@@ -102,7 +131,9 @@ function funnel(rows: Row[], stage: string, value: string, order: string): EChar
         left: '10%',
         width: '80%',
         label: { position: 'inside', formatter: '{b}: {c}' },
-        data: [...rows].sort((a, b) => num(a[order]) - num(b[order])).map((r) => ({ name: String(r[stage]), value: num(r[value]) })),
+        data: [...rows]
+          .sort((a, b) => num(a[order]) - num(b[order]))
+          .map((r) => ({ name: String(r[stage]), value: num(r[value]) })),
       },
     ],
   };
@@ -117,20 +148,38 @@ function ranking(rows: Row[], label: string[], value: string, order: string): EC
     grid: { left: 10, right: 30, top: 10, bottom: 20, containLabel: true },
     xAxis: { type: 'value' },
     yAxis: { type: 'category', data: sorted.map(name) },
-    series: [{ type: 'bar', name: value, data: sorted.map((r) => num(r[value])), label: { show: true, position: 'right' } }],
+    series: [
+      { type: 'bar', name: value, data: sorted.map((r) => num(r[value])), label: { show: true, position: 'right' } },
+    ],
   };
 }
 
 /** The mean of each series per category, bars and lines on up to two value axes. */
-function combo(rows: Row[], category: string, categories: string[] | undefined, axes: string[], series: Series[]): EChartsOption {
+function combo(
+  rows: Row[],
+  category: string,
+  categories: string[] | undefined,
+  axes: string[],
+  series: Series[],
+): EChartsOption {
   const present = (categories ?? distinct(rows, category)).filter((c) => rows.some((r) => String(r[category]) === c));
-  const mean = (column: string) => present.map((c) => round(average(rows.filter((r) => String(r[category]) === c).map((r) => num(r[column])))));
+  const mean = (column: string) =>
+    present.map((c) => round(average(rows.filter((r) => String(r[category]) === c).map((r) => num(r[column])))));
   return {
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0 },
     xAxis: { type: 'category', data: present },
-    yAxis: (axes.length ? axes : ['']).map((name, i) => ({ type: 'value', name, ...(i ? { splitLine: { show: false } } : {}) })),
-    series: series.map((s) => ({ type: s.type ?? 'bar', name: s.name, ...(s.axis === 'right' ? { yAxisIndex: 1 } : {}), data: mean(s.column) })),
+    yAxis: (axes.length ? axes : ['']).map((name, i) => ({
+      type: 'value',
+      name,
+      ...(i ? { splitLine: { show: false } } : {}),
+    })),
+    series: series.map((s) => ({
+      type: s.type ?? 'bar',
+      name: s.name,
+      ...(s.axis === 'right' ? { yAxisIndex: 1 } : {}),
+      data: mean(s.column),
+    })),
   };
 }
 

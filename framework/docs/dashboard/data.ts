@@ -33,10 +33,17 @@ export async function readDashboard(session: Session, panels: Panel[]): Promise<
   const read = async (model: string): Promise<ModelRows> => {
     const node = Object.values(manifest.nodes).find((n) => n.resourceType === 'model' && n.name === model);
     if (!node || node.resourceType !== 'model') return { missing: `model ${model} is not in the project` };
-    if (node.config.materialized === 'ephemeral') return { missing: `model ${model} is ephemeral: there is no relation to read` };
+    if (node.config.materialized === 'ephemeral')
+      return { missing: `model ${model} is ephemeral: there is no relation to read` };
     if (!(await adapter.introspector.relationType(node.relation))) return { missing: `model ${model} not built` };
     try {
-      return { rows: (await adapter.query(adapter.dialect.limit(adapter.dialect.selectAll(adapter.dialect.relation(node.relation)), MAX_ROWS))).rows };
+      return {
+        rows: (
+          await adapter.query(
+            adapter.dialect.limit(adapter.dialect.selectAll(adapter.dialect.relation(node.relation)), MAX_ROWS),
+          )
+        ).rows,
+      };
     } catch (error) {
       return { error: `querying ${model} failed: ${(error as Error).message}` };
     }
@@ -56,5 +63,10 @@ export async function readDashboard(session: Session, panels: Panel[]): Promise<
       }
     }),
   );
-  return { project: manifest.metadata.project, target: manifest.metadata.target, generatedAt: new Date().toISOString(), panels: results };
+  return {
+    project: manifest.metadata.project,
+    target: manifest.metadata.target,
+    generatedAt: new Date().toISOString(),
+    panels: results,
+  };
 }

@@ -60,16 +60,23 @@ export function loadPanels(root: string, folder: string): Panel[] {
   if (!existsSync(dir)) return [];
   const panels: Panel[] = [];
   const ids = new Set<string>();
-  for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const file = readYaml(join(dir, name), `${folder}/${name}`);
     validate('dashboard', file);
     for (const [i, panel] of ((file.data as { panels: Panel[] }).panels ?? []).entries()) {
       const allowed = [...COMMON, ...KEYS[panel.chart]];
       for (const key of Object.keys(panel)) {
         if (allowed.includes(key)) continue;
-        throw new ConfigError(`unknown key "${key}" for a ${panel.chart} panel`, file.locate(['panels', i, key], true), didYouMean(key, allowed) ?? `allowed keys: ${allowed.join(', ')}`);
+        throw new ConfigError(
+          `unknown key "${key}" for a ${panel.chart} panel`,
+          file.locate(['panels', i, key], true),
+          didYouMean(key, allowed) ?? `allowed keys: ${allowed.join(', ')}`,
+        );
       }
-      if (ids.has(panel.id)) throw new ConfigError(`panel id "${panel.id}" is used twice`, file.locate(['panels', i, 'id']));
+      if (ids.has(panel.id))
+        throw new ConfigError(`panel id "${panel.id}" is used twice`, file.locate(['panels', i, 'id']));
       ids.add(panel.id);
       panels.push(panel);
     }

@@ -20,7 +20,10 @@ export interface SinkChoice {
 }
 
 /** The sink and a description of where it writes, for the closing message. */
-export async function openEventSink(choice: SinkChoice, env: NodeJS.ProcessEnv = process.env): Promise<{ sink: EventSink; where: string }> {
+export async function openEventSink(
+  choice: SinkChoice,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ sink: EventSink; where: string }> {
   const { to, out, topic } = choice;
   switch (to) {
     case 'local':

@@ -69,7 +69,9 @@ class KafkaSink implements EventSink {
     this.batch = [];
     this.batchBytes = 0;
     const previous = this.sending ?? this.deliver(() => this.producer.connect(), 'connecting to');
-    this.sending = previous.then(() => this.deliver(() => this.producer.send({ topic: this.options.topic, acks: -1, messages }), 'producing to'));
+    this.sending = previous.then(() =>
+      this.deliver(() => this.producer.send({ topic: this.options.topic, acks: -1, messages }), 'producing to'),
+    );
     this.sending.catch(() => {}); // observed by the next write() or by close()
     return previous;
   }
@@ -81,7 +83,9 @@ class KafkaSink implements EventSink {
       // Nothing else closes the producer once the generator stops on this error.
       await this.producer.disconnect().catch(() => {});
       const { topic, brokers } = this.options;
-      throw new ExecutionError(`${what} Kafka topic ${topic} at ${brokers.join(',')} failed: ${(error as Error).message}`);
+      throw new ExecutionError(
+        `${what} Kafka topic ${topic} at ${brokers.join(',')} failed: ${(error as Error).message}`,
+      );
     }
   }
 }

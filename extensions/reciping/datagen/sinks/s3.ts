@@ -23,7 +23,9 @@ export function s3Sink(store: ObjectStore, opts: { topic?: string } = {}): Event
       try {
         const stats = await local.close();
         const files = (await readdir(dir, { recursive: true })).filter((file) => file.endsWith('.json'));
-        await forEachLimited(files, UPLOAD_CONCURRENCY, async (file) => store.put(file.split(sep).join('/'), await readFile(join(dir, file))));
+        await forEachLimited(files, UPLOAD_CONCURRENCY, async (file) =>
+          store.put(file.split(sep).join('/'), await readFile(join(dir, file))),
+        );
         return stats;
       } finally {
         store.close();
