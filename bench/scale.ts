@@ -6,6 +6,7 @@
 // --keep-data reuses the staged history of an earlier run of the same size (the build is redone);
 // --reuse-history also reuses its built snapshot (for changes that leave the tables as they are).
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { summarize, timeCommand, writeResult, type Timing } from './lib.js';
@@ -53,6 +54,14 @@ function nodeTimes(work: string): Record<string, number> {
   return Object.fromEntries(results.results.map((r) => [r.unique_id, r.execution_time]));
 }
 
+/** How many nodes ended in each status (a scheduled test skips the full-table tests: testing/scope.ts). */
+function statuses(work: string): Record<string, number> {
+  const results = JSON.parse(readFileSync(join(work, 'target/run_results.json'), 'utf8')) as { results: { status: string }[] };
+  const counts: Record<string, number> = {};
+  for (const r of results.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+}
+
 function medians(samples: Record<string, number>[]): Record<string, number> {
   const ids = Object.keys(samples[0] ?? {});
   const median = (id: string) => summarize(samples.map((s) => s[id] ?? 0)).median;
@@ -94,16 +103,19 @@ function measure(events: number) {
     rmSync(join(work, 'target'), { recursive: true, force: true });
     cpSync(join(work, 'target.history'), join(work, 'target'), { recursive: true });
     for (const f of measured) cpSync(join(work, 'window', f), join(work, 'history', f));
+    // The snapshot just copied (3.7 GB at 8M) is written back before timing, not during the window's run.
+    execFileSync('sync');
     const run = fw(['run', '--vars', vars]);
     const runNodes = nodeTimes(work);
     const test = fw(['test', '--vars', vars]);
     const testNodes = nodeTimes(work);
+    const testStatuses = statuses(work);
     for (const f of measured) rmSync(join(work, 'history', f));
     console.log(`${events}: window run ${run.toFixed(2)} s, test ${test.toFixed(2)} s`);
-    return { run, test, runNodes, testNodes };
+    return { run, test, runNodes, testNodes, testStatuses };
   });
   const run: Step = { seconds: summarize(samples.map((s) => s.run)), nodes: medians(samples.map((s) => s.runNodes)) };
-  const test: Step = { seconds: summarize(samples.map((s) => s.test)), nodes: medians(samples.map((s) => s.testNodes)) };
+  const test: Step & { statuses?: Record<string, number> } = { seconds: summarize(samples.map((s) => s.test)), nodes: medians(samples.map((s) => s.testNodes)), statuses: samples.at(-1)?.testStatuses };
   return { events, load: { start: loadStart, end: load() }, generateSeconds, historySeconds, warmUpRunSeconds: warmSeconds, run, test };
 }
 

@@ -25,7 +25,25 @@ export interface TestOptions {
   scope?: TestScope;
   /** A relation's columns, looked up once per run (a test runs after its model is built, which happens once). */
   columns?: (relation: Relation) => Promise<Column[]>;
+  /** A singular test: the rows each model's last run wrote, which its {{written "model"}} reads. */
+  written?: Map<string, string>;
 }
+
+export interface ScopeContext {
+  adapter: Adapter;
+  compiler: Compiler;
+  manifest: Manifest;
+  /** When each model was last built (ISO start): the rows it wrote are stamped at or after it. */
+  builds: Map<string, string>;
+  /** An audit: SQL standing in for the model (`id`) whose new rows are not published yet. */
+  standIn?: { id: string; sql: string };
+}
+
+/**
+ * A scheduled run's test checks the `scope` of the tested rows, or (a singular test) the rows its
+ * models' last runs wrote (`written`, by unique id), or is skipped (`skip` says why); undefined: the whole table.
+ */
+export type ScopeDecision = { scope: TestScope } | { written: Map<string, string> } | { skip: string } | undefined;
 
 /**
  * What a run needs of the data tests it executes. testing/ implements it and cli/ passes it in,
@@ -43,8 +61,8 @@ export interface DataTests {
   ): Promise<TestOutcome>;
   /** When each model was last built (its node's start, ISO), from the previous command's run_results.json. */
   lastBuilds(targetDir: string): Map<string, string>;
-  /** The predicate on the tested model's rows, or undefined when the test checks the whole table. */
-  scope(adapter: Adapter, manifest: Manifest, test: CompiledNode, builds: Map<string, string>): TestScope | undefined;
+  /** What the test checks on a scheduled run: a scope on the tested model's rows, a skip (full-table test), or undefined (the whole table). */
+  scope(ctx: ScopeContext, test: CompiledNode): Promise<ScopeDecision>;
   /** The scope as run_results.json shows it. */
-  describeScope(scope: TestScope): string;
+  describeScope(decision: Exclude<ScopeDecision, { skip: string } | undefined>): string;
 }

@@ -183,12 +183,18 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       await prepare(node);
       const stored = options.standIn?.relation.schema ?? auditSchema;
       // A row-wise test (an audit too: the rows it sees carry this build's stamps) checks what the run wrote.
-      const scope = builds ? request.tests.scope(adapter, manifest, node, builds) : undefined;
+      const decision = builds
+        ? await request.tests.scope(
+            { adapter, compiler, manifest, builds, ...(options.standIn ? { standIn: options.standIn } : {}) },
+            node,
+          )
+        : undefined;
+      if (decision && 'skip' in decision) return { status: 'skipped', message: decision.skip };
       const outcome = await request.tests.run(adapter, compiler, node, record, stored, {
         ...options,
         columns,
         ...(request.empty ? { empty: true } : {}),
-        ...(scope ? { scope } : {}),
+        ...decision,
       });
       return {
         status: outcome.status,
@@ -196,7 +202,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         failures: outcome.failures,
         query_ids: outcome.queryIds,
         ...(outcome.sample.length ? { sample: outcome.sample } : {}),
-        ...(scope ? { scope: request.tests.describeScope(scope) } : {}),
+        ...(decision ? { scope: request.tests.describeScope(decision) } : {}),
       };
     });
 

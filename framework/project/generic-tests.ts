@@ -17,6 +17,7 @@ const TEST_CONFIG_KEYS = new Set([
   'meta',
   'alias',
   'schema',
+  'test_scope',
 ]);
 
 export interface TestSite {

@@ -19,6 +19,13 @@ export interface NodeConfig {
   discovery_lookback?: string;
   /** The column a run stamps on the rows it writes (at or after its start): scopes the model's tests (testing/scope.ts). */
   written_at?: string;
+  /**
+   * What a scheduled `test` (no --full) checks: a model's rows following `input`'s time by `column`
+   * (its tests check the values the input's last written rows produce; no input: the model's own
+   * written rows, and rows sharing a key share `column`), `full` (only under --full) or `whole`
+   * (every row, every run). testing/scope.ts.
+   */
+  test_scope?: 'full' | 'whole' | { column: string; input?: string };
   on_schema_change: 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
   full_refresh?: boolean | null;
   pre_hook: string[];

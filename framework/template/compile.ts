@@ -288,11 +288,14 @@ function checksum(node: Node, config: NodeConfig): string {
 /**
  * A scoped test's filter on the tested model's rows: those the last run wrote, or (`keys`) every
  * row whose key one of them has — a semi-join, so a new row repeating an old row's key is seen
- * while only the new keys' rows are read.
+ * while only the new keys' rows are read — within the written rows' periods when declared.
  */
 function scopeFilter(tested: string, scope: TestScope | undefined): string | undefined {
   if (!scope?.keys) return scope?.written;
-  if (scope.keys.length === 1)
-    return `${scope.keys[0]} in (select ${scope.keys[0]} from ${tested} where ${scope.written})`;
-  return `exists (select 1 from ${tested} as written where (${scope.written}) and ${scope.keys.map((k) => `written.${k} = tested_row.${k}`).join(' and ')})`;
+  const repeats =
+    scope.keys.length === 1
+      ? `${scope.keys[0]} in (select ${scope.keys[0]} from ${tested} where ${scope.written})`
+      : `exists (select 1 from ${tested} as written where (${scope.written}) and ${scope.keys.map((k) => `written.${k} = tested_row.${k}`).join(' and ')})`;
+  // Constants the engine prunes on before it reads the keys.
+  return scope.period ? `(${scope.period}) and ${repeats}` : repeats;
 }

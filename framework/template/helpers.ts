@@ -63,6 +63,17 @@ export const coreHelpers: Record<string, Helper> = {
     }
     return ledgerRows(state.adapter.dialect, node.relation);
   },
+  /**
+   * A model's rows that its last run wrote (a singular test on a scheduled `test`: models with
+   * written_at), else the whole model (--full, or that run's writes are unknown), as ref would.
+   */
+  written(...args) {
+    const { values, options } = userArgs(args);
+    const state = stateOf(options);
+    const relation = coreHelpers.ref!(values[0], options) as string;
+    const predicate = state.runtime.written?.get(state.project.byName.get(String(values[0]))!);
+    return predicate ? `(select * from ${relation} where ${predicate})` : relation;
+  },
   var(...args) {
     const { values, options } = userArgs(args);
     const state = stateOf(options);

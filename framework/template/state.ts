@@ -20,15 +20,19 @@ export interface Runtime {
   vars?: Record<string, unknown>;
   /** A generic test scoped to what the last run wrote (testing/scope.ts). */
   testScope?: TestScope;
+  /** A singular test on a scheduled run: per model (unique id), the predicate on the rows its last run wrote ({{written}}). */
+  written?: Map<string, string>;
 }
 
 /**
  * What a scoped test reads of the tested model: the rows `written` (a predicate) by the last run,
- * or with `keys` (quoted columns) every row whose key one of those rows has.
+ * or with `keys` (quoted columns) every row whose key one of those rows has, in `period` if given.
  */
 export interface TestScope {
   written: string;
   keys?: string[];
+  /** With `keys`: the periods of the written rows, where a repeat of their keys can be (test_scope {column}). */
+  period?: string;
 }
 
 /**

@@ -18,13 +18,14 @@ export async function runTest(
   auditSchema: string,
   options: TestOptions = {},
 ): Promise<TestOutcome> {
-  const { empty, standIn, scope } = options;
+  const { empty, standIn, scope, written } = options;
   await assertColumnExists(adapter, compiler, node, options);
   const runtime: Runtime = {
     isIncremental: false,
     ...(empty ? { empty } : {}),
     ...(standIn ? { relations: new Map([[standIn.id, standIn.sql]]) } : {}),
     ...(scope ? { testScope: scope } : {}),
+    ...(written ? { written } : {}),
   };
   const sql = compiler.render(node, runtime);
   record(sql);

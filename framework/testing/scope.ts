@@ -1,19 +1,31 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Adapter } from '../adapters/adapter.js';
-import type { CompiledNode, Manifest } from '../template/manifest.js';
-import type { TestScope } from '../template/state.js';
+import { ConfigError } from '../errors.js';
+import type { ScopeDecision } from '../execute/data-tests.js';
+import type { CompiledNode } from '../template/manifest.js';
 import type { TestNode } from '../project/types.js';
+import { periodConfig, periodPredicate, type PeriodContext } from './period-scope.js';
 
 /**
- * Tests scoped to what a run wrote (dbt-core #10877): after a run, a row-wise generic test of a
- * model with `written_at` checks only the rows stamped at or after the start of the run that
- * built the model, so a scheduled cycle's tests cost what its window wrote, not the history.
- * Uniqueness tests check the keys those rows have, against the whole table (a new row may repeat
- * an older row's key). Tests of whole tables (row_count, custom and singular tests) and `--full`
- * check every row.
+ * Tests scoped to what a run wrote (dbt-core #10877), so a scheduled cycle's tests cost what its
+ * window wrote, not the history. After a run, without --full:
+ * - a row-wise generic test of a model with `written_at` checks only the rows stamped at or after
+ *   the start of the run that built the model; a uniqueness test checks the keys those rows have,
+ *   against the whole table (a new row may repeat an older row's key), or against the rows of the
+ *   written rows' periods when the model declares test_scope {column} (rows sharing a key share it);
+ * - a generic test of a model with test_scope {column, input} (a view whose rows follow its
+ *   input's time) checks only the rows whose `column` the input's written rows touch
+ *   (period-scope.ts); a test it cannot scope that way (row_count, a key without `column`) is a
+ *   full-table test;
+ * - tests of a model with test_scope `full`, and tests with test_scope `full`, are full-table
+ *   tests: skipped, and run by `test --full` (a nightly schedule);
+ * - every other test (test_scope `whole`, singular tests, tables without written_at) checks the
+ *   whole table, as it does under --full.
  */
 const ROW_WISE = new Set(['not_null', 'accepted_values', 'relationships', 'expression_is_true', 'accepted_range']);
+
+/** A full-table test on a scheduled run: skipped, with the reason in run_results.json. */
+const FULL_ONLY = { skip: 'skipped: full-table test, run with --full' };
 
 /** When each model was last built (its node's start, ISO), from the run_results.json of the command before this one. */
 export function lastBuilds(targetDir: string): Map<string, string> {
@@ -30,27 +42,76 @@ export function lastBuilds(targetDir: string): Map<string, string> {
   return builds;
 }
 
-/** What the test reads of the tested model, or undefined when it checks the whole table. */
-export function testScope(
-  adapter: Adapter,
-  manifest: Manifest,
-  test: CompiledNode,
-  builds: Map<string, string>,
-): TestScope | undefined {
-  if (test.resourceType !== 'test' || test.kind !== 'generic' || !test.attachedTo) return undefined;
+/** What the test reads of the tested model: a scope, a skip (full-table), or undefined (the whole table). */
+export async function testScope(ctx: PeriodContext, test: CompiledNode): Promise<ScopeDecision> {
+  const own = test.config.test_scope;
+  if (own === 'whole') return undefined;
+  if (own === 'full') return FULL_ONLY;
+  if (test.resourceType === 'test' && test.kind !== 'generic') return singularScope(ctx, test);
+  if (test.resourceType !== 'test' || !test.attachedTo) return undefined;
+  const tested = ctx.manifest.nodes[test.attachedTo];
+  if (!tested) return undefined;
+  const modelScope = tested.config.test_scope;
+  if (modelScope === 'whole') return undefined;
+  if (modelScope === 'full') return FULL_ONLY;
   const keys = scopeKeys(test as CompiledNode & TestNode);
-  if (!keys && !ROW_WISE.has(test.testName!)) return undefined;
-  const column = manifest.nodes[test.attachedTo]?.config.written_at;
-  const since = builds.get(test.attachedTo);
+  const rowWise = ROW_WISE.has(test.testName!);
+  const period = periodConfig(tested);
+  if (period?.input) {
+    // A key without the period column may repeat in another period: only a whole-table check sees that.
+    const byPeriod = rowWise || keys?.some((k) => k.toLowerCase() === period.column.toLowerCase());
+    if (!byPeriod) return FULL_ONLY;
+    const written = await periodPredicate(ctx, tested);
+    return written === undefined ? undefined : { scope: { written } };
+  }
+  const column = tested.config.written_at;
+  if (period && !column)
+    throw new ConfigError(
+      `model "${tested.name}": test_scope {column} without input needs written_at`,
+      { file: tested.path },
+      'name the input its rows follow, or give it written_at',
+    );
+  if (!keys && !rowWise) return undefined;
+  const since = ctx.builds.get(test.attachedTo);
   if (!column || !since) return undefined;
-  // A time-zone-aware constant: the engine compares the column as stored, so it can prune on it.
-  const written = `${adapter.dialect.quote(column)} >= ${adapter.macros.parse_ts!(adapter.dialect.literal(since))}`;
-  return keys ? { written, keys: keys.map((k) => adapter.dialect.quote(k)) } : { written };
+  const written = writtenPredicate(ctx, column, since);
+  if (!keys) return { scope: { written } };
+  // test_scope {column}: a key's repeats share its period, so only the written rows' periods are read.
+  const inPeriod = period ? await periodPredicate(ctx, tested) : undefined;
+  return {
+    scope: { written, keys: keys.map((k) => ctx.adapter.dialect.quote(k)), ...(inPeriod ? { period: inPeriod } : {}) },
+  };
+}
+
+/** The rows stamped at or after `since`: a time-zone-aware constant, so the engine compares the column as stored and prunes on it. */
+function writtenPredicate(ctx: PeriodContext, column: string, since: string): string {
+  const { dialect, macros } = ctx.adapter;
+  return `${dialect.quote(column)} >= ${macros.parse_ts!(dialect.literal(since))}`;
+}
+
+/**
+ * A singular test reading `{{written "model"}}` checks the rows those models' last runs wrote;
+ * one whose models' writes are unknown, or that reads none that way, checks everything.
+ */
+function singularScope(ctx: PeriodContext, test: CompiledNode): ScopeDecision {
+  const raw = 'rawSql' in test ? String(test.rawSql) : '';
+  const written = new Map<string, string>();
+  for (const [, name] of raw.matchAll(/\{\{\s*written\s+["']([^"']+)["']/g)) {
+    const node = Object.values(ctx.manifest.nodes).find((n) => n.resourceType === 'model' && n.name === name);
+    const since = node && ctx.builds.get(node.uniqueId);
+    if (!node?.config.written_at || !since) return undefined;
+    written.set(node.uniqueId, writtenPredicate(ctx, node.config.written_at, since));
+  }
+  return written.size ? { written } : undefined;
 }
 
 /** The scope as run_results.json shows it. */
-export function describeScope(scope: TestScope): string {
-  return scope.keys ? `${scope.keys.join(', ')} of the rows where ${scope.written}` : scope.written;
+export function describeScope(decision: Exclude<ScopeDecision, { skip: string } | undefined>): string {
+  if ('written' in decision)
+    return [...decision.written].map(([id, where]) => `${id.split('.').at(-1)} where ${where}`).join('; ');
+  const { scope } = decision;
+  if (!scope.keys) return scope.written;
+  return `${scope.keys.join(', ')} of the rows where ${scope.written}${scope.period ? `, among the rows where ${scope.period}` : ''}`;
 }
 
 /** The key columns of a uniqueness test. */
