@@ -26,14 +26,7 @@
       return;
     }
     if (p.stats) {
-      body.innerHTML =
-        '<dl>' +
-        p.stats
-          .map(function (s) {
-            return '<dt>' + esc(s.label) + '</dt><dd>' + esc(s.value) + '</dd>';
-          })
-          .join('') +
-        '</dl>';
+      body.innerHTML = '<dl>' + p.stats.map(function (s) { return '<dt>' + esc(s.label) + '</dt><dd>' + esc(s.value) + '</dd>'; }).join('') + '</dl>';
       status.panels[p.id] = { status: 'ok', series: 0, points: p.stats.length };
       return;
     }
@@ -45,9 +38,7 @@
       status.panels[p.id] = {
         status: 'ok',
         series: series.length,
-        points: series.reduce(function (n, s) {
-          return n + (s.data ? s.data.length : 0);
-        }, 0),
+        points: series.reduce(function (n, s) { return n + (s.data ? s.data.length : 0); }, 0),
       };
     } catch (e) {
       body.innerHTML = '<div class="notice">cannot draw: ' + esc(e.message) + '</div>';
@@ -55,9 +46,7 @@
     }
   });
   window.addEventListener('resize', function () {
-    charts.forEach(function (c) {
-      c.resize();
-    });
+    charts.forEach(function (c) { c.resize(); });
   });
   status.ready = true;
 })();

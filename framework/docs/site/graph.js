@@ -16,18 +16,11 @@
     var parents = new Map();
     var children = new Map();
     ids.forEach(function (id) {
-      parents.set(
-        id,
-        parentsOf(id).filter(function (p) {
-          return shown.has(p);
-        }),
-      );
+      parents.set(id, parentsOf(id).filter(function (p) { return shown.has(p); }));
       children.set(id, []);
     });
     ids.forEach(function (id) {
-      parents.get(id).forEach(function (p) {
-        children.get(p).push(id);
-      });
+      parents.get(id).forEach(function (p) { children.get(p).push(id); });
     });
     var indegree = new Map();
     var queue = [];
@@ -39,9 +32,7 @@
     var layers = [];
     while (queue.length) {
       var id = queue.pop();
-      var layer = parents.get(id).reduce(function (m, p) {
-        return Math.max(m, layerOf.get(p) + 1);
-      }, 0);
+      var layer = parents.get(id).reduce(function (m, p) { return Math.max(m, layerOf.get(p) + 1); }, 0);
       layerOf.set(id, layer);
       (layers[layer] = layers[layer] || []).push(id);
       children.get(id).forEach(function (c) {
@@ -53,25 +44,18 @@
     ids.forEach(function (id) {
       var kids = children.get(id);
       if (parents.get(id).length || !kids.length) return;
-      var layer =
-        kids.reduce(function (m, c) {
-          return Math.min(m, layerOf.get(c));
-        }, Infinity) - 1;
+      var layer = kids.reduce(function (m, c) { return Math.min(m, layerOf.get(c)); }, Infinity) - 1;
       if (layer === layerOf.get(id)) return;
       layers[layerOf.get(id)].splice(layers[layerOf.get(id)].indexOf(id), 1);
       layerOf.set(id, layer);
       layers[layer].push(id);
     });
     layers.forEach(function (l) {
-      l.sort(function (a, b) {
-        return nameOf(a) < nameOf(b) ? -1 : 1;
-      });
+      l.sort(function (a, b) { return nameOf(a) < nameOf(b) ? -1 : 1; });
     });
     var pos = new Map();
     var place = function (l) {
-      l.forEach(function (n, i) {
-        pos.set(n, i - (l.length - 1) / 2);
-      });
+      l.forEach(function (n, i) { pos.set(n, i - (l.length - 1) / 2); });
     };
     layers.forEach(place);
     for (var sweep = 0; sweep < 4; sweep++) {
@@ -81,41 +65,20 @@
         var bary = new Map();
         l.forEach(function (n) {
           var near = down ? parents.get(n) : children.get(n);
-          bary.set(
-            n,
-            near.length
-              ? near.reduce(function (s, m) {
-                  return s + pos.get(m);
-                }, 0) / near.length
-              : pos.get(n),
-          );
+          bary.set(n, near.length ? near.reduce(function (s, m) { return s + pos.get(m); }, 0) / near.length : pos.get(n));
         });
-        l.sort(function (a, b) {
-          return bary.get(a) - bary.get(b);
-        });
+        l.sort(function (a, b) { return bary.get(a) - bary.get(b); });
         place(l);
       });
     }
-    layers = layers.filter(function (l) {
-      return l.length;
-    });
-    var rows = layers.reduce(function (m, l) {
-      return Math.max(m, l.length);
-    }, 1);
+    layers = layers.filter(function (l) { return l.length; });
+    var rows = layers.reduce(function (m, l) { return Math.max(m, l.length); }, 1);
     var coords = new Map();
     layers.forEach(function (l, li) {
       var offset = ((rows - l.length) * (NODE_H + GAP_Y)) / 2;
-      l.forEach(function (n, i) {
-        coords.set(n, { x: li * (NODE_W + GAP_X), y: offset + i * (NODE_H + GAP_Y) });
-      });
+      l.forEach(function (n, i) { coords.set(n, { x: li * (NODE_W + GAP_X), y: offset + i * (NODE_H + GAP_Y) }); });
     });
-    return {
-      coords: coords,
-      parents: parents,
-      children: children,
-      width: Math.max(1, layers.length * (NODE_W + GAP_X) - GAP_X),
-      height: rows * (NODE_H + GAP_Y) - GAP_Y,
-    };
+    return { coords: coords, parents: parents, children: children, width: Math.max(1, layers.length * (NODE_W + GAP_X) - GAP_X), height: rows * (NODE_H + GAP_Y) - GAP_Y };
   }
 
   function reach(start, edges) {
@@ -133,9 +96,7 @@
   }
 
   function esc(s) {
-    return String(s).replace(/[&<>"]/g, function (c) {
-      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c];
-    });
+    return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; });
   }
 
   /**
@@ -143,9 +104,7 @@
    * its upstream and downstream and dims the rest. Wheel zooms, drag pans.
    */
   function render(container, options) {
-    var g = layout(options.ids, options.parentsOf, function (id) {
-      return options.nodeOf(id).name;
-    });
+    var g = layout(options.ids, options.parentsOf, function (id) { return options.nodeOf(id).name; });
     var parts = [];
     options.ids.forEach(function (id) {
       var to = g.coords.get(id);
@@ -156,29 +115,7 @@
         var x2 = to.x;
         var y2 = to.y + NODE_H / 2;
         var mx = (x1 + x2) / 2;
-        parts.push(
-          '<path class="gedge" data-from="' +
-            esc(p) +
-            '" data-to="' +
-            esc(id) +
-            '" d="M' +
-            x1 +
-            ',' +
-            y1 +
-            ' C' +
-            mx +
-            ',' +
-            y1 +
-            ' ' +
-            mx +
-            ',' +
-            y2 +
-            ' ' +
-            x2 +
-            ',' +
-            y2 +
-            '"/>',
-        );
+        parts.push('<path class="gedge" data-from="' + esc(p) + '" data-to="' + esc(id) + '" d="M' + x1 + ',' + y1 + ' C' + mx + ',' + y1 + ' ' + mx + ',' + y2 + ' ' + x2 + ',' + y2 + '"/>');
       });
     });
     options.ids.forEach(function (id) {
@@ -186,26 +123,10 @@
       var c = g.coords.get(id);
       var label = node.name.length > 24 ? node.name.slice(0, 23) + '…' : node.name;
       parts.push(
-        '<g class="gnode t-' +
-          esc(node.kind) +
-          '" data-id="' +
-          esc(id) +
-          '" transform="translate(' +
-          c.x +
-          ',' +
-          c.y +
-          ')">' +
-          '<title>' +
-          esc(node.name + ' (' + node.kind + ')') +
-          '</title>' +
-          '<rect width="' +
-          NODE_W +
-          '" height="' +
-          NODE_H +
-          '" rx="6"/>' +
-          '<text x="10" y="18">' +
-          esc(label) +
-          '</text></g>',
+        '<g class="gnode t-' + esc(node.kind) + '" data-id="' + esc(id) + '" transform="translate(' + c.x + ',' + c.y + ')">' +
+          '<title>' + esc(node.name + ' (' + node.kind + ')') + '</title>' +
+          '<rect width="' + NODE_W + '" height="' + NODE_H + '" rx="6"/>' +
+          '<text x="10" y="18">' + esc(label) + '</text></g>',
       );
     });
     container.innerHTML = '';
@@ -214,9 +135,7 @@
     svg.innerHTML = parts.join('');
     container.appendChild(svg);
     var nodeEls = new Map();
-    svg.querySelectorAll('g.gnode').forEach(function (el) {
-      nodeEls.set(el.getAttribute('data-id'), el);
-    });
+    svg.querySelectorAll('g.gnode').forEach(function (el) { nodeEls.set(el.getAttribute('data-id'), el); });
     var edgeEls = svg.querySelectorAll('path.gedge');
 
     var highlight = function (id) {
@@ -270,19 +189,11 @@
     fit();
     apply();
 
-    svg.addEventListener(
-      'wheel',
-      function (e) {
-        e.preventDefault();
-        var r = svg.getBoundingClientRect();
-        zoom(
-          e.deltaY > 0 ? 1.15 : 1 / 1.15,
-          view.x + ((e.clientX - r.left) / r.width) * view.w,
-          view.y + ((e.clientY - r.top) / r.height) * view.h,
-        );
-      },
-      { passive: false },
-    );
+    svg.addEventListener('wheel', function (e) {
+      e.preventDefault();
+      var r = svg.getBoundingClientRect();
+      zoom(e.deltaY > 0 ? 1.15 : 1 / 1.15, view.x + ((e.clientX - r.left) / r.width) * view.w, view.y + ((e.clientY - r.top) / r.height) * view.h);
+    }, { passive: false });
     // Pointer capture only once the pointer really moves: a plain click must still reach the node.
     var drag = null;
     var moved = false;
@@ -300,17 +211,10 @@
         svg.setPointerCapture(drag.id);
       }
       if (!moved) return;
-      view = {
-        x: drag.view.x - (dx / r.width) * drag.view.w,
-        y: drag.view.y - (dy / r.height) * drag.view.h,
-        w: drag.view.w,
-        h: drag.view.h,
-      };
+      view = { x: drag.view.x - (dx / r.width) * drag.view.w, y: drag.view.y - (dy / r.height) * drag.view.h, w: drag.view.w, h: drag.view.h };
       apply();
     });
-    svg.addEventListener('pointerup', function () {
-      drag = null;
-    });
+    svg.addEventListener('pointerup', function () { drag = null; });
     svg.addEventListener('click', function (e) {
       if (moved) return;
       var target = e.target.closest('g.gnode');
@@ -318,13 +222,8 @@
     });
     return {
       highlight: highlight,
-      fit: function () {
-        fit();
-        apply();
-      },
-      zoom: function (factor) {
-        zoom(factor, view.x + view.w / 2, view.y + view.h / 2);
-      },
+      fit: function () { fit(); apply(); },
+      zoom: function (factor) { zoom(factor, view.x + view.w / 2, view.y + view.h / 2); },
       size: options.ids.length,
     };
   }
