@@ -79,9 +79,9 @@ export class IntervalState implements IntervalStore {
     const others = this.state.columns
       .filter((c) => !['interval_start', 'interval_end'].includes(c.name))
       .map((c) => this.adapter.dialect.quote(c.name));
-    const overlaps = list
-      .map((r) => `(s.interval_start < ${ts(r.end)} and s.interval_end > ${ts(r.start)})`)
-      .join(' or ');
+    // Rows overlapping any range; `row` qualifies the columns (the INSERT reads the table as `s`).
+    const overlaps = (row: string) =>
+      list.map((r) => `(${row}interval_start < ${ts(r.end)} and ${row}interval_end > ${ts(r.start)})`).join(' or ');
     // The gaps between the ranges (unbounded at both ends): what a cut row keeps is its part in each.
     const gaps = list
       .map((r, i) => `(${i ? ts(list[i - 1]!.end) : none}, ${ts(r.start)})`)
@@ -89,11 +89,9 @@ export class IntervalState implements IntervalStore {
     const from = 'greatest(s.interval_start, coalesce(g.gap_start, s.interval_start))';
     const to = 'least(s.interval_end, coalesce(g.gap_end, s.interval_end))';
     await this.adapter.execute(
-      `insert into ${state} (interval_start, interval_end, ${others.join(', ')}) select ${from}, ${to}, ${others.map((c) => `s.${c}`).join(', ')} from ${state} as s join (values ${gaps.join(', ')}) as g (gap_start, gap_end) on ${from} < ${to} where s.${this.state.about(table)} and (${overlaps})`,
+      `insert into ${state} (interval_start, interval_end, ${others.join(', ')}) select ${from}, ${to}, ${others.map((c) => `s.${c}`).join(', ')} from ${state} as s join (values ${gaps.join(', ')}) as g (gap_start, gap_end) on ${from} < ${to} where s.${this.state.about(table)} and (${overlaps('s.')})`,
     );
-    await this.adapter.execute(
-      `delete from ${state} where ${this.state.about(table)} and (${overlaps.replace(/\bs\./g, '')})`,
-    );
+    await this.adapter.execute(`delete from ${state} where ${this.state.about(table)} and (${overlaps('')})`);
   }
 
   /**
