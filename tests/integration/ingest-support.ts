@@ -201,11 +201,15 @@ export async function deletePrefix(prefix: string): Promise<void> {
   }
 }
 
-/** Every file under a local staging directory: relative path → body. */
+/**
+ * Every object under a local staging directory: relative path → body. A `*.tmp` file is a write
+ * in flight (the store renames it into place) or one a killed consumer left: not an object, and
+ * it may be gone by the time it would be read.
+ */
 export async function localObjects(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const objects = new Map<string, string>();
-  for (const e of entries.filter((e) => e.isFile())) {
+  for (const e of entries.filter((e) => e.isFile() && !e.name.endsWith('.tmp'))) {
     const path = join(e.parentPath, e.name);
     objects.set(relative(dir, path).split(sep).join('/'), await readFile(path, 'utf8'));
   }
