@@ -75,6 +75,8 @@ export interface Dialect {
   selectAll(from: string): string;
   /** The number of rows `select` returns, as column `n` of one row (data tests, catalog stats). */
   countRows(select: string): string;
+  /** The rows each of `selects` returns, in one query: a row per select, its index as `i`, its count as `n`. */
+  countRowsEach(selects: string[]): string;
   /**
    * A query of literal rows with typed columns (each value CAST to its column's type; NULL for
    * null or undefined): a relation standing in for a model's input in unit tests.

@@ -110,6 +110,10 @@ export function kyselyStatements(
     // Text, not kysely: `from` may be a table expression that takes no alias (Trino's FOR VERSION AS OF).
     selectAll: (from) => `select * from ${from}`,
     countRows: (select) => `select count(*) as n from (${select}) as __count`,
+    countRowsEach: (selects) =>
+      selects
+        .map((select, i) => `select ${i} as i, count(*) as n from (${select}) as __count${i}`)
+        .join('\nunion all\n'),
     values: (columns, rows) => {
       const quoted = columns.map((c) => compileRaw(sql`${sql.id(c.name)}`));
       const cell = (value: unknown, i: number) =>

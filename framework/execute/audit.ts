@@ -1,9 +1,9 @@
 import type { Audit } from '../materialize/audit.js';
-import { forEachLimited } from '../for-each-limited.js';
 import { strategyFor } from '../materialize/strategies.js';
 import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { builtParents } from './built-parents.js';
+import { countBatch, type CountMember } from './count-batch.js';
 import type { NodeResult } from './results.js';
 import type { Session } from './session.js';
 
@@ -52,14 +52,19 @@ export function planAudits(session: Session, ids: string[]): AuditPlan {
 export class AuditFailed extends Error {}
 
 export interface AuditRunner {
-  /** Run one test with `standIn` for the model under audit (failing rows stored beside the staged ones); the result is what the test node reports. */
-  runTest(test: CompiledNode, standIn: { id: string; sql: string; relation: Audit['relation'] }): Promise<NodeResult>;
+  /**
+   * Run one test with `standIn` for the model under audit (failing rows stored beside the staged
+   * ones), counting its rows with `count`; the result is what the test node reports.
+   */
+  runTest(
+    test: CompiledNode,
+    standIn: { id: string; sql: string; relation: Audit['relation'] },
+    count: CountMember['count'],
+  ): Promise<NodeResult>;
   /** Whether a node of this run has finished successfully (a test reading it may then be audited). */
   succeeded(id: string): boolean;
   /** Outcomes of audited tests, by test id. */
   outcomes: Map<string, NodeResult>;
-  /** How many of a model's audit tests run at once (the run's threads): they only read. */
-  threads: number;
 }
 
 /**
@@ -81,12 +86,19 @@ export function auditOf(
       const ready = tests.filter((t) =>
         builtParents(session, t).every((p) => p === model.uniqueId || runner.succeeded(p)),
       );
-      await forEachLimited(ready, runner.threads, async (t) => {
-        runner.outcomes.set(
-          t,
-          await runner.runTest(session.manifest.nodes[t]!, { id: model.uniqueId, sql: tested, relation }),
-        );
-      });
+      // Their row counts are one query; the few that fail look up samples on their own.
+      const batch = countBatch(session.adapter, ready.length);
+      await Promise.all(
+        ready.map(async (t) => {
+          const member = batch.member();
+          try {
+            const standIn = { id: model.uniqueId, sql: tested, relation };
+            runner.outcomes.set(t, await runner.runTest(session.manifest.nodes[t]!, standIn, member.count));
+          } finally {
+            member.leave();
+          }
+        }),
+      );
       const blocking = ready
         .filter((t) => ['fail', 'error'].includes(runner.outcomes.get(t)!.status))
         .map((t) => `${session.manifest.nodes[t]!.name} (${runner.outcomes.get(t)!.message.split('\n')[0]})`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, ExecutionError } from '../errors.js';
 import type { Column } from '../adapters/adapter.js';
 import type { BuildContext, RunInputs } from '../materialize/context.js';
-import { build, strategyFor, type ValidationScope } from '../materialize/strategies.js';
+import { build, strategyFor, validate, type ValidationScope } from '../materialize/strategies.js';
 import type { SelectionRequest } from '../graph/selector.js';
 import type { ModelNode, Relation, ResourceType, SourceNode } from '../project/types.js';
 import { targetState } from '../state/target-state.js';
@@ -207,12 +207,12 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     });
 
   const auditRunner: AuditRunner = {
-    runTest: (node, standIn) => test(node.uniqueId, { standIn }),
+    runTest: (node, standIn, count) => test(node.uniqueId, { standIn, count }),
     succeeded: (id) => !index.has(id) || ['success', 'warn', 'pass'].includes(finished.get(id)?.status ?? ''),
     outcomes: new Map(),
-    threads: request.threads ?? project.target.threads,
   };
 
+  const unchanged = new Set<string>();
   const work = async (id: string): Promise<NodeResult> => {
     const node = manifest.nodes[id]!;
     // Already run on the model's new data before it was published.
@@ -244,6 +244,14 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         ...audit,
       };
       const result = await build(strategy, ctx, node);
+      // Unchanged since a build whose audit passed: the audit tests reading nothing else that
+      // changed would check the same rows.
+      if (result.unchanged) {
+        unchanged.add(id);
+        for (const t of tests ?? [])
+          if (builtParents(session, t).every((p) => unchanged.has(p)))
+            auditRunner.outcomes.set(t, unchangedTest(t, node.name));
+      }
       const snapshot = history ? await history.current(node.relation) : undefined;
       if (result.warning) builds?.delete(id);
       return {
@@ -314,6 +322,20 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
   return [...parents, ...tests];
 }
 
+/** A test of a model left unchanged by a build: skipped, as its rows are those its last audit passed. */
+function unchangedTest(id: string, model: string): NodeResult {
+  const now = new Date().toISOString();
+  return {
+    unique_id: id,
+    status: 'skipped',
+    message: `skipped: ${model} is unchanged since its last build, whose audit ran this test; \`test\` runs it again`,
+    execution_time: 0,
+    started_at: now,
+    completed_at: now,
+    query_ids: [],
+  };
+}
+
 /** The config errors of the nodes' strategies (checked before anything runs), by node. */
 function configErrors(session: Session, ids: string[], clones: boolean): Map<string, ConfigError> {
   const { manifest, graph, project } = session;
@@ -327,7 +349,7 @@ function configErrors(session: Session, ids: string[], clones: boolean): Map<str
     const node = manifest.nodes[id]!;
     if (node.resourceType === 'test') continue;
     try {
-      strategyFor(node, clones).validate?.(node, scope);
+      validate(node, scope, clones);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       errors.set(id, error);

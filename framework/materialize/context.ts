@@ -27,6 +27,8 @@ export interface MaterializeResult {
   queryIds: string[];
   /** Built, but with something the user must look at (the message says what). */
   warning?: boolean;
+  /** Nothing was written: the node already was what this build would make (and, under an audit, passed it). */
+  unchanged?: boolean;
   /** new_files models: how this run found its files. */
   discovery?: Discovery;
 }

@@ -1,12 +1,13 @@
 import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { clone } from './clone.js';
+import { checkRebuild } from './fingerprint.js';
 import { incremental } from './incremental.js';
 import { interval } from './interval.js';
 import { newFiles } from './new-files.js';
 import { seed } from './seed.js';
 import { snapshot } from './snapshot.js';
-import type { Strategy } from './strategy.js';
+import type { Strategy, ValidationScope } from './strategy.js';
 import { table } from './table.js';
 import { view } from './view.js';
 
@@ -40,6 +41,14 @@ export function strategyName(node: CompiledNode, clones: boolean): string {
   if (config.interval) return interval.name;
   // A model that names a materialization of another resource (seed, snapshot) builds nothing, as an ephemeral one.
   return [view.name, table.name, incremental.name].includes(config.materialized) ? config.materialized : ephemeral.name;
+}
+
+/** A node's config errors, before anything runs: its strategy's checks, and rebuild: on_change on a non-table. */
+export function validate(node: CompiledNode, scope: ValidationScope, clones: boolean): void {
+  const strategy = strategyFor(node, clones);
+  if (!clones && strategy !== table && node.resourceType === 'model')
+    checkRebuild(node as CompiledNode & ModelNode, scope, strategy.name);
+  strategy.validate?.(node, scope);
 }
 
 /** The strategy that builds a node (`clone`: a view over the --state run's relation). */

@@ -36,6 +36,8 @@ export interface Strategy<N extends CompiledNode = CompiledNode, State = unknown
   validate?(node: N, scope: ValidationScope): void;
   read(ctx: BuildContext, node: N, runtime: BatchRuntime): Promise<State>;
   plan(node: N, state: State, engine: Engine): Plan;
+  /** A plan that builds nothing (the node already is what it would make): this result, and no hooks run. */
+  unchanged?(plan: Plan): MaterializeResult | undefined;
   apply(ctx: BuildContext, node: N, plan: Plan): Promise<MaterializeResult>;
 }
 
@@ -44,16 +46,22 @@ export function configAt(node: CompiledNode & ModelNode): SourcePosition {
   return node.configOrigin ?? node.origin;
 }
 
-/** read → plan → apply, with the node's hooks around it where the strategy has them. */
+/**
+ * read → plan → apply, with the node's hooks around the apply where the strategy has them (as
+ * dbt's materializations run pre-hooks after looking up the existing relation).
+ */
 export async function build<N extends CompiledNode, State, Plan>(
   strategy: Strategy<N, State, Plan>,
   ctx: BuildContext,
   node: N,
   runtime: BatchRuntime = {},
 ): Promise<MaterializeResult> {
-  if (strategy.hooks) await hooks(ctx, node, 'pre_hook');
   const state = await strategy.read(ctx, node, runtime);
-  const result = await strategy.apply(ctx, node, strategy.plan(node, state, ctx.adapter));
+  const plan = strategy.plan(node, state, ctx.adapter);
+  const unchanged = strategy.unchanged?.(plan);
+  if (unchanged) return unchanged;
+  if (strategy.hooks) await hooks(ctx, node, 'pre_hook');
+  const result = await strategy.apply(ctx, node, plan);
   if (strategy.hooks) await hooks(ctx, node, 'post_hook');
   return result;
 }

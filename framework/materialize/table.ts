@@ -2,8 +2,10 @@ import type { Column } from '../adapters/adapter.js';
 import type { ModelNode, Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { stage, staging, unstage, type Staging } from './audit.js';
-import { apply, ids, render, type MaterializeContext, type MaterializeResult } from './context.js';
+import { apply, ids, render, type BuildContext, type MaterializeContext, type MaterializeResult } from './context.js';
 import { checkContract, contractColumns, enforcedDefinition } from './contract.js';
+import { checkRebuild, fingerprint, fingerprintInputs, lastBuilt, recordBuilt, type Built } from './fingerprint.js';
+import { FRAMEWORK_VERSION } from '../template/compile.js';
 import type { Engine, Strategy } from './strategy.js';
 
 type Model = CompiledNode & ModelNode;
@@ -17,6 +19,8 @@ export interface TableState {
   existing: 'table' | 'view' | undefined;
   /** build: where the new table is written aside and audited first. */
   audit?: Relation;
+  /** rebuild: on_change: what this build would be made from, and what the last one was. */
+  change?: { fingerprint?: string; last?: Built };
 }
 
 export interface TablePlan {
@@ -26,6 +30,10 @@ export interface TablePlan {
   cleanup?: string;
   /** The statement whose rows are the table's: the CTAS, or the insert filling a typed create. */
   filled: number;
+  /** rebuild: on_change: the build's fingerprint, recorded once the table is in place. */
+  record?: string;
+  /** rebuild: on_change: the table is as this build would make it (its rows), audited if this build audits; nothing runs. */
+  unchanged?: number;
 }
 
 export async function readTable(ctx: MaterializeContext, node: Model, sql: string): Promise<TableState> {
@@ -43,6 +51,10 @@ export async function readTable(ctx: MaterializeContext, node: Model, sql: strin
  * leave a moment with no table.
  */
 export function planTable(node: Model, state: TableState, engine: Engine): TablePlan {
+  const { change } = state;
+  // Under write–audit–publish, only a build whose data passed its audit stands in for this one.
+  if (change?.fingerprint && change.fingerprint === change.last?.fingerprint && (!state.audit || change.last.audited))
+    return { statements: [], filled: -1, unchanged: change.last.rows };
   const { dialect } = engine;
   if (state.columns) checkContract(engine, node, state.columns);
   const typed = state.columns && enforcedDefinition(engine, node, state.columns);
@@ -59,12 +71,13 @@ export function planTable(node: Model, state: TableState, engine: Engine): Table
   return {
     statements,
     filled,
+    ...(change?.fingerprint ? { record: change.fingerprint } : {}),
     ...(staged ? { staging: staged } : {}),
     ...(create.cleanup ? { cleanup: create.cleanup } : {}),
   };
 }
 
-export async function applyTable(ctx: MaterializeContext, node: Model, plan: TablePlan): Promise<MaterializeResult> {
+export async function applyTable(ctx: BuildContext, node: Model, plan: TablePlan): Promise<MaterializeResult> {
   if (plan.staging) {
     await stage(ctx, node, plan.staging);
     await ctx.audit!.check(plan.staging.staged);
@@ -76,6 +89,8 @@ export async function applyTable(ctx: MaterializeContext, node: Model, plan: Tab
   });
   if (plan.staging) await unstage(ctx, plan.staging);
   const rows = results[plan.filled]!.rowsAffected;
+  if (plan.record)
+    await recordBuilt(ctx, node, { fingerprint: plan.record, size: 0, rows: rows ?? 0, audited: !!plan.staging });
   return {
     ...(rows !== undefined ? { rowsAffected: rows } : {}),
     message: `table built${rows !== undefined ? ` (${rows} rows)` : ''}`,
@@ -83,11 +98,45 @@ export async function applyTable(ctx: MaterializeContext, node: Model, plan: Tab
   };
 }
 
+/**
+ * rebuild: on_change: the table's SQL (vars and macros rendered), config and framework version,
+ * with its inputs' recorded fingerprints (fingerprint.ts). Undefined, so the table is rebuilt,
+ * when an input has none: never built, or built under --empty.
+ */
+async function readChange(
+  ctx: BuildContext,
+  node: Model,
+  sql: string,
+  existing: TableState['existing'],
+): Promise<TableState['change']> {
+  const inputs = await Promise.all(
+    fingerprintInputs(node, ctx.run.nodes).map(async (input) => (await lastBuilt(ctx, input as Model))?.fingerprint),
+  );
+  if (inputs.some((f) => f === undefined)) return {};
+  const current = fingerprint(FRAMEWORK_VERSION, sql, JSON.stringify(node.config), ...(inputs as string[]).sort());
+  const last = existing === 'table' && !ctx.fullRefresh ? await lastBuilt(ctx, node) : undefined;
+  return { fingerprint: current, ...(last ? { last } : {}) };
+}
+
 export const table: Strategy<Model, TableState, TablePlan> = {
   name: 'table',
   hooks: true,
   writesTable: true,
-  read: (ctx, node) => readTable(ctx, node, render(ctx, node, { isIncremental: false })),
+  validate: (node, scope) => checkRebuild(node, scope, 'table'),
+  async read(ctx, node) {
+    const state = await readTable(ctx, node, render(ctx, node, { isIncremental: false }));
+    if (node.config.rebuild !== 'on_change' || ctx.empty) return state;
+    return { ...state, change: await readChange(ctx, node, state.sql, state.existing) };
+  },
   plan: planTable,
+  unchanged: (plan) =>
+    plan.unchanged === undefined
+      ? undefined
+      : {
+          rowsAffected: 0,
+          message: `unchanged: same SQL and inputs as its last build (${plan.unchanged} rows); --full-refresh rebuilds it`,
+          queryIds: [],
+          unchanged: true,
+        },
   apply: applyTable,
 };

@@ -40,6 +40,8 @@ export interface NodeConfig {
   /** Interval models: the upstream that drives completeness and reprocessing (materialize/interval.ts). */
   interval_input?: { ref: string; time_column: string; loaded_at: string };
   maintenance?: Record<string, unknown>;
+  /** Table models: rebuilt every run, or only when their SQL, config or inputs changed (materialize/fingerprint.ts). */
+  rebuild?: 'always' | 'on_change';
   /** build: test the model's new data before publishing it (default) or after (execute/audit.ts). */
   audit?: 'before' | 'after';
   severity?: 'warn' | 'error';

@@ -4,6 +4,7 @@ import { didYouMean } from '../project/suggest.js';
 import type { Compiler } from '../template/compile.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { Runtime } from '../template/state.js';
+import type { Count } from '../execute/count-batch.js';
 import type { TestOptions, TestOutcome } from '../execute/data-tests.js';
 
 /**
@@ -30,14 +31,15 @@ export async function runTest(
   const sql = compiler.render(node, runtime);
   record(sql);
   const limit = node.config.limit;
-  const result = await adapter.query(adapter.dialect.countRows(limit ? adapter.dialect.limit(sql, limit) : sql));
-  const failures = Number(result.rows[0]?.n ?? 0);
+  const select = limit ? adapter.dialect.limit(sql, limit) : sql;
+  const counted = options.count ? await options.count(select) : await countOne(adapter, select);
+  const failures = counted.n;
   const severity = node.config.severity ?? 'error';
   const errorIf = threshold(node.config.error_if ?? '!= 0');
   const warnIf = threshold(node.config.warn_if ?? '!= 0');
   const status = severity === 'error' && errorIf(failures) ? 'fail' : warnIf(failures) ? 'warn' : 'pass';
   const sample = status === 'pass' ? [] : (await adapter.query(adapter.dialect.limit(sql, 5))).rows;
-  const queryIds = result.queryId ? [result.queryId] : [];
+  const queryIds = counted.queryId ? [counted.queryId] : [];
   let message = status === 'pass' ? 'pass' : `${failures} failing row${failures === 1 ? '' : 's'}`;
   if (node.config.store_failures || (standIn && status === 'fail')) {
     // Failing rows kept for inspection, replaced on every run, in the target's audit schema.
@@ -49,6 +51,11 @@ export async function runTest(
     if (status !== 'pass') message += `; failing rows stored in ${adapter.dialect.relation(audit)}`;
   }
   return { status, failures, message, sample, queryIds };
+}
+
+async function countOne(adapter: Adapter, select: string): Promise<Count> {
+  const result = await adapter.query(adapter.dialect.countRows(select));
+  return { n: Number(result.rows[0]?.n ?? 0), ...(result.queryId ? { queryId: result.queryId } : {}) };
 }
 
 /**

@@ -30,7 +30,8 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
     const rel = (name: string): Relation => ({ schema: h.schema, name });
     const rows = async (sql: string) => (await a.query(sql)).rows;
     const table = (name: string) => a.dialect.relation(rel(name));
-    const idRows = (...pairs: [number, string][]) => pairs.map(([id, v]) => `select ${id} as id, ${a.dialect.literal(v)} as v`).join(' union all ');
+    const idRows = (...pairs: [number, string][]) =>
+      pairs.map(([id, v]) => `select ${id} as id, ${a.dialect.literal(v)} as v`).join(' union all ');
     const ordered = (name: string) => rows(`select id, v from ${table(name)} order by id`);
 
     beforeAll(async () => {
@@ -61,9 +62,13 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       const values = ["it's", 'say "hi"', '한국어 ✓ é', 'back\\slash', 'two\nlines', ''];
       const column = 'odd "name" ü';
       for (const value of values) {
-        expect(await rows(`select ${a.dialect.literal(value)} as ${a.dialect.quote(column)}`)).toEqual([{ [column]: value }]);
+        expect(await rows(`select ${a.dialect.literal(value)} as ${a.dialect.quote(column)}`)).toEqual([
+          { [column]: value },
+        ]);
       }
-      expect(await rows(`select ${a.dialect.literal(42)} as n, ${a.dialect.literal(true)} as b`)).toEqual([{ n: 42, b: true }]);
+      expect(await rows(`select ${a.dialect.literal(42)} as n, ${a.dialect.literal(true)} as b`)).toEqual([
+        { n: 42, b: true },
+      ]);
     });
 
     it('reads timestamps with a zone through the cross-engine macros, and hashes keys as every engine does', async () => {
@@ -73,7 +78,12 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
         `select ${m.format_ts!(m.to_zone!(instant, 'UTC'), '%Y-%m-%d %H:%M:%S')} as utc, ${m.format_ts!(m.to_zone!(instant, 'Asia/Seoul'), '%Y-%m-%d %H:%M')} as seoul, ` +
           `${m.ms_between!(m.ts_literal!('2025-08-31 15:15:00'), m.to_zone!(instant, 'UTC'))} as ms, ${m.md5_hex!(a.dialect.literal('a'), 'cast(null as varchar)', '7')} as md5`,
       );
-      expect(row).toEqual({ utc: '2025-08-31 15:15:30', seoul: '2025-09-01 00:15', ms: 30_250, md5: createHash('md5').update('a||7').digest('hex') });
+      expect(row).toEqual({
+        utc: '2025-08-31 15:15:30',
+        seoul: '2025-09-01 00:15',
+        ms: 30_250,
+        md5: createHash('md5').update('a||7').digest('hex'),
+      });
     });
 
     it('creates, fills, merges, replaces and drops tables and views; introspection sees each', async () => {
@@ -93,14 +103,18 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       else await expect(a.execute(merge)).rejects.toThrow();
       await a.execute(a.dialect.deleteMatching(t, 'select 1 as id', ['id']));
       await a.atomically(a.dialect.replaceRange(t, 'id', '3', '4', ['id', 'v'], idRows([3, 'C'])));
-      expect(await ordered('conf_rows')).toEqual(a.capabilities.merge ? [
-        { id: 2, v: 'B' },
-        { id: 3, v: 'C' },
-        { id: 4, v: 'd' },
-      ] : [
-        { id: 2, v: 'b' },
-        { id: 3, v: 'C' },
-      ]);
+      expect(await ordered('conf_rows')).toEqual(
+        a.capabilities.merge
+          ? [
+              { id: 2, v: 'B' },
+              { id: 3, v: 'C' },
+              { id: 4, v: 'd' },
+            ]
+          : [
+              { id: 2, v: 'b' },
+              { id: 3, v: 'C' },
+            ],
+      );
 
       const view = rel('conf_view');
       await a.execute(a.dialect.createView(view, `select count(*) as n from ${table('conf_rows')}`));
@@ -131,13 +145,32 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       ]);
       expect(await rows(a.dialect.values([{ name: 'id', type: 'BIGINT' }], []))).toEqual([]);
       expect(await rows(a.dialect.countRows(values))).toEqual([{ n: 2 }]);
+      // Several tests' counts in one query (an audit's batch): one row per select, by index.
+      const each = await rows(
+        `${a.dialect.countRowsEach([values, `select * from (${values}) as v where id = 1`, a.dialect.values([{ name: 'id', type: 'BIGINT' }], [])])}`,
+      );
+      expect(each.map((r) => [Number(r.i), Number(r.n)]).sort()).toEqual([
+        [0, 2],
+        [1, 1],
+        [2, 0],
+      ]);
 
       const t = rel('conf_listed');
-      await a.execute(a.dialect.createTable(t, `select 1 as id, ${a.macros.parse_ts!(a.dialect.literal('2025-01-01T00:00:00Z'))} as loaded_at`, {}));
+      await a.execute(
+        a.dialect.createTable(
+          t,
+          `select 1 as id, ${a.macros.parse_ts!(a.dialect.literal('2025-01-01T00:00:00Z'))} as loaded_at`,
+          {},
+        ),
+      );
       await a.execute(a.dialect.createView(rel('conf_listed_view'), a.dialect.selectAll(table('conf_listed'))));
       expect(await rows(a.dialect.selectAll(table('conf_listed_view')))).toHaveLength(1);
       const listed = (await a.introspector.listRelations([h.schema])).filter((r) => r.name.startsWith('conf_listed'));
-      expect(listed.sort((p, q) => p.name.localeCompare(q.name)).map((r) => [r.schema, r.name, r.type, r.columns.map((c) => c.name)])).toEqual([
+      expect(
+        listed
+          .sort((p, q) => p.name.localeCompare(q.name))
+          .map((r) => [r.schema, r.name, r.type, r.columns.map((c) => c.name)]),
+      ).toEqual([
         [h.schema, 'conf_listed', 'table', ['id', 'loaded_at']],
         [h.schema, 'conf_listed_view', 'view', ['id', 'loaded_at']],
       ]);
@@ -146,12 +179,19 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       const [fresh] = await rows(freshnessQuery(a.macros, table('conf_listed'), 'loaded_at'));
       expect(String(fresh!.max_loaded_at)).toMatch(/^2025-01-01/);
       expect(Number(fresh!.age_seconds)).toBeGreaterThan(3e7);
-      expect((await rows(freshnessQuery(a.macros, table('conf_listed'), 'loaded_at', 'id > 1')))[0]!.age_seconds).toBeNull();
+      expect(
+        (await rows(freshnessQuery(a.macros, table('conf_listed'), 'loaded_at', 'id > 1')))[0]!.age_seconds,
+      ).toBeNull();
     });
 
     it('evolves a state table: explicit columns, add and drop a column', async () => {
       const t = rel('conf_state');
-      await a.execute(a.dialect.createTableColumns(t, [{ name: 'k', type: 'varchar' }, { name: 'n', type: 'bigint' }]));
+      await a.execute(
+        a.dialect.createTableColumns(t, [
+          { name: 'k', type: 'varchar' },
+          { name: 'n', type: 'bigint' },
+        ]),
+      );
       await a.execute(a.dialect.createTableColumns(t, [{ name: 'k', type: 'varchar' }]));
       await a.execute(a.dialect.addColumn(t, { name: 'extra', type: 'integer' }));
       await a.execute(a.dialect.dropColumn(t, 'n'));
@@ -178,7 +218,13 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       for (const [column, declared] of Object.entries(accepts)) {
         for (const d of declared) expect(a.dialect.sameType(d, types[column]!), `${d} ~ ${types[column]}`).toBe(true);
       }
-      for (const [d, column] of [['bigint', 'i'], ['integer', 'b'], ['decimal(12,2)', 'dec'], ['timestamp', 'tz'], ['date', 'ts']] as const) {
+      for (const [d, column] of [
+        ['bigint', 'i'],
+        ['integer', 'b'],
+        ['decimal(12,2)', 'dec'],
+        ['timestamp', 'tz'],
+        ['date', 'ts'],
+      ] as const) {
         expect(a.dialect.sameType(d, types[column]!), `${d} !~ ${types[column]}`).toBe(false);
       }
     });
@@ -186,18 +232,33 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
     it('atomicMultiStatement is true to behaviour: a failing statement undoes those before it, or not', async () => {
       const t = rel('conf_atomic');
       await a.execute(a.dialect.createTable(t, idRows([1, 'a']), {}));
-      await expect(a.atomically([a.dialect.insert(t, ['id', 'v'], idRows([2, 'b'])), 'select * from no_such_relation_anywhere'])).rejects.toThrow();
-      expect(await ordered('conf_atomic')).toEqual(a.capabilities.atomicMultiStatement ? [{ id: 1, v: 'a' }] : [
-        { id: 1, v: 'a' },
-        { id: 2, v: 'b' },
-      ]);
+      await expect(
+        a.atomically([a.dialect.insert(t, ['id', 'v'], idRows([2, 'b'])), 'select * from no_such_relation_anywhere']),
+      ).rejects.toThrow();
+      expect(await ordered('conf_atomic')).toEqual(
+        a.capabilities.atomicMultiStatement
+          ? [{ id: 1, v: 'a' }]
+          : [
+              { id: 1, v: 'a' },
+              { id: 2, v: 'b' },
+            ],
+      );
     });
 
     it('enforcedConstraints are true to behaviour: an enforced contract refuses the rows that break them, the old table stays', async () => {
       const t = rel('conf_contract');
       await a.execute(a.dialect.createTable(t, idRows([1, 'a']), {}));
       const build = async (select: string) => {
-        const create = a.dialect.replaceTableTyped(t, [{ name: 'id', type: 'integer', notNull: true }, { name: 'v', type: 'varchar', notNull: false }], ['id > 0'], select, {});
+        const create = a.dialect.replaceTableTyped(
+          t,
+          [
+            { name: 'id', type: 'integer', notNull: true },
+            { name: 'v', type: 'varchar', notNull: false },
+          ],
+          ['id > 0'],
+          select,
+          {},
+        );
         try {
           await a.atomically(create.statements);
           return 'built';
@@ -207,7 +268,9 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
         }
       };
       const enforced = a.capabilities.enforcedConstraints;
-      expect(await build("select cast(null as integer) as id, 'n' as v")).toBe(enforced.includes('not_null') ? 'refused' : 'built');
+      expect(await build("select cast(null as integer) as id, 'n' as v")).toBe(
+        enforced.includes('not_null') ? 'refused' : 'built',
+      );
       if (enforced.includes('not_null')) expect(await ordered('conf_contract')).toEqual([{ id: 1, v: 'a' }]);
       expect(await build("select -1 as id, 'c' as v")).toBe(enforced.includes('check') ? 'refused' : 'built');
     });
@@ -221,7 +284,9 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
         { code: 'KR', name: 'Korea', rank: 1 },
         { code: 'US', name: 'United States, of', rank: 2 },
       ]);
-      expect(a.dialect.sameType('bigint', (await a.introspector.columns(t)).find((c) => c.name === 'rank')!.type)).toBe(true);
+      expect(a.dialect.sameType('bigint', (await a.introspector.columns(t)).find((c) => c.name === 'rank')!.type)).toBe(
+        true,
+      );
     });
 
     it('lists an external source and reads it in place, all files or only those named', async () => {
@@ -236,7 +301,8 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       const files = listing.files.sort((p, q) => p.path.localeCompare(q.path));
       expect(files.map((f) => f.path.split('/').pop())).toEqual(['part-1.txt', 'part-2.txt']);
       expect(files.map((f) => f.size)).toEqual([4, 2]);
-      const read = (only?: string[]) => rows(`select line, file_name from ${a.externalRelation(source, external, only)} order by line`);
+      const read = (only?: string[]) =>
+        rows(`select line, file_name from ${a.externalRelation(source, external, only)} order by line`);
       expect(await read()).toEqual([
         { line: 'x', file_name: files[0]!.path },
         { line: 'y', file_name: files[0]!.path },
@@ -250,9 +316,18 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       const t = rel('conf_intervals');
       const [base, hour] = [Date.UTC(2025, 0, 1), 3_600_000];
       const at = (k: number) => ({ start: base + k * hour, end: base + (k + 1) * hour });
-      const done = async () => [...(await state.done(t, hour))].map(([s, seen]) => [(s - base) / hour, seen! - base]).sort((p, q) => p[0]! - q[0]!);
+      const done = async () =>
+        [...(await state.done(t, hour))]
+          .map(([s, seen]) => [(s - base) / hour, seen! - base])
+          .sort((p, q) => p[0]! - q[0]!);
       try {
-        await state.record(t, 'model.conformance.intervals', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(at), 'first', base + 20 * hour);
+        await state.record(
+          t,
+          'model.conformance.intervals',
+          [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(at),
+          'first',
+          base + 20 * hour,
+        );
         await state.record(t, 'model.conformance.intervals', [12, 13].map(at), 'second', base + 30 * hour);
         await state.forget(t, [2, 3, 6, 8, 9, 12].map(at));
         expect(await done()).toEqual([0, 1, 4, 5, 7].map((k) => [k, 20 * hour]).concat([[13, 30 * hour]]));

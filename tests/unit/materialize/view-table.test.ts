@@ -28,4 +28,15 @@ describe('table plan', () => {
     expect(plan.staging).toEqual({ stage: 'create or replace table "main_audit"."m" as select 1 as id', staged: '"main_audit"."m"', unstage: 'drop table if exists "main_audit"."m"' });
     expect(plan.statements).toEqual(['create or replace table "main"."m" as select * from "main_audit"."m"']);
   });
+
+  it('rebuild: on_change: nothing to run when the fingerprint is the last build\'s; otherwise it is recorded after the build', () => {
+    const node = model({ rebuild: 'on_change' });
+    const same = planTable(node, { sql: 'select 1 as id', existing: 'table', change: { fingerprint: 'sha256:a', last: { fingerprint: 'sha256:a', rows: 7 } } }, engine);
+    expect(same).toMatchObject({ statements: [], unchanged: 7 });
+    const changed = planTable(node, { sql: 'select 1 as id', existing: 'table', change: { fingerprint: 'sha256:b', last: { fingerprint: 'sha256:a', rows: 7 } } }, engine);
+    expect(changed).toMatchObject({ statements: ['create or replace table "main"."m" as select 1 as id'], record: 'sha256:b' });
+    expect(changed.unchanged).toBeUndefined();
+    // An input without a recorded build: no fingerprint, built and nothing recorded.
+    expect(planTable(node, { sql: 'select 1 as id', existing: 'table', change: {} }, engine)).not.toHaveProperty('record');
+  });
 });
