@@ -32,6 +32,8 @@ export interface TablePlan {
   filled: number;
   /** rebuild: on_change: the build's fingerprint, recorded once the table is in place. */
   record?: string;
+  /** rebuild: on_change without a fingerprint (--empty, an input without one): the last build's record no longer holds. */
+  forget?: boolean;
   /** rebuild: on_change: the table is as this build would make it (its rows), audited if this build audits; nothing runs. */
   unchanged?: number;
 }
@@ -71,7 +73,7 @@ export function planTable(node: Model, state: TableState, engine: Engine): Table
   return {
     statements,
     filled,
-    ...(change?.fingerprint ? { record: change.fingerprint } : {}),
+    ...(change?.fingerprint ? { record: change.fingerprint } : change ? { forget: true } : {}),
     ...(staged ? { staging: staged } : {}),
     ...(create.cleanup ? { cleanup: create.cleanup } : {}),
   };
@@ -91,6 +93,7 @@ export async function applyTable(ctx: BuildContext, node: Model, plan: TablePlan
   const rows = results[plan.filled]!.rowsAffected;
   if (plan.record)
     await recordBuilt(ctx, node, { fingerprint: plan.record, size: 0, rows: rows ?? 0, audited: !!plan.staging });
+  if (plan.forget) await ctx.run.state.files.forget(node.relation);
   return {
     ...(rows !== undefined ? { rowsAffected: rows } : {}),
     message: `table built${rows !== undefined ? ` (${rows} rows)` : ''}`,
@@ -100,8 +103,8 @@ export async function applyTable(ctx: BuildContext, node: Model, plan: TablePlan
 
 /**
  * rebuild: on_change: the table's SQL (vars and macros rendered), config and framework version,
- * with its inputs' recorded fingerprints (fingerprint.ts). Undefined, so the table is rebuilt,
- * when an input has none: never built, or built under --empty.
+ * with its inputs' recorded fingerprints (fingerprint.ts). None, so the table is rebuilt (and its
+ * record forgotten), when an input has none: never built, or built under --empty.
  */
 async function readChange(
   ctx: BuildContext,
@@ -125,8 +128,9 @@ export const table: Strategy<Model, TableState, TablePlan> = {
   validate: (node, scope) => checkRebuild(node, scope, 'table'),
   async read(ctx, node) {
     const state = await readTable(ctx, node, render(ctx, node, { isIncremental: false }));
-    if (node.config.rebuild !== 'on_change' || ctx.empty) return state;
-    return { ...state, change: await readChange(ctx, node, state.sql, state.existing) };
+    if (node.config.rebuild !== 'on_change') return state;
+    // --empty writes no rows: no fingerprint, and the last one is forgotten.
+    return { ...state, change: ctx.empty ? {} : await readChange(ctx, node, state.sql, state.existing) };
   },
   plan: planTable,
   unchanged: (plan) =>

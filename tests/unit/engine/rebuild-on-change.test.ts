@@ -86,6 +86,13 @@ describe('rebuild: on_change tables', () => {
     expect(built(root, 'countries', 'dim_country', 'dim_twice')).toEqual(['countries', 'dim_country', 'dim_twice']);
     expect(await rows(root, 'dim_country')).toEqual(['KR|Korea-b']);
 
+    // --empty builds them with no rows and forgets their fingerprints: the next build fills them again.
+    expect((await cli(root, 'build', '--empty', '--vars', '{suffix: b}')).code).toBe(0);
+    expect(await rows(root, 'dim_twice')).toEqual([]);
+    expect((await cli(root, 'build', '--vars', '{suffix: b}')).code).toBe(0);
+    expect(built(root, 'dim_country', 'dim_twice')).toEqual(['dim_country', 'dim_twice']);
+    expect(await rows(root, 'dim_twice')).toEqual(['KR|Korea-b+Korea-b']);
+
     await query(root, 'drop table main.dim_twice');
     expect((await cli(root, 'build', '--vars', '{suffix: b}')).code).toBe(0);
     expect(built(root, 'dim_country', 'dim_twice')).toEqual(['dim_twice']);
