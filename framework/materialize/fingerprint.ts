@@ -26,7 +26,7 @@ const AUDITED = '+audited';
 /** A node that writes a relation. */
 type Stored = CompiledNode & { relation: Relation };
 
-export function fingerprint(...parts: string[]): string {
+export function fingerprint(...parts: (string | Buffer)[]): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part).update('\0');
   return `sha256:${hash.digest('hex')}`;

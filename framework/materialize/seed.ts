@@ -28,7 +28,7 @@ export const seed: Strategy<CompiledNode & SeedNode, SeedState, SeedPlan> = {
     const csv = readFileSync(node.csvPath);
     const file = {
       size: csv.length,
-      fingerprint: fingerprint(csv.toString('utf8'), JSON.stringify(node.config.column_types ?? {})),
+      fingerprint: fingerprint(csv, JSON.stringify(node.config.column_types ?? {})),
     };
     const exists = (await ctx.adapter.introspector.relationType(node.relation)) === 'table';
     const last = exists && !ctx.fullRefresh ? await lastBuilt(ctx, node) : undefined;
