@@ -113,7 +113,11 @@ async function readChange(
   existing: TableState['existing'],
 ): Promise<TableState['change']> {
   const inputs = await Promise.all(
-    fingerprintInputs(node, ctx.run.nodes).map(async (input) => (await lastBuilt(ctx, input as Model))?.fingerprint),
+    fingerprintInputs(node, ctx.run.nodes).map(async (input) => {
+      const built = (await lastBuilt(ctx, input as Model))?.fingerprint;
+      // Named: two inputs trading contents change the table.
+      return built && `${input.uniqueId}=${built}`;
+    }),
   );
   if (inputs.some((f) => f === undefined)) return {};
   const current = fingerprint(FRAMEWORK_VERSION, sql, JSON.stringify(node.config), ...(inputs as string[]).sort());

@@ -100,6 +100,22 @@ describe('rebuild: on_change tables', () => {
     expect(built(root, 'dim_country', 'dim_twice')).toEqual(['dim_country', 'dim_twice']);
   });
 
+  it('are built again when two inputs trade contents', async () => {
+    const root = tempProject({
+      'seeds/left.csv': 'n\n1\n',
+      'seeds/right.csv': 'n\n1\n2\n',
+      'models/sides.sql':
+        "{{config materialized='table' rebuild='on_change'}}\nselect (select count(*) from {{ref \"left\"}}) as l, (select count(*) from {{ref \"right\"}}) as r",
+    });
+    expect((await cli(root, 'build')).code).toBe(0);
+    expect(await rows(root, 'sides')).toEqual(['1|2']);
+    writeFileSync(join(root, 'seeds/left.csv'), 'n\n1\n2\n');
+    writeFileSync(join(root, 'seeds/right.csv'), 'n\n1\n');
+    expect((await cli(root, 'build')).code).toBe(0);
+    expect(built(root, 'sides')).toEqual(['sides']);
+    expect(await rows(root, 'sides')).toEqual(['2|1']);
+  });
+
   it('is a config error, naming the file, on a table reading an input whose changes are not tracked, or on a view', async () => {
     const root = tempProject({
       ...FILES,
