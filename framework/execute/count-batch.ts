@@ -6,6 +6,12 @@ export interface Count {
   queryId?: string;
 }
 
+/** The rows `select` returns, in a query of its own. */
+export async function countRows(adapter: Adapter, select: string): Promise<Count> {
+  const result = await adapter.query(adapter.dialect.countRows(select));
+  return { n: Number(result.rows[0]?.n ?? 0), ...(result.queryId ? { queryId: result.queryId } : {}) };
+}
+
 /** One test of a batch: it counts its rows once, or leaves without counting (skipped, errored). */
 export interface CountMember {
   count(select: string): Promise<Count>;
@@ -27,13 +33,7 @@ export function countBatch(adapter: Adapter, members: number, max = 50): { membe
     const batch = queue;
     queue = [];
     if (!batch.length) return;
-    const one = (q: (typeof batch)[number]) =>
-      adapter
-        .query(adapter.dialect.countRows(q.select))
-        .then(
-          (r) => q.resolve({ n: Number(r.rows[0]?.n ?? 0), ...(r.queryId ? { queryId: r.queryId } : {}) }),
-          q.reject,
-        );
+    const one = (q: (typeof batch)[number]) => countRows(adapter, q.select).then(q.resolve, q.reject);
     if (batch.length === 1) return void one(batch[0]!);
     adapter.query(adapter.dialect.countRowsEach(batch.map((q) => q.select))).then(
       (r) => {

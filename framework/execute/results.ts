@@ -24,6 +24,20 @@ export interface NodeResult {
   sample?: Record<string, unknown>[];
 }
 
+/** A node that did not run, and why. */
+export function skippedResult(id: string, reason: string): NodeResult {
+  const now = new Date().toISOString();
+  return {
+    unique_id: id,
+    status: 'skipped',
+    message: reason,
+    execution_time: 0,
+    started_at: now,
+    completed_at: now,
+    query_ids: [],
+  };
+}
+
 export function isFailure(status: NodeStatus): boolean {
   return status === 'error' || status === 'fail';
 }

@@ -12,7 +12,7 @@ import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
 import { builtParents } from './built-parents.js';
 import type { DataTests, TestOptions } from './data-tests.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
-import type { NodeResult } from './results.js';
+import { skippedResult, type NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
 import type { Session } from './session.js';
 import { deferredRelations, stateManifest } from './defer.js';
@@ -250,7 +250,13 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         unchanged.add(id);
         for (const t of tests ?? [])
           if (builtParents(session, t).every((p) => unchanged.has(p)))
-            auditRunner.outcomes.set(t, unchangedTest(t, node.name));
+            auditRunner.outcomes.set(
+              t,
+              skippedResult(
+                t,
+                `skipped: ${node.name} is unchanged since its last build, whose audit ran this test; \`test\` runs it again`,
+              ),
+            );
       }
       const snapshot = history ? await history.current(node.relation) : undefined;
       if (result.warning) builds?.delete(id);
@@ -320,20 +326,6 @@ function blockingParents(session: Session, id: string, scheduled: Set<string>): 
     }),
   );
   return [...parents, ...tests];
-}
-
-/** A test of a model left unchanged by a build: skipped, as its rows are those its last audit passed. */
-function unchangedTest(id: string, model: string): NodeResult {
-  const now = new Date().toISOString();
-  return {
-    unique_id: id,
-    status: 'skipped',
-    message: `skipped: ${model} is unchanged since its last build, whose audit ran this test; \`test\` runs it again`,
-    execution_time: 0,
-    started_at: now,
-    completed_at: now,
-    query_ids: [],
-  };
 }
 
 /** The config errors of the nodes' strategies (checked before anything runs), by node. */

@@ -1,5 +1,5 @@
 import type { NodeResult } from './results.js';
-import { isFailure } from './results.js';
+import { isFailure, skippedResult } from './results.js';
 
 export interface ScheduleOptions {
   threads: number;
@@ -48,16 +48,7 @@ export async function schedule(ids: string[], options: ScheduleOptions): Promise
       finish(known);
       return;
     }
-    const now = new Date().toISOString();
-    const result: NodeResult = {
-      unique_id: id,
-      status: 'skipped',
-      message: reason,
-      execution_time: 0,
-      started_at: now,
-      completed_at: now,
-      query_ids: [],
-    };
+    const result = skippedResult(id, reason);
     results.set(id, result);
     waiting.delete(id);
     options.onDone?.(result);

@@ -4,7 +4,7 @@ import { didYouMean } from '../project/suggest.js';
 import type { Compiler } from '../template/compile.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { Runtime } from '../template/state.js';
-import type { Count } from '../execute/count-batch.js';
+import { countRows } from '../execute/count-batch.js';
 import type { TestOptions, TestOutcome } from '../execute/data-tests.js';
 
 /**
@@ -32,7 +32,7 @@ export async function runTest(
   record(sql);
   const limit = node.config.limit;
   const select = limit ? adapter.dialect.limit(sql, limit) : sql;
-  const counted = options.count ? await options.count(select) : await countOne(adapter, select);
+  const counted = options.count ? await options.count(select) : await countRows(adapter, select);
   const failures = counted.n;
   const severity = node.config.severity ?? 'error';
   const errorIf = threshold(node.config.error_if ?? '!= 0');
@@ -51,11 +51,6 @@ export async function runTest(
     if (status !== 'pass') message += `; failing rows stored in ${adapter.dialect.relation(audit)}`;
   }
   return { status, failures, message, sample, queryIds };
-}
-
-async function countOne(adapter: Adapter, select: string): Promise<Count> {
-  const result = await adapter.query(adapter.dialect.countRows(select));
-  return { n: Number(result.rows[0]?.n ?? 0), ...(result.queryId ? { queryId: result.queryId } : {}) };
 }
 
 /**
