@@ -9,6 +9,8 @@
 // their ratio (target ≤ 1.25); snapshots and data files per table ($snapshots, $files) after the
 // last window, before and after a final maintain, against the copy that never maintains.
 // Run: node --import tsx bench/maintenance-trino.ts   (BENCH_WINDOWS, BENCH_EVENTS, MAINTAIN_EVERY)
+// BENCH_COPIES=wap builds the maintained copy alone (for the long bound run: half the time, no
+// ratio) and writes bench/results/maintenance-trino-<windows>w-wap.json.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +31,8 @@ const MAINTAIN_EVERY = Number(process.env.MAINTAIN_EVERY ?? 4);
 const RETENTION = process.env.RETENTION ?? '5m';
 /** BENCH_SELECT: build only this selection (e.g. +fact_user_events) to fit a loaded machine. */
 const SELECT = process.env.BENCH_SELECT ? ['--select', process.env.BENCH_SELECT] : [];
+const WAP_ONLY = process.env.BENCH_COPIES === 'wap';
+const RESULT = WAP_ONLY ? `maintenance-trino-${WINDOWS}w-wap` : 'maintenance-trino';
 
 ensureStack();
 const trino = new TrinoConnection({ host: process.env.TRINO_URL!, catalog: 'iceberg', schema: 'default', user: 'bench' });
@@ -82,10 +86,10 @@ try {
   const staged = await generateWindows(wap.root, WINDOWS, EVENTS);
   const seconds: Record<string, number[]> = { wap: [], after: [] };
   const failed: string[] = [];
-  const maintains: { window: number; seconds: number; code: number }[] = [];
+  const maintains: { window: number; seconds: number; code: number; maxSnapshots?: number; maxDataFiles?: number }[] = [];
   for (let k = 0; k <= WINDOWS; k++) {
     await upload(staged, prefix, stagedForRun(staged, k));
-    const order = k % 2 ? [after, wap] : [wap, after];
+    const order = WAP_ONLY ? [wap] : k % 2 ? [after, wap] : [wap, after];
     for (const c of order) {
       const r = await c.fw('build');
       if (r.code !== 0) failed.push(`${c.name} window ${k}: ${r.errors.join('; ')}`);
@@ -94,17 +98,19 @@ try {
     }
     console.log(`window ${k}: wap ${seconds.wap!.at(-1)?.toFixed(1)} s, after ${seconds.after!.at(-1)?.toFixed(1)} s, load ${loadavg()[0]!.toFixed(1)}`);
     // Written after every window too: a run cut short still leaves its figures.
-    if (k > 0) writeResult('maintenance-trino', { partial: true, windowsDone: k, eventsPerWindow: EVENTS, seconds, failed, maintains, loadavg: { start: loadStart, now: loadavg()[0]! } });
+    if (k > 0) writeResult(RESULT, { partial: true, windowsDone: k, eventsPerWindow: EVENTS, seconds, failed, maintains, loadavg: { start: loadStart, now: loadavg()[0]! } });
     if (k > 0 && k % MAINTAIN_EVERY === 0) {
+      // The peak: what the tables hold just before each maintain, over the whole run.
+      const peak = most(await health('wap'));
       const m = await wap.fw('maintain');
-      maintains.push({ window: k, seconds: m.seconds, code: m.code });
+      maintains.push({ window: k, seconds: m.seconds, code: m.code, ...peak });
       if (m.code !== 0) failed.push(`maintain after window ${k}: ${m.stdout}`);
     }
   }
   const before = await health('wap');
   const m = await wap.fw('maintain');
   const afterMaintain = await health('wap');
-  const never = await health('after');
+  const never = WAP_ONLY ? {} : await health('after');
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const ratios = seconds.wap!.map((s, i) => s / seconds.after![i]!);
   const result = {
@@ -114,14 +120,15 @@ try {
     retention: RETENTION,
     failed,
     buildSeconds: { wap: summarize(seconds.wap!), after: summarize(seconds.after!) },
-    wapOverhead: { ratioOfTotals: sum(seconds.wap!) / sum(seconds.after!), medianRatio: summarize(ratios).median, target: 1.25 },
+    selection: process.env.BENCH_SELECT ?? 'all',
+    wapOverhead: WAP_ONLY ? 'not measured (BENCH_COPIES=wap)' : { ratioOfTotals: sum(seconds.wap!) / sum(seconds.after!), medianRatio: summarize(ratios).median, target: 1.25 },
     maintains: [...maintains, { window: 'final', seconds: m.seconds, code: m.code }],
     tables: { wapBeforeFinalMaintain: before, wapAfterFinalMaintain: afterMaintain, neverMaintained: never },
-    worst: { wapBeforeFinalMaintain: most(before), wapAfterFinalMaintain: most(afterMaintain), neverMaintained: most(never) },
+    worst: { wapBeforeFinalMaintain: most(before), wapAfterFinalMaintain: most(afterMaintain), ...(WAP_ONLY ? {} : { neverMaintained: most(never) }) },
     loadavg: { start: loadStart, end: loadavg()[0]! },
   };
   console.log(JSON.stringify({ failed, wapOverhead: result.wapOverhead, worst: result.worst }, null, 2));
-  console.log(`results: ${writeResult('maintenance-trino', result)}`);
+  console.log(`results: ${writeResult(RESULT, result)}`);
 } finally {
   await deletePrefix(prefix).catch(() => {});
   await dropSchemas(`${schemas}_`);

@@ -73,6 +73,13 @@ export interface Dialect {
   limit(select: string, n: number): string;
   /** `select * from <from>`: a relation, or a table expression such as a snapshot read. */
   selectAll(from: string): string;
+  /** `select * from <from> as m where <predicate>`: a relation's rows that a predicate keeps. */
+  filter(from: string, predicate: string): string;
+  /**
+   * The distinct non-null values of `column` in `select`'s rows, ordered: each as text (`v`) with
+   * the name of its type as the engine gives it (`t`), to be cast back into constants.
+   */
+  distinctTyped(select: string, column: string): string;
   /** The number of rows `select` returns, as column `n` of one row (data tests, catalog stats). */
   countRows(select: string): string;
   /** The rows each of `selects` returns, in one query: a row per select, its index as `i`, its count as `n`. */

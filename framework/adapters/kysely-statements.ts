@@ -109,6 +109,9 @@ export function kyselyStatements(
         .compile().sql,
     // Text, not kysely: `from` may be a table expression that takes no alias (Trino's FOR VERSION AS OF).
     selectAll: (from) => `select * from ${from}`,
+    filter: (from, predicate) => `select * from ${from} as m where ${predicate}`,
+    distinctTyped: (select, column) =>
+      `select distinct cast(${column} as varchar) as v, typeof(${column}) as t from (${select}) as __rows where ${column} is not null order by 1`,
     countRows: (select) => `select count(*) as n from (${select}) as __count`,
     countRowsEach: (selects) =>
       selects

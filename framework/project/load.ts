@@ -120,18 +120,9 @@ class NodeLoader {
   ) {}
 
   models(): void {
-    const dir = this.file.paths.models;
-    for (const path of listFiles(this.root, dir, ['.sql'])) {
-      const name = baseName(path);
-      const folders = foldersOf(path, dir);
+    for (const { path, name, folders } of this.files(this.file.paths.models, '.sql')) {
       const node: ModelNode = {
-        uniqueId: `model.${this.file.name}.${name}`,
-        resourceType: 'model',
-        name,
-        path,
-        fqn: [this.file.name, ...folders, name],
-        description: '',
-        columns: [],
+        ...this.fileNode('model', path, folders, name),
         config: this.layered('models', folders, 'view'),
         origin: { file: path },
         rawSql: readFileSync(join(this.root, path), 'utf8'),
@@ -142,18 +133,9 @@ class NodeLoader {
   }
 
   seeds(): void {
-    const dir = this.file.paths.seeds;
-    for (const path of listFiles(this.root, dir, ['.csv'])) {
-      const name = baseName(path);
-      const folders = foldersOf(path, dir);
+    for (const { path, name, folders } of this.files(this.file.paths.seeds, '.csv')) {
       this.add({
-        uniqueId: `seed.${this.file.name}.${name}`,
-        resourceType: 'seed',
-        name,
-        path,
-        fqn: [this.file.name, ...folders, name],
-        description: '',
-        columns: [],
+        ...this.fileNode('seed', path, folders, name),
         config: this.layered('seeds', folders, 'seed'),
         origin: { file: path },
         csvPath: join(this.root, path),
@@ -164,10 +146,9 @@ class NodeLoader {
 
   /** Snapshot SQL files: the query whose rows are kept as history; config in {{config}} or YAML. */
   snapshots(): void {
-    const dir = this.file.paths.snapshots;
-    for (const path of listFiles(this.root, dir, ['.sql'])) {
+    for (const { path, name, folders } of this.files(this.file.paths.snapshots, '.sql')) {
       this.add(
-        this.snapshot(path, foldersOf(path, dir), baseName(path), readFileSync(join(this.root, path), 'utf8'), {
+        this.snapshot(path, folders, name, readFileSync(join(this.root, path), 'utf8'), {
           file: path,
           line: 1,
         }),
@@ -183,13 +164,7 @@ class NodeLoader {
     origin: SnapshotNode['origin'],
   ): SnapshotNode {
     return {
-      uniqueId: `snapshot.${this.file.name}.${name}`,
-      resourceType: 'snapshot',
-      name,
-      path,
-      fqn: [this.file.name, ...folders, name],
-      description: '',
-      columns: [],
+      ...this.fileNode('snapshot', path, folders, name),
       config: this.layered('snapshots', folders, 'snapshot'),
       origin,
       rawSql,
@@ -224,18 +199,9 @@ class NodeLoader {
   }
 
   singularTests(): void {
-    const dir = this.file.paths.tests;
-    for (const path of listFiles(this.root, dir, ['.sql'])) {
-      const name = baseName(path);
-      const folders = foldersOf(path, dir);
+    for (const { path, name, folders } of this.files(this.file.paths.tests, '.sql')) {
       const test: TestNode = {
-        uniqueId: `test.${this.file.name}.${name}`,
-        resourceType: 'test',
-        name,
-        path,
-        fqn: [this.file.name, ...folders, name],
-        description: '',
-        columns: [],
+        ...this.fileNode('test', path, folders, name),
         config: this.testConfig([this.file.name, ...folders, name]).reduce(mergeConfig, testDefaults()),
         origin: { file: path },
         kind: 'singular',
@@ -244,6 +210,33 @@ class NodeLoader {
       };
       this.add(test);
     }
+  }
+
+  /** The files of a node kind's folder, each with its node name and the folders below that folder (for config). */
+  private files(dir: string, ext: string): { path: string; name: string; folders: string[] }[] {
+    return listFiles(this.root, dir, [ext]).map((path) => ({
+      path,
+      name: baseName(path),
+      folders: foldersOf(path, dir),
+    }));
+  }
+
+  /** What every node read from a file of its own holds: its id, names, place and empty docs. */
+  private fileNode<K extends 'model' | 'seed' | 'snapshot' | 'test'>(
+    kind: K,
+    path: string,
+    folders: string[],
+    name: string,
+  ) {
+    return {
+      uniqueId: `${kind}.${this.file.name}.${name}`,
+      resourceType: kind,
+      name,
+      path,
+      fqn: [this.file.name, ...folders, name],
+      description: '',
+      columns: [],
+    };
   }
 
   private layered(tree: string, folders: string[], materialized: NodeConfig['materialized']): NodeConfig {

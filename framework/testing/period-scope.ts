@@ -46,9 +46,7 @@ async function lookUp(ctx: PeriodContext, model: CompiledNode): Promise<string |
   await assertColumn(adapter, model, column);
   const col = adapter.dialect.quote(column);
   // typeof: the column's type as the engine names it, also for a model not published yet (an audit).
-  const result = await adapter.query(
-    `select distinct CAST(${col} AS VARCHAR) as v, typeof(${col}) as t from (${rows}) as written_rows where ${col} is not null order by 1`,
-  );
+  const result = await adapter.query(adapter.dialect.distinctTyped(rows, col));
   const values = result.rows.map((r) => `CAST(${adapter.dialect.literal(String(r.v))} AS ${String(r.t)})`);
   if (!values.length) return 'false';
   if (values.length > MAX_LISTED) return `${col} between ${values[0]} and ${values.at(-1)}`;
@@ -79,9 +77,15 @@ function writtenRows(ctx: PeriodContext, model: CompiledNode): string | undefine
 function writtenSince(ctx: PeriodContext, node: CompiledNode): string | undefined {
   const since = ctx.builds.get(node.uniqueId);
   if (!since || !('relation' in node)) return undefined;
-  const { dialect, macros } = ctx.adapter;
+  const { dialect } = ctx.adapter;
   const from = ctx.standIn?.id === node.uniqueId ? ctx.standIn.sql : dialect.relation(node.relation);
-  return `select * from ${from} as m where ${dialect.quote(node.config.written_at!)} >= ${macros.parse_ts!(dialect.literal(since))}`;
+  return dialect.filter(from, writtenPredicate(ctx, node.config.written_at!, since));
+}
+
+/** The rows stamped at or after `since`: a time-zone-aware constant, so the engine compares the column as stored and prunes on it. */
+export function writtenPredicate(ctx: PeriodContext, column: string, since: string): string {
+  const { dialect, macros } = ctx.adapter;
+  return `${dialect.quote(column)} >= ${macros.parse_ts!(dialect.literal(since))}`;
 }
 
 /** test_scope.input must be a model the scoped one reads (directly or through ephemerals) that records what it writes. */

@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import type { ScopeDecision } from '../execute/data-tests.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { TestNode } from '../project/types.js';
-import { periodConfig, periodPredicate, type PeriodContext } from './period-scope.js';
+import { periodConfig, periodPredicate, writtenPredicate, type PeriodContext } from './period-scope.js';
 
 /**
  * Tests scoped to what a run wrote (dbt-core #10877), so a scheduled cycle's tests cost what its
@@ -81,12 +81,6 @@ export async function testScope(ctx: PeriodContext, test: CompiledNode): Promise
   return {
     scope: { written, keys: keys.map((k) => ctx.adapter.dialect.quote(k)), ...(inPeriod ? { period: inPeriod } : {}) },
   };
-}
-
-/** The rows stamped at or after `since`: a time-zone-aware constant, so the engine compares the column as stored and prunes on it. */
-function writtenPredicate(ctx: PeriodContext, column: string, since: string): string {
-  const { dialect, macros } = ctx.adapter;
-  return `${dialect.quote(column)} >= ${macros.parse_ts!(dialect.literal(since))}`;
 }
 
 /**

@@ -154,6 +154,16 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
         [1, 1],
         [2, 0],
       ]);
+      expect(await rows(a.dialect.filter(`(${values})`, `${a.dialect.quote('id')} = 1`))).toEqual([{ id: 1, 'odd "v"': "it's" }]);
+      // A period scope's values: text and the engine's type name, which cast back to the same constants.
+      const days = a.dialect.values([{ name: 'd', type: 'DATE' }], [['2025-01-02'], ['2025-01-01'], ['2025-01-02'], [null]]);
+      const typed = await rows(a.dialect.distinctTyped(days, a.dialect.quote('d')));
+      expect(typed.map((r) => [r.v, String(r.t).toLowerCase()])).toEqual([
+        ['2025-01-01', 'date'],
+        ['2025-01-02', 'date'],
+      ]);
+      const constants = typed.map((r) => `cast(${a.dialect.literal(r.v)} as ${String(r.t)})`).join(', ');
+      expect(await rows(a.dialect.countRows(a.dialect.filter(`(${days})`, `d in (${constants})`)))).toEqual([{ n: 3 }]);
 
       const t = rel('conf_listed');
       await a.execute(
