@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { ModelNode } from '../project/types.js';
-import type { DoneIntervals, IntervalStore } from '../state/state-store.js';
+import type { DoneIntervals, IntervalRange, IntervalStore } from '../state/state-store.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { BuildContext, MaterializeContext, MaterializeResult } from './context.js';
 import { incremental } from './incremental.js';
@@ -156,27 +156,31 @@ async function runIntervals(ctx: BuildContext, node: Model, plan: IntervalPlan):
   let rows = 0;
   let created = !plan.rebuild;
   const queryIds: string[] = [];
-  for (const batch of plan.batches) {
+  // Each batch is recorded once its data committed; the last one with the rest, in one statement.
+  let unrecorded: IntervalRange[] = [];
+  for (const [k, batch] of plan.batches.entries()) {
     const redo = batch.filter((i) => done.has(i.start));
     if (redo.length) await store.forget(node.relation, redo);
     const runtime = { intervalStart: new Date(batch[0]!.start), intervalEnd: new Date(batch[batch.length - 1]!.end) };
     // Only the first statement of a rebuild replaces the table; later batches add to it.
     const result = await build(incremental, { ...ctx, fullRefresh: ctx.fullRefresh && !created }, node, runtime);
     created = true;
-    await store.record(node.relation, node.uniqueId, batch, invocationId, arrivals?.readAt);
+    if (k < plan.batches.length - 1)
+      await store.record(node.relation, node.uniqueId, batch, invocationId, arrivals?.readAt);
+    else unrecorded = batch;
     rows += result.rowsAffected ?? 0;
     queryIds.push(...result.queryIds);
   }
-  const recordOnly = plan.empty.filter((i) => !done.has(i.start));
-  await store.record(node.relation, node.uniqueId, recordOnly, invocationId, arrivals?.readAt);
   if (!created) {
     // Nothing complete yet: create the table empty (an empty range) so downstream models can read it.
     const at = new Date(cfg.start);
     queryIds.push(...(await build(incremental, ctx, node, { intervalStart: at, intervalEnd: at })).queryIds);
   }
-  // Everything the input asked for is processed (a restatement does only its range).
-  if (arrivals && !plan.restate)
-    await store.recordInputRead(node.relation, node.uniqueId, cfg.start, arrivals.readAt, invocationId);
+  const recordOnly = plan.empty.filter((i) => !done.has(i.start));
+  // With them, that everything the input asked for is processed (a restatement does only its range).
+  const inputRead = arrivals && !plan.restate ? { gridStart: cfg.start, readAt: arrivals.readAt } : undefined;
+  const last = [...unrecorded, ...recordOnly].sort((p, q) => p.start - q.start);
+  await store.record(node.relation, node.uniqueId, last, invocationId, arrivals?.readAt, inputRead);
   return {
     rowsAffected: rows,
     message: describe(plan, rows, recordOnly.length),

@@ -1,11 +1,13 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { retryCommitConflicts } from '../adapters/commit-conflicts.js';
 import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
 import { StateTable } from './state-table.js';
-import type { DoneIntervals, IntervalRange, IntervalStore } from './state-store.js';
+import type { DoneIntervals, InputRead, IntervalRange, IntervalStore } from './state-store.js';
 
-/** The row marking a complete read of an interval model's input: an empty range. */
-const MARK = 'interval_start = interval_end';
+/** The row marking a complete read of an interval model's input: an empty range (`q`: a table alias and dot). */
+const mark = (q = '') => `${q}interval_start = ${q}interval_end`;
+const MARK = mark();
 
 /**
  * Processed intervals of each interval model (a state table of the target, keyed by the model's
@@ -44,24 +46,42 @@ export class IntervalState implements IntervalStore {
     return done;
   }
 
-  /** Record intervals as done (one row per contiguous range). */
+  /**
+   * Record intervals as done (one row per contiguous range) and, with `inputRead`, that the run
+   * processed everything its input asked for, as read at `readAt`: one row of an empty range at
+   * the grid's start, which no interval expands to and no `forget` cuts. Both in one statement
+   * (one commit on Iceberg): the mark is replaced in place, so no crash leaves two or none.
+   */
   async record(
     table: Relation,
     modelId: string,
     intervals: IntervalRange[],
     invocationId: string,
     inputSeenUntil?: number,
+    inputRead?: InputRead,
   ): Promise<void> {
-    if (!intervals.length) return;
     const { dialect, macros } = this.adapter;
     const ts = (ms: number) => utcTimestamp(macros, ms);
-    const key = this.state.keyValues(table, modelId).join(', ');
+    const row = (start: string, end: string, seen: string) =>
+      `(${this.state.keyValues(table, modelId).join(', ')}, ${start}, ${end}, ${macros.now!()}, ${dialect.literal(invocationId)}, ${seen})`;
     const seen = inputSeenUntil === undefined ? 'CAST(NULL AS TIMESTAMP)' : utcTimestamp(macros, inputSeenUntil, 'ms');
-    const values = ranges(intervals).map(
-      (r) => `(${key}, ${ts(r.start)}, ${ts(r.end)}, ${macros.now!()}, ${dialect.literal(invocationId)}, ${seen})`,
-    );
-    await this.adapter.execute(
-      `insert into ${await this.state.relation()} (${this.columnList()}) values ${values.join(', ')}`,
+    const values = ranges(intervals).map((r) => row(ts(r.start), ts(r.end), seen));
+    const relation = await this.state.relation();
+    if (!inputRead) {
+      if (values.length) await this.write(`insert into ${relation} (${this.columnList()}) values ${values.join(', ')}`);
+      return;
+    }
+    const at = ts(inputRead.gridStart);
+    values.push(row(at, at, utcTimestamp(macros, inputRead.readAt, 'ms')));
+    const names = this.state.columns.map((c) => c.name);
+    const columns = names.map((c) => dialect.quote(c));
+    const updated = names.filter((c) => c !== 'model_table').map((c) => `${dialect.quote(c)} = s.${dialect.quote(c)}`);
+    // The partition's constant in ON scopes Iceberg's conflict check to this model's rows.
+    await this.write(
+      `merge into ${relation} as t using (values ${values.join(', ')}) as s (${columns.join(', ')}) ` +
+        `on t.${this.state.about(table)} and ${mark('t.')} and ${mark('s.')} ` +
+        `when matched then update set ${updated.join(', ')} ` +
+        `when not matched then insert (${columns.join(', ')}) values (${columns.map((c) => `s.${c}`).join(', ')})`,
     );
   }
 
@@ -88,16 +108,16 @@ export class IntervalState implements IntervalStore {
       .concat(`(${ts(list[list.length - 1]!.end)}, ${none})`);
     const from = 'greatest(s.interval_start, coalesce(g.gap_start, s.interval_start))';
     const to = 'least(s.interval_end, coalesce(g.gap_end, s.interval_end))';
-    await this.adapter.execute(
+    await this.write(
       `insert into ${state} (interval_start, interval_end, ${others.join(', ')}) select ${from}, ${to}, ${others.map((c) => `s.${c}`).join(', ')} from ${state} as s join (values ${gaps.join(', ')}) as g (gap_start, gap_end) on ${from} < ${to} where s.${this.state.about(table)} and (${overlaps('s.')})`,
     );
-    await this.adapter.execute(`delete from ${state} where ${this.state.about(table)} and (${overlaps('')})`);
+    await this.write(`delete from ${state} where ${this.state.about(table)} and (${overlaps('')})`);
   }
 
   /**
    * When the model's last run that processed everything its input asked for read that input:
    * every row loaded before then (less the skew, materialize/interval-input.ts) was acted on. Undefined: no
-   * such run yet (or its mark was being replaced when a run died): read the whole input.
+   * such run yet: read the whole input.
    */
   async inputReadUntil(table: Relation): Promise<number | undefined> {
     const { rows } = await this.adapter.query(
@@ -107,30 +127,19 @@ export class IntervalState implements IntervalStore {
     return seen === null || seen === undefined ? undefined : utcMs(seen);
   }
 
-  /**
-   * Record that a run processed everything its input asked for, as read at `readAt`: one row of an
-   * empty range at the grid's start, which no interval expands to and no `forget` cuts. The old
-   * mark goes first: a crash in between leaves none, and the next run reads the whole input.
-   */
-  async recordInputRead(
-    table: Relation,
-    modelId: string,
-    gridStart: number,
-    readAt: number,
-    invocationId: string,
-  ): Promise<void> {
-    const { dialect, macros } = this.adapter;
-    const relation = await this.state.relation();
-    const at = utcTimestamp(macros, gridStart);
-    await this.adapter.execute(`delete from ${relation} where ${this.state.about(table)} and ${MARK}`);
-    await this.adapter.execute(
-      `insert into ${relation} (${this.columnList()}) values (${this.state.keyValues(table, modelId).join(', ')}, ${at}, ${at}, ${macros.now!()}, ${dialect.literal(invocationId)}, ${utcTimestamp(macros, readAt, 'ms')})`,
-    );
-  }
-
   /** Forget every interval of the model (its table is rebuilt from scratch). */
   async clear(table: Relation): Promise<void> {
-    await this.adapter.execute(`delete from ${await this.state.relation()} where ${this.state.about(table)}`);
+    await this.write(`delete from ${await this.state.relation()} where ${this.state.about(table)}`);
+  }
+
+  /**
+   * Every write here is safe to repeat, even one whose commit may have landed: a range recorded
+   * twice expands to the same intervals, a cut part inserted twice is the same coverage, deletes
+   * and the mark's MERGE are idempotent. So a write that lost a commit race to another model's
+   * state write (Iceberg's own retries exhausted under contention) is run again.
+   */
+  private write(sql: string): Promise<unknown> {
+    return retryCommitConflicts(this.adapter, () => this.adapter.execute(sql));
   }
 
   private columnList(): string {

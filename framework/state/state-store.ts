@@ -11,16 +11,24 @@ export interface IntervalRange {
 /** A done interval (by start): when its input was last looked at (interval_input models), else undefined. */
 export type DoneIntervals = Map<number, number | undefined>;
 
+/** A run of an interval model read its input at `readAt` and processed all it asked for (the mark sits at `gridStart`). */
+export interface InputRead {
+  gridStart: number;
+  readAt: number;
+}
+
 /** Processed intervals of interval models, keyed by the model's table. */
 export interface IntervalStore {
   /** Every done interval (by start), with when its input was last looked at (interval_input models). */
   done(table: Relation, step: number): Promise<DoneIntervals>;
+  /** Record intervals as done, and with `inputRead` that the run processed all its input asked for (one commit). */
   record(
     table: Relation,
     modelId: string,
     intervals: IntervalRange[],
     invocationId: string,
     inputSeenUntil?: number,
+    inputRead?: InputRead,
   ): Promise<void>;
   /** Forget intervals before they are processed again. */
   forget(table: Relation, intervals: IntervalRange[]): Promise<void>;
@@ -28,14 +36,6 @@ export interface IntervalStore {
   clear(table: Relation): Promise<void>;
   /** When the model's last run that processed everything its input asked for read that input. */
   inputReadUntil(table: Relation): Promise<number | undefined>;
-  /** Record that a run processed everything its input asked for, as read at `readAt`. */
-  recordInputRead(
-    table: Relation,
-    modelId: string,
-    gridStart: number,
-    readAt: number,
-    invocationId: string,
-  ): Promise<void>;
 }
 
 /** The files each new_files model has loaded, keyed by the table loaded into. */

@@ -13,8 +13,10 @@ const KEY_COLUMNS: Column[] = [
  * files other commits added meanwhile that its predicate could match. Unpartitioned, a delete file
  * carries no value of model_table, so one model's delete (cutting or clearing its intervals)
  * conflicted with another's ("Found new conflicting delete files"). Partitioned, every statement
- * names its model_table, the check is scoped to that partition, and models never conflict; state
- * needs no retries, and stays one table per kind that `framework intervals` and users can query.
+ * names its model_table, the check is scoped to that partition, and models never conflict. (Their
+ * commits still race for the table's metadata pointer; a write that loses it more often than
+ * Iceberg retries is run again by interval-state.ts.) State stays one table per kind that
+ * `framework intervals` and users can query.
  */
 const PARTITION_BY = ['model_table'];
 

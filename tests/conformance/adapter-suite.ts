@@ -348,6 +348,66 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       }
     });
 
+    it('records intervals and the complete read of their input in one statement: the mark replaced in place', async () => {
+      const state = new IntervalState(a);
+      const t = rel('conf_marked');
+      const [base, hour] = [Date.UTC(2025, 0, 1), 3_600_000];
+      const at = (k: number) => ({ start: base + k * hour, end: base + (k + 1) * hour });
+      const marks = async () =>
+        rows(
+          `select count(*) as n from framework_state.intervals where model_table = ${a.dialect.literal(`${h.schema}.conf_marked`)} and interval_start = interval_end`,
+        );
+      try {
+        expect(await state.inputReadUntil(t)).toBeUndefined();
+        await state.record(t, 'model.conformance.marked', [0, 1].map(at), 'first', base + 5 * hour, {
+          gridStart: base,
+          readAt: base + 5 * hour + 123,
+        });
+        expect(await state.inputReadUntil(t)).toBe(base + 5 * hour + 123);
+        // Later runs: the mark moves, the intervals add up, and a run with no interval still moves the mark.
+        await state.record(t, 'model.conformance.marked', [2].map(at), 'second', base + 6 * hour, {
+          gridStart: base,
+          readAt: base + 6 * hour,
+        });
+        await state.record(t, 'model.conformance.marked', [], 'third', undefined, { gridStart: base, readAt: base + 7 * hour });
+        expect(await state.inputReadUntil(t)).toBe(base + 7 * hour);
+        expect(await marks()).toEqual([{ n: 1 }]);
+        expect([...(await state.done(t, hour)).keys()].sort()).toEqual([0, 1, 2].map((k) => at(k).start));
+        // Forgetting the interval at the grid's start leaves the mark, an empty range.
+        await state.forget(t, [at(0)]);
+        expect(await state.inputReadUntil(t)).toBe(base + 7 * hour);
+      } finally {
+        await state.clear(t);
+      }
+    });
+
+    it('several models write their interval state at once: each keeps its own intervals and mark', async () => {
+      const state = new IntervalState(a);
+      const tables = ['conf_parallel_a', 'conf_parallel_b', 'conf_parallel_c'].map(rel);
+      const [base, hour] = [Date.UTC(2025, 0, 1), 3_600_000];
+      const at = (k: number) => ({ start: base + k * hour, end: base + (k + 1) * hour });
+      try {
+        // A window each: forget the interval being redone, then record it with the input's read.
+        for (const k of [0, 1, 0]) {
+          await Promise.all(
+            tables.map(async (t, i) => {
+              await state.forget(t, [at(k)]);
+              await state.record(t, `model.conformance.p${i}`, [at(k)], `run${k}`, base + k * hour, {
+                gridStart: base,
+                readAt: base + (k + i) * hour,
+              });
+            }),
+          );
+        }
+        for (const [i, t] of tables.entries()) {
+          expect([...(await state.done(t, hour)).keys()].sort()).toEqual([at(0).start, at(1).start]);
+          expect(await state.inputReadUntil(t)).toBe(base + i * hour);
+        }
+      } finally {
+        for (const t of tables) await state.clear(t);
+      }
+    });
+
     it('snapshots, where the engine keeps them: each commit a new one, readable as of an older one', async () => {
       const history = a.snapshots;
       if (!a.capabilities.snapshots || !history) return expect(history).toBeUndefined();
