@@ -321,11 +321,13 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       expect((await read([files[1]!.path])).map((r) => r.line)).toEqual(['z']);
     });
 
+    // Interval state on an hourly grid from 2025-01-01: `at(k)` is the k-th hour.
+    const [base, hour] = [Date.UTC(2025, 0, 1), 3_600_000];
+    const at = (k: number) => ({ start: base + k * hour, end: base + (k + 1) * hour });
+
     it('keeps interval state: forgetting intervals scattered inside one recorded range cuts the range around them', async () => {
       const state = new IntervalState(a);
       const t = rel('conf_intervals');
-      const [base, hour] = [Date.UTC(2025, 0, 1), 3_600_000];
-      const at = (k: number) => ({ start: base + k * hour, end: base + (k + 1) * hour });
       const done = async () =>
         [...(await state.done(t, hour))]
           .map(([s, seen]) => [(s - base) / hour, seen! - base])
@@ -351,8 +353,6 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
     it('records intervals and the complete read of their input in one statement: the mark replaced in place', async () => {
       const state = new IntervalState(a);
       const t = rel('conf_marked');
-      const [base, hour] = [Date.UTC(2025, 0, 1), 3_600_000];
-      const at = (k: number) => ({ start: base + k * hour, end: base + (k + 1) * hour });
       const marks = async () =>
         rows(
           `select count(*) as n from framework_state.intervals where model_table = ${a.dialect.literal(`${h.schema}.conf_marked`)} and interval_start = interval_end`,
@@ -384,8 +384,6 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
     it('several models write their interval state at once: each keeps its own intervals and mark', async () => {
       const state = new IntervalState(a);
       const tables = ['conf_parallel_a', 'conf_parallel_b', 'conf_parallel_c'].map(rel);
-      const [base, hour] = [Date.UTC(2025, 0, 1), 3_600_000];
-      const at = (k: number) => ({ start: base + k * hour, end: base + (k + 1) * hour });
       try {
         // A window each: forget the interval being redone, then record it with the input's read.
         for (const k of [0, 1, 0]) {
