@@ -73,15 +73,16 @@ export class IntervalState implements IntervalStore {
     }
     const at = ts(inputRead.gridStart);
     values.push(row(at, at, utcTimestamp(macros, inputRead.readAt, 'ms')));
+    const q = (c: string) => dialect.quote(c);
     const names = this.state.columns.map((c) => c.name);
-    const columns = names.map((c) => dialect.quote(c));
-    const updated = names.filter((c) => c !== 'model_table').map((c) => `${dialect.quote(c)} = s.${dialect.quote(c)}`);
+    // The mark keeps its partition (model_table) and takes every other value of the new row.
+    const updated = names.filter((c) => c !== 'model_table').map((c) => `${q(c)} = s.${q(c)}`);
     // The partition's constant in ON scopes Iceberg's conflict check to this model's rows.
     await this.write(
-      `merge into ${relation} as t using (values ${values.join(', ')}) as s (${columns.join(', ')}) ` +
+      `merge into ${relation} as t using (values ${values.join(', ')}) as s (${this.columnList()}) ` +
         `on t.${this.state.about(table)} and ${mark('t.')} and ${mark('s.')} ` +
         `when matched then update set ${updated.join(', ')} ` +
-        `when not matched then insert (${columns.join(', ')}) values (${columns.map((c) => `s.${c}`).join(', ')})`,
+        `when not matched then insert (${this.columnList()}) values (${names.map((c) => `s.${q(c)}`).join(', ')})`,
     );
   }
 
