@@ -76,6 +76,13 @@ export interface Dialect {
   /** `select * from <from> as m where <predicate>`: a relation's rows that a predicate keeps. */
   filter(from: string, predicate: string): string;
   /**
+   * `select`'s rows as a write should store them for config cluster_by: ordered by `columns` where
+   * the engine keeps the order rows are written in, so its per-block min/max statistics prune range
+   * filters on them (DuckDB's row groups); unchanged where the table's own layout does that
+   * (Iceberg: partitioning and sorted_by properties).
+   */
+  clustered(select: string, columns: string[]): string;
+  /**
    * The distinct non-null values of `column` in `select`'s rows, ordered: each as text (`v`) with
    * the name of its type as the engine gives it (`t`), to be cast back into constants.
    */

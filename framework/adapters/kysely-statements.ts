@@ -30,7 +30,10 @@ export function compileOnlyKysely(): Kysely<any> {
  */
 export function kyselyStatements(
   db: Kysely<any>,
-): Omit<Dialect, 'replaceTable' | 'createTable' | 'replaceTableTyped' | 'sameType' | 'maxStatementLength'> {
+): Omit<
+  Dialect,
+  'replaceTable' | 'createTable' | 'replaceTableTyped' | 'sameType' | 'maxStatementLength' | 'clustered'
+> {
   const table = (rel: Relation) => `${rel.schema}.${rel.name}`;
   const ident = (name: string) => sql.ref(name);
   const compileRaw = (expr: ReturnType<typeof sql>) => expr.compile(db).sql;

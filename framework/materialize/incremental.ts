@@ -160,11 +160,12 @@ function afterWrite(engine: Engine, node: Model, staged: string, columns: string
 function strategyStatements(
   engine: Engine,
   node: Model,
-  sql: string,
+  query: string,
   columns: string[],
   range?: ReplacedRange,
 ): string[] {
   const { dialect } = engine;
+  const sql = dialect.clustered(query, node.config.cluster_by ?? []);
   // unique_key is there for merge and delete+insert: `validate` checked it.
   const key = node.config.unique_key ?? [];
   switch (kindOf(node)) {

@@ -61,7 +61,7 @@ export function planTable(node: Model, state: TableState, engine: Engine): Table
   if (state.columns) checkContract(engine, node, state.columns);
   const typed = state.columns && enforcedDefinition(engine, node, state.columns);
   const staged = state.audit ? staging(engine, state.audit, state.sql) : undefined;
-  const sql = staged ? `select * from ${staged.staged}` : state.sql;
+  const sql = dialect.clustered(staged ? `select * from ${staged.staged}` : state.sql, node.config.cluster_by ?? []);
   const create = typed
     ? dialect.replaceTableTyped(node.relation, typed.columns, typed.checks, sql, node.config.properties)
     : { statements: [dialect.replaceTable(node.relation, sql, node.config.properties)] };

@@ -16,7 +16,7 @@ export function defaultConfig(materialized: Materialization): NodeConfig {
   };
 }
 
-const LISTS = ['tags', 'unique_key', 'pre_hook', 'post_hook'] as const;
+const LISTS = ['tags', 'unique_key', 'cluster_by', 'pre_hook', 'post_hook'] as const;
 /** Keys whose values merge (dbt semantics) instead of replacing the inherited value. */
 const MERGED = new Set(['tags', 'meta', 'properties']);
 

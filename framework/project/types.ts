@@ -31,6 +31,8 @@ export interface NodeConfig {
   pre_hook: string[];
   post_hook: string[];
   properties: Record<string, unknown>;
+  /** Columns the rows of each write are ordered by, so reads filtering on them prune (Dialect.clustered). */
+  cluster_by?: string[];
   column_types?: Record<string, string>;
   interval?: string;
   time_column?: string;

@@ -164,6 +164,9 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       ]);
       const constants = typed.map((r) => `cast(${a.dialect.literal(r.v)} as ${String(r.t)})`).join(', ');
       expect(await rows(a.dialect.countRows(a.dialect.filter(`(${days})`, `d in (${constants})`)))).toEqual([{ n: 3 }]);
+      // cluster_by orders a write's rows or leaves them to the table's layout: either way the same rows.
+      const clustered = await rows(`select * from (${a.dialect.clustered(days, ['d'])}) as c`);
+      expect(clustered.map((r) => (r.d === null ? null : String(r.d).slice(0, 10))).sort()).toEqual(['2025-01-01', '2025-01-02', '2025-01-02', null].sort());
 
       const t = rel('conf_listed');
       await a.execute(

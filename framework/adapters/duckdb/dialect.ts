@@ -39,6 +39,11 @@ export const duckdbDialect: Dialect = {
       ],
     };
   },
+  // DuckDB stores rows in the order they are inserted (preserve_insertion_order), also by MERGE.
+  clustered(select: string, columns: string[]): string {
+    if (!columns.length) return select;
+    return `select * from (${select}) as __clustered order by ${columns.map((c) => duckdbDialect.quote(c)).join(', ')}`;
+  },
   sameType: typeMatcher({
     ...COMMON_TYPE_ALIASES,
     // DuckDB's own spellings (DESCRIBE gives the first name of each).

@@ -64,6 +64,9 @@ export const trinoDialect: Dialect = {
     binary: 'varbinary',
     bytea: 'varbinary',
   }),
+  // Trino drops an ORDER BY below an INSERT or MERGE; Iceberg lays files out by the table's
+  // partitioning and sorted_by properties (config properties) instead.
+  clustered: (select) => select,
   createTableColumns(rel: Relation, columns: Column[], partitionBy?: string[]): string {
     const table = columns.reduce(
       (q, c) => q.addColumn(c.name, sql.raw(c.type)),
