@@ -5,10 +5,14 @@
 // Run: node --import tsx bench/scale.ts [--sizes 1000000,8000000] [--runs 3] [--keep-data]
 // --keep-data reuses the staged history of an earlier run of the same size (the build is redone);
 // --reuse-history also reuses its built snapshot (for changes that leave the tables as they are).
+// The warm-up waits until the history's load is older than the read skew (READ_SKEW_MS, 15 min):
+// before that, a run re-reads every input row loaded within the skew of the last read — the whole
+// history, just built — where a schedule's history was loaded long before. --no-settle skips it.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
+import { READ_SKEW_MS } from '../framework/materialize/interval-input.js';
 import { summarize, timeCommand, writeResult, type Timing } from './lib.js';
 
 const repo = join(import.meta.dirname, '..');
@@ -22,6 +26,7 @@ const runs = Number(flag('runs') ?? 3);
 const windowEvents = Number(flag('window-events') ?? 10_000);
 const reuseHistory = process.argv.includes('--reuse-history');
 const keepData = reuseHistory || process.argv.includes('--keep-data');
+const settle = !process.argv.includes('--no-settle');
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
 
 interface Step {
@@ -68,13 +73,13 @@ function medians(samples: Record<string, number>[]): Record<string, number> {
   return Object.fromEntries(ids.map((id) => [id, Number(median(id).toFixed(3))]).sort((a, b) => Number(b[1]) - Number(a[1])));
 }
 
-function measure(events: number) {
+/** A work directory with the history of `events` generated and built (or kept, with --reuse-history). */
+function prepare(events: number) {
   const work = join(repo, `bench/.work/scale-${events}`);
   project(work);
   const fw = (args: string[]) => timeCommand('node', [cli, ...args, '--project-dir', work], work);
   const vars = JSON.stringify({ staging_location: join(work, 'history/replay-user-events/**/*.json') });
   const loadStart = load();
-
   let generateSeconds: number | undefined;
   if (!existsSync(join(work, 'history'))) {
     generateSeconds = fw(['generate', 'events', '--mode', 'bulk', '--start', '2025-06-01', '--end', '2025-08-31', '--events', String(events), '--seed', '1', '--out', 'history']);
@@ -83,7 +88,12 @@ function measure(events: number) {
   // A build without tests: the snapshots too (ad_click_attribution reads dim_user_history), which `run` leaves out.
   const historySeconds = reuse ? undefined : fw(['build', '--resource-type', 'model', 'seed', 'snapshot', '--vars', vars]);
   console.log(`${events}: history generated in ${generateSeconds?.toFixed(1) ?? '(kept)'} s, built in ${historySeconds?.toFixed(1) ?? '(kept)'} s`);
+  return { events, work, fw, vars, reuse, loadStart, generateSeconds, historySeconds };
+}
 
+type Prepared = ReturnType<typeof prepare>;
+
+function measure({ events, work, fw, vars, reuse, loadStart, generateSeconds, historySeconds }: Prepared, settledSeconds?: number) {
   // The warm-up window makes the measured one a steady-state cycle, not the first after a full build.
   const window = (start: string, seed: number) => {
     rmSync(join(work, 'window'), { recursive: true, force: true });
@@ -116,10 +126,17 @@ function measure(events: number) {
   });
   const run: Step = { seconds: summarize(samples.map((s) => s.run)), nodes: medians(samples.map((s) => s.runNodes)) };
   const test: Step & { statuses?: Record<string, number> } = { seconds: summarize(samples.map((s) => s.test)), nodes: medians(samples.map((s) => s.testNodes)), statuses: samples.at(-1)?.testStatuses };
-  return { events, load: { start: loadStart, end: load() }, generateSeconds, historySeconds, warmUpRunSeconds: warmSeconds, run, test };
+  return { events, load: { start: loadStart, end: load() }, generateSeconds, historySeconds, settledSeconds, warmUpRunSeconds: warmSeconds, run, test };
 }
 
-const [small, large] = sizes.map(measure);
+const prepared = sizes.map(prepare);
+// Both histories are built first, so one wait covers both: the last build must be older than the skew.
+const settledSeconds = prepared.some((p) => !p.reuse) && settle ? (READ_SKEW_MS + 5_000) / 1000 : undefined;
+if (settledSeconds) {
+  console.log(`waiting ${settledSeconds} s until the histories' loads are older than the read skew`);
+  execFileSync('sleep', [String(settledSeconds)]);
+}
+const [small, large] = prepared.map((p) => measure(p, settledSeconds));
 if (!small || !large) throw new Error('--sizes takes two history sizes, e.g. 1000000,8000000');
 const ratio = (a: number, b: number) => Number((b / a).toFixed(2));
 const ratios = { run: ratio(small.run.seconds.median, large.run.seconds.median), test: ratio(small.test.seconds.median, large.test.seconds.median) };

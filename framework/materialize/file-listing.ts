@@ -1,6 +1,6 @@
 import type { LoadedFile } from '../state/file-ledger.js';
 import type { StoredFile } from '../storage/object-store.js';
-import { partitionTime, partitionWallTime } from '../storage/partition-time.js';
+import { fromWallTime, partitionTime, partitionWallTime } from '../storage/partition-time.js';
 
 /**
  * Wall-clock start of the partitions a run lists: the newest loaded partition (the watermark; one
@@ -13,13 +13,12 @@ export function lookbackStart(
   lookback: number,
 ): number | undefined {
   const now = Date.now();
-  let newest: number | undefined;
-  for (const path of loaded.keys()) {
-    const at = partitionTime(path, zone);
-    if (at === undefined || at > now) continue;
-    const wall = partitionWallTime(path)!;
-    if (newest === undefined || wall > newest) newest = wall;
-  }
+  // Newest first, so the zone's offset is looked up for one partition (and any after now), not for
+  // every file in the ledger: 26,000 lookups took 5.7 s at 8M events.
+  const walls = [...new Set([...loaded.keys()].map(partitionWallTime))]
+    .filter((wall): wall is number => wall !== undefined)
+    .sort((a, b) => b - a);
+  const newest = walls.find((wall) => fromWallTime(wall, zone) <= now);
   return newest === undefined ? undefined : newest - lookback;
 }
 

@@ -4,7 +4,12 @@
  */
 export function partitionTime(path: string, zone = 'UTC'): number | undefined {
   const wall = partitionWallTime(path);
-  return wall === undefined ? undefined : wall - offsetMs(wall, zone);
+  return wall === undefined ? undefined : fromWallTime(wall, zone);
+}
+
+/** The instant a wall-clock time (as from partitionWallTime) is in `zone`. */
+export function fromWallTime(wall: number, zone = 'UTC'): number {
+  return wall - offsetMs(wall, zone);
 }
 
 /** The wall-clock time the path names, as milliseconds of a UTC clock showing it; undefined without a date. */
@@ -15,9 +20,13 @@ export function partitionWallTime(path: string): number | undefined {
 }
 
 const KEYS = ['year', 'month', 'day', 'hour', 'minute'] as const;
+const KEY_PATTERNS = Object.fromEntries(KEYS.map((name) => [name, new RegExp(`(?:^|/)${name}=([^/]+)`)])) as Record<
+  (typeof KEYS)[number],
+  RegExp
+>;
 
-function keyOf(path: string, name: string): string | undefined {
-  return /^\d+$/.exec(new RegExp(`(?:^|/)${name}=([^/]+)`).exec(path)?.[1] ?? '')?.[0];
+function keyOf(path: string, name: (typeof KEYS)[number]): string | undefined {
+  return /^\d+$/.exec(KEY_PATTERNS[name].exec(path)?.[1] ?? '')?.[0];
 }
 
 /**
@@ -41,10 +50,13 @@ export function directorySpan(path: string): { start: number; end: number } | un
   return { start, end: next };
 }
 
-/** The zone's UTC offset at (approximately) the given wall-clock instant, e.g. +9 h for Asia/Seoul. */
-function offsetMs(wall: number, zone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+/** One formatter per zone: making one costs about as much as a hundred uses, and listings use it per file. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function wallClockIn(zone: string): Intl.DateTimeFormat {
+  let format = formats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -52,7 +64,16 @@ function offsetMs(wall: number, zone: string): number {
       day: 'numeric',
       hour: 'numeric',
       minute: 'numeric',
-    })
+    });
+    formats.set(zone, format);
+  }
+  return format;
+}
+
+/** The zone's UTC offset at (approximately) the given wall-clock instant, e.g. +9 h for Asia/Seoul. */
+function offsetMs(wall: number, zone: string): number {
+  const parts = Object.fromEntries(
+    wallClockIn(zone)
       .formatToParts(new Date(wall))
       .map((p) => [p.type, Number(p.value)]),
   );
