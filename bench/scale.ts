@@ -73,6 +73,19 @@ function medians(samples: Record<string, number>[]): Record<string, number> {
   return Object.fromEntries(ids.map((id) => [id, Number(median(id).toFixed(3))]).sort((a, b) => Number(b[1]) - Number(a[1])));
 }
 
+/** The warm-up window and the measured one: start and generator seed. */
+const WINDOWS: [string, number][] = [
+  ['2025-09-01T00:00:00+09:00', 99],
+  ['2025-09-01T00:15:00+09:00', 100],
+];
+
+/** Generate a window of `windowEvents` into work/window; the staged paths, relative to it. */
+function windowFiles(work: string, fw: (args: string[]) => number, start: string, seed: number): string[] {
+  rmSync(join(work, 'window'), { recursive: true, force: true });
+  fw(['generate', 'events', '--mode', 'window', '--start', start, '--events', String(windowEvents), '--seed', String(seed), '--out', 'window']);
+  return files(join(work, 'window'));
+}
+
 /** A work directory with the history of `events` generated and built (or kept, with --reuse-history). */
 function prepare(events: number) {
   const work = join(repo, `bench/.work/scale-${events}`);
@@ -85,6 +98,9 @@ function prepare(events: number) {
     generateSeconds = fw(['generate', 'events', '--mode', 'bulk', '--start', '2025-06-01', '--end', '2025-08-31', '--events', String(events), '--seed', '1', '--out', 'history']);
   }
   const reuse = reuseHistory && existsSync(join(work, 'target.history'));
+  // A kept history holds only the history: no file of the two windows (an earlier run's, or a
+  // manual one's), which the build would load and the measured window would then find loaded.
+  if (!reuse) for (const [start, seed] of WINDOWS) for (const f of windowFiles(work, fw, start, seed)) rmSync(join(work, 'history', f), { force: true });
   // A build without tests: the snapshots too (ad_click_attribution reads dim_user_history), which `run` leaves out.
   const historySeconds = reuse ? undefined : fw(['build', '--resource-type', 'model', 'seed', 'snapshot', '--vars', vars]);
   console.log(`${events}: history generated in ${generateSeconds?.toFixed(1) ?? '(kept)'} s, built in ${historySeconds?.toFixed(1) ?? '(kept)'} s`);
@@ -95,20 +111,15 @@ type Prepared = ReturnType<typeof prepare>;
 
 function measure({ events, work, fw, vars, reuse, loadStart, generateSeconds, historySeconds }: Prepared, settledSeconds?: number) {
   // The warm-up window makes the measured one a steady-state cycle, not the first after a full build.
-  const window = (start: string, seed: number) => {
-    rmSync(join(work, 'window'), { recursive: true, force: true });
-    fw(['generate', 'events', '--mode', 'window', '--start', start, '--events', String(windowEvents), '--seed', String(seed), '--out', 'window']);
-    return files(join(work, 'window'));
-  };
   let warmSeconds: number | undefined;
   if (!reuse) {
-    const warm = window('2025-09-01T00:00:00+09:00', 99);
+    const warm = windowFiles(work, fw, ...WINDOWS[0]);
     for (const f of warm) cpSync(join(work, 'window', f), join(work, 'history', f));
     warmSeconds = fw(['run', '--vars', vars]);
     cpSync(join(work, 'target'), join(work, 'target.history'), { recursive: true });
   }
 
-  const measured = window('2025-09-01T00:15:00+09:00', 100);
+  const measured = windowFiles(work, fw, ...WINDOWS[1]);
   const samples = Array.from({ length: runs }, () => {
     rmSync(join(work, 'target'), { recursive: true, force: true });
     cpSync(join(work, 'target.history'), join(work, 'target'), { recursive: true });
