@@ -39,7 +39,8 @@ export const duckdbDialect: Dialect = {
       ],
     };
   },
-  // DuckDB stores rows in the order they are inserted (preserve_insertion_order), also by MERGE.
+  // DuckDB stores an INSERT's or CREATE … AS's rows in the order selected (preserve_insertion_order);
+  // a MERGE's inserts keep it only roughly (tests/unit/engine/cluster-by.test.ts).
   clustered(select: string, columns: string[]): string {
     if (!columns.length) return select;
     return `select * from (${select}) as __clustered order by ${columns.map((c) => duckdbDialect.quote(c)).join(', ')}`;
