@@ -38,11 +38,14 @@ describe('cluster_by on DuckDB', () => {
       'models/plain.sql': model(''),
     });
     expect((await cli(root, 'run')).code).toBe(0);
-    // 300,000 rows in 3 row groups of at most 122,880: ordered, they only meet at boundary days.
+    // 300,000 rows in row groups of at most 122,880: ordered, they only meet at boundary days;
+    // in hash order, every group holds every day.
     const first = await groupRanges(root, 'clustered');
-    expect(first).toHaveLength(3);
+    expect(first.length).toBeGreaterThanOrEqual(3);
     expect(overlapping(first)).toBe(0);
-    expect(overlapping(await groupRanges(root, 'plain'))).toBe(3);
+    const plainFirst = await groupRanges(root, 'plain');
+    expect(plainFirst.length).toBeGreaterThanOrEqual(3);
+    expect(overlapping(plainFirst)).toBe(plainFirst.length);
     // An incremental write of 300,000 more: its rows are ordered among themselves, so a day's filter reads a
     // group or two of each write, where without cluster_by it reads every group.
     expect((await cli(root, 'run')).code).toBe(0);
