@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { TrinoConnection } from '../framework/adapters/trino/connection.js';
 import { deletePrefix } from '../tests/integration/ingest-support.js';
 import { generateWindows, pollCounts, stagedForRun, upload, type CountSeries } from '../tests/integration/late-windows.js';
+import { dropCopy } from '../tests/integration/stack-queries.js';
 import { copyProject } from '../tests/integration/project-copy.js';
 import { ensureStack } from '../tests/integration/stack.js';
 import { cli } from '../tests/unit/support/project.js';
@@ -79,9 +80,5 @@ try {
   console.log(`results: ${writeResult('late-windows-trino', result)}`);
 } finally {
   await deletePrefix(prefix).catch(() => {});
-  for (const catalog of ['iceberg', 'hive']) {
-    const found = await trino.run(`select schema_name from ${catalog}.information_schema.schemata where schema_name like '${schemas}\\_%' escape '\\'`);
-    for (const r of found.rows) await trino.run(`drop schema if exists ${catalog}."${String(r.schema_name)}" cascade`);
-  }
-  for (const state of ['intervals', 'loaded_files']) await trino.run(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
+  await dropCopy(schemas);
 }

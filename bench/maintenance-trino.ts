@@ -20,8 +20,7 @@ import { deletePrefix } from '../tests/integration/ingest-support.js';
 import { generateWindows, stagedForRun, upload } from '../tests/integration/late-windows.js';
 import { copyProject } from '../tests/integration/project-copy.js';
 import { ensureStack } from '../tests/integration/stack.js';
-import { dropSchemas } from '../tests/integration/stack-queries.js';
-import { STATE_TABLES } from '../framework/state/state-table.js';
+import { dropCopy } from '../tests/integration/stack-queries.js';
 import { cli } from '../tests/unit/support/project.js';
 import { summarize, writeResult } from './lib.js';
 
@@ -132,6 +131,5 @@ try {
   console.log(`results: ${writeResult(RESULT, result)}`);
 } finally {
   await deletePrefix(prefix).catch(() => {});
-  await dropSchemas(`${schemas}_`);
-  for (const state of STATE_TABLES) await trino.run(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
+  await dropCopy(schemas);
 }

@@ -14,6 +14,7 @@ import { upload } from '../tests/integration/late-windows.js';
 import { copyProject } from '../tests/integration/project-copy.js';
 import { ensureStack } from '../tests/integration/stack.js';
 import { cli, tempDir } from '../tests/unit/support/project.js';
+import { dropCopy } from '../tests/integration/stack-queries.js';
 import { writeResult } from './lib.js';
 
 ensureStack();
@@ -71,9 +72,5 @@ try {
   console.log(`results: ${writeResult('pruning-trino', { target: 'trino', events: Number(process.env.BENCH_EVENTS ?? 100000), load: loadavg(), reads })}`);
 } finally {
   await deletePrefix(prefix).catch(() => {});
-  for (const catalog of ['iceberg', 'hive']) {
-    const found = await trino.run(`select schema_name from ${catalog}.information_schema.schemata where schema_name like '${schemas}\\_%' escape '\\'`);
-    for (const r of found.rows) await trino.run(`drop schema if exists ${catalog}."${String(r.schema_name)}" cascade`);
-  }
-  for (const state of ['intervals', 'loaded_files', 'table_builds']) await trino.run(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
+  await dropCopy(schemas);
 }

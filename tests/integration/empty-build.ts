@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../unit/support/project.js';
 import { copyProject } from './project-copy.js';
-import { dropSchemas, manifestRelations, rows, runResults } from './stack-queries.js';
+import { dropCopy, manifestRelations, rows, runResults } from './stack-queries.js';
 
 export interface EmptyBuild {
   code: number;
@@ -51,9 +51,8 @@ export async function emptyBuild(label: string): Promise<EmptyBuild> {
     selfContained,
     nodes: results.length,
     cleanup: async () => {
-      await dropSchemas(`${schemas}_`);
       // framework_state is shared: only this copy's rows (an empty build should have written none).
-      for (const state of ['intervals', 'loaded_files']) await rows(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
+      await dropCopy(schemas);
     },
   };
 }

@@ -15,7 +15,7 @@ import { cli } from '../unit/support/project.js';
 import { deletePrefix } from './ingest-support.js';
 import { generateWindows, pollCounts, stagedForRun, upload, type CountSeries, type StagedWindows } from './late-windows.js';
 import { ensureStack } from './stack.js';
-import { copyProject, dropSchemas, ok, rows, runResults } from './support.js';
+import { copyProject, dropCopy, ok, rows, runResults } from './support.js';
 
 const WINDOWS = 7;
 const EVENTS_PER_WINDOW = 500;
@@ -45,9 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await deletePrefix(prefix).catch(() => {});
-  await dropSchemas(`${schemas}_`).catch(() => {});
-  // framework_state is shared by every project on the stack.
-  for (const state of ['intervals', 'loaded_files']) await rows(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
+  await dropCopy(schemas).catch(() => {});
 });
 
 describe('15-minute windows with late files on the prod target, threads 4', () => {

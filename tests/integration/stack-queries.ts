@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ensureStack } from './stack.js';
 import { TrinoConnection } from '../../framework/adapters/trino/connection.js';
 import type { NodeResult } from '../../framework/execute/results.js';
+import { STATE_TABLES } from '../../framework/state/state-table.js';
 
 export function trino(): TrinoConnection {
   ensureStackEnv();
@@ -45,4 +46,14 @@ export async function dropSchemas(prefix: string): Promise<void> {
     const schemas = await rows(`select schema_name from ${catalog}.information_schema.schemata where schema_name like '${prefix.replace(/_/g, '\\_')}%' escape '\\'`);
     for (const { schema_name: schema } of schemas) await rows(`drop schema if exists ${catalog}."${schema}" cascade`);
   }
+}
+
+/**
+ * Removes a project copy made with copyProject(schemas) from the stack: its schemas, and its rows
+ * in the framework_state tables every project on the stack shares (its staged files are the caller's).
+ */
+export async function dropCopy(schemas: string): Promise<void> {
+  await dropSchemas(`${schemas}_`);
+  // .catch: on a stack where no run has written state yet, the table does not exist.
+  for (const state of STATE_TABLES) await rows(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
 }

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { cli, tempProject } from '../unit/support/project.js';
 import { ensureStackEnv, rows } from './stack-queries.js';
 
-export { dropSchemas, plannedSkip, manifestRelations, rows, runResults, trino } from './stack-queries.js';
+export { dropCopy, dropSchemas, plannedSkip, manifestRelations, rows, runResults, trino } from './stack-queries.js';
 
 /** A throw-away project whose `prod` target is the local Trino, in a schema of its own; `settings`: more YAML lines of the target. */
 export function trinoProject(files: Record<string, string>, schema = `it_${randomBytes(4).toString('hex')}`, settings = ''): { root: string; schema: string } {

@@ -21,7 +21,7 @@ import { cli } from '../unit/support/project.js';
 import { deletePrefix, startCli } from './ingest-support.js';
 import { generateWindows, upload, type StagedWindows } from './late-windows.js';
 import { ensureStack } from './stack.js';
-import { copyProject, dropSchemas, fingerprint, ok, rows, runResults, trinoProject } from './support.js';
+import { copyProject, dropCopy, fingerprint, ok, rows, runResults, trinoProject } from './support.js';
 
 const run = randomBytes(3).toString('hex');
 const prefix = `it-wap-${run}`;
@@ -38,8 +38,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await deletePrefix(prefix).catch(() => {});
-  await dropSchemas(`${schemas}_`).catch(() => {});
-  for (const state of ['intervals', 'loaded_files']) await rows(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
+  await dropCopy(schemas).catch(() => {});
 });
 
 /** One more staged file in window 1: a copy of a user's event without a segment, later than the user's other window-1 events. */
