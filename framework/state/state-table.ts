@@ -1,5 +1,6 @@
 import type { Adapter, Column, Dialect } from '../adapters/adapter.js';
 import type { Relation } from '../project/types.js';
+import { SingleFlight } from '../adapters/single-flight.js';
 
 /** Every state row names the table it is about (its key) and the model that wrote it. */
 const KEY_COLUMNS: Column[] = [
@@ -56,7 +57,8 @@ export class StateTable {
 
   /** The quoted relation, once the table exists. */
   async relation(): Promise<string> {
-    this.ready ??= (async () => {
+    // Several stores over one adapter (threads, commands) create it once at a time.
+    this.ready ??= creating(this.adapter).run(this.table.name, async () => {
       const { dialect, introspector } = this.adapter;
       await this.adapter.ensureSchema(this.table.schema);
       await this.adapter.execute(dialect.createTableColumns(this.table, this.columns, PARTITION_BY));
@@ -66,10 +68,17 @@ export class StateTable {
       for (const column of this.columns.filter((c) => !present.has(c.name)))
         await this.adapter.execute(dialect.addColumn(this.table, column));
       await this.adapter.partitionBy?.(this.table, PARTITION_BY);
-    })();
+    });
     await this.ready;
     return this.adapter.dialect.relation(this.table);
   }
+}
+
+const creators = new WeakMap<Adapter, SingleFlight>();
+function creating(adapter: Adapter): SingleFlight {
+  let flight = creators.get(adapter);
+  if (!flight) creators.set(adapter, (flight = new SingleFlight()));
+  return flight;
 }
 
 /** `model_table in (…)`: the state rows about any of `tables` (maintenance compacts only those). */

@@ -58,6 +58,20 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       await expect(a.query('select * from no_such_relation_anywhere')).rejects.toThrow();
     });
 
+    it('creates a schema asked for by several callers at once: every call succeeds, and again once it exists', async () => {
+      const schema = `${h.schema}_at_once`;
+      const made = a.dialect.relation({ schema, name: 'made' });
+      try {
+        await Promise.all([1, 2, 3, 4].map(() => a.ensureSchema(schema)));
+        await a.ensureSchema(schema);
+        await a.execute(a.dialect.createTable({ schema, name: 'made' }, 'select 1 as id', {}));
+        expect(await rows(`select id from ${made}`)).toEqual([{ id: 1 }]);
+      } finally {
+        await a.execute(`drop table if exists ${made}`);
+        await a.execute(`drop schema if exists ${a.dialect.quote(schema)}`);
+      }
+    });
+
     it('quotes identifiers and literals so odd text round-trips', async () => {
       const values = ["it's", 'say "hi"', '한국어 ✓ é', 'back\\slash', 'two\nlines', ''];
       const column = 'odd "name" ü';

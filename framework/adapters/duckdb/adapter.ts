@@ -7,6 +7,7 @@ import { informationSchemaIntrospector } from '../information-schema.js';
 import { duckdbMacros } from './macros.js';
 import { duckdbCapabilities } from './capabilities.js';
 import { listFiles, type Listing } from '../../storage/list.js';
+import { SingleFlight } from '../single-flight.js';
 
 /** The embedded default target: a DuckDB file, no server. */
 export class DuckDbAdapter implements Adapter {
@@ -16,6 +17,7 @@ export class DuckDbAdapter implements Adapter {
   readonly macros = duckdbMacros;
   readonly introspector = informationSchemaIntrospector(duckdbKysely, (sql) => this.query(sql), duckdbDialect);
   private readonly connection: DuckDbConnection;
+  private readonly creating = new SingleFlight();
 
   constructor(
     target: Target,
@@ -30,8 +32,8 @@ export class DuckDbAdapter implements Adapter {
     return this.connection.open();
   }
 
-  async ensureSchema(schema: string): Promise<void> {
-    await this.execute(this.dialect.createSchema(schema));
+  ensureSchema(schema: string): Promise<void> {
+    return this.creating.run(schema, async () => void (await this.execute(this.dialect.createSchema(schema))));
   }
 
   async execute(sql: string): Promise<ExecResult> {

@@ -12,6 +12,7 @@ import { icebergSnapshots } from './snapshots.js';
 import { retryCommitConflicts } from '../commit-conflicts.js';
 import { listFiles, type Listing } from '../../storage/list.js';
 import { leaseSettings, type SharedLock } from '../shared-lock.js';
+import { SingleFlight } from '../single-flight.js';
 
 /** An external source's S3 prefix, with the trailing slash the Hive connector and listings expect. */
 function prefix(external: ExternalLocation, what = 'an external source'): string {
@@ -64,6 +65,7 @@ export class TrinoAdapter implements Adapter {
   readonly introspector;
   readonly snapshots;
   private readonly connection: TrinoConnection;
+  private readonly creating = new SingleFlight();
   private readonly catalog: string;
   private readonly locationRoot?: string;
   private readonly hiveCatalog: string;
@@ -107,9 +109,11 @@ export class TrinoAdapter implements Adapter {
     await this.query('select 1');
   }
 
-  async ensureSchema(schema: string): Promise<void> {
-    await this.execute(
-      this.dialect.createSchema(schema, this.locationRoot ? `${this.locationRoot}/${schema}` : undefined),
+  ensureSchema(schema: string): Promise<void> {
+    const location = this.locationRoot ? `${this.locationRoot}/${schema}` : undefined;
+    return this.creating.run(
+      schema,
+      async () => void (await this.execute(this.dialect.createSchema(schema, location))),
     );
   }
 
