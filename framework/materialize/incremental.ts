@@ -5,6 +5,7 @@ import type { ModelNode, Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { stage, staging, unstage, type Staging } from './audit.js';
 import { apply, ids, render } from './context.js';
+import { checkClusterBy } from './cluster-by.js';
 import { checkContract } from './contract.js';
 import { configAt, type BatchRuntime, type Engine, type Strategy } from './strategy.js';
 import { applyTable, planTable, readTable, type TablePlan, type TableState } from './table.js';
@@ -66,6 +67,7 @@ export const incremental: Strategy<Model, IncrementalState, IncrementalPlan> = {
     if ('rebuild' in state)
       return { rebuild: planTable(node, state.rebuild, engine), alter: [], statements: [], repeatable: true };
     checkContract(engine, node, state.incoming);
+    checkClusterBy(node, state.incoming);
     const { alter, columns } = reconcileSchema(engine, node, state.incoming, state.current);
     // Every strategy but append replaces what it writes, so repeating it is harmless.
     const repeatable = kindOf(node) !== 'append';

@@ -3,6 +3,7 @@ import type { ModelNode, Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { stage, staging, unstage, type Staging } from './audit.js';
 import { apply, ids, render, type BuildContext, type MaterializeContext, type MaterializeResult } from './context.js';
+import { checkClusterBy } from './cluster-by.js';
 import { checkContract, contractColumns, enforcedDefinition } from './contract.js';
 import { checkRebuild, fingerprint, fingerprintInputs, lastBuilt, recordBuilt, type Built } from './fingerprint.js';
 import { FRAMEWORK_VERSION } from '../template/compile.js';
@@ -16,6 +17,8 @@ export interface TableState {
   sql: string;
   /** The query's columns, when the contract is enforced. */
   columns?: Column[];
+  /** The query's columns, when cluster_by names some (to check them). */
+  clusterable?: Column[];
   existing: 'table' | 'view' | undefined;
   /** build: where the new table is written aside and audited first. */
   audit?: Relation;
@@ -40,8 +43,17 @@ export interface TablePlan {
 
 export async function readTable(ctx: MaterializeContext, node: Model, sql: string): Promise<TableState> {
   const columns = await contractColumns(ctx, node, sql);
+  const clusterable = node.config.cluster_by?.length
+    ? (columns ?? (await ctx.adapter.introspector.queryColumns(sql)))
+    : undefined;
   const existing = await ctx.adapter.introspector.relationType(node.relation);
-  return { sql, existing, ...(columns ? { columns } : {}), ...(ctx.audit ? { audit: ctx.audit.relation } : {}) };
+  return {
+    sql,
+    existing,
+    ...(columns ? { columns } : {}),
+    ...(clusterable ? { clusterable } : {}),
+    ...(ctx.audit ? { audit: ctx.audit.relation } : {}),
+  };
 }
 
 /**
@@ -59,6 +71,7 @@ export function planTable(node: Model, state: TableState, engine: Engine): Table
     return { statements: [], filled: -1, unchanged: change.last.rows };
   const { dialect } = engine;
   if (state.columns) checkContract(engine, node, state.columns);
+  if (state.clusterable) checkClusterBy(node, state.clusterable);
   const typed = state.columns && enforcedDefinition(engine, node, state.columns);
   const staged = state.audit ? staging(engine, state.audit, state.sql) : undefined;
   const sql = dialect.clustered(staged ? `select * from ${staged.staged}` : state.sql, node.config.cluster_by ?? []);

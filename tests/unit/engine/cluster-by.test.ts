@@ -66,4 +66,18 @@ describe('cluster_by on DuckDB', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/m\.yml:4.*cluster_by/);
   });
+
+  it('names columns of the query: one it lacks fails the model with its file and key before anything is written', async () => {
+    const root = tempProject({
+      'models/t.sql': '{{config materialized="table" cluster_by="d"}}select 1 as id, {{#if (var "renamed" false)}}2 as day{{else}}2 as d{{/if}}',
+      'models/inc.sql':
+        '{{config materialized="incremental" unique_key="id" cluster_by="d"}}select 1 as id, {{#if (var "renamed" false)}}2 as day{{else}}2 as d{{/if}}',
+    });
+    expect((await cli(root, 'run')).code).toBe(0);
+    const r = await cli(root, 'run', '--vars', '{"renamed": true}');
+    expect(r.code).not.toBe(0);
+    for (const model of ['t', 'inc']) expect(r.stdout + r.stderr).toMatch(new RegExp(`${model}\\.sql:1.*cluster_by of model "${model}" names "d", not a column of its query \\(columns: id, day\\)`));
+    // Both tables as the first run left them.
+    for (const table of ['t', 'inc']) expect(await query(root, `select * from ${table}`)).toEqual([{ id: 1, d: 2 }]);
+  });
 });
