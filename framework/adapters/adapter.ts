@@ -175,6 +175,11 @@ export interface Adapter {
    */
   isCommitConflict?(error: unknown): boolean;
   /**
+   * Whether `error` is a statement that ran out of the memory the engine allows one query: the
+   * same work in smaller pieces may fit (interval batches are split and run again).
+   */
+  isOutOfMemory(error: unknown): boolean;
+  /**
    * Make an existing table identity-partitioned by `columns` and move its rows into those
    * partitions (a table created before it was partitioned). Engines without partitions leave it out.
    */

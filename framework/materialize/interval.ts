@@ -158,15 +158,31 @@ async function runIntervals(ctx: BuildContext, node: Model, plan: IntervalPlan):
   const queryIds: string[] = [];
   // Each batch is recorded once its data committed; the last one with the rest, in one statement.
   let unrecorded: IntervalRange[] = [];
-  for (const [k, batch] of plan.batches.entries()) {
+  const pending = [...plan.batches];
+  let splits = 0;
+  for (let batch = pending.shift(); batch; batch = pending.shift()) {
     const redo = batch.filter((i) => done.has(i.start));
     if (redo.length) await store.forget(node.relation, redo);
     const runtime = { intervalStart: new Date(batch[0]!.start), intervalEnd: new Date(batch[batch.length - 1]!.end) };
-    // Only the first statement of a rebuild replaces the table; later batches add to it.
-    const result = await build(incremental, { ...ctx, fullRefresh: ctx.fullRefresh && !created }, node, runtime);
+    let result;
+    try {
+      // Only the first statement of a rebuild replaces the table; later batches add to it.
+      result = await build(incremental, { ...ctx, fullRefresh: ctx.fullRefresh && !created }, node, runtime);
+    } catch (error) {
+      // A batch over the engine's memory for one query (a first build or a long catch-up) is run
+      // again as two halves, oldest first: replacing a range is repeatable, and the failed
+      // statement wrote nothing its halves do not replace.
+      if (batch.length < 2 || !ctx.adapter.isOutOfMemory(error)) throw error;
+      const half = Math.ceil(batch.length / 2);
+      pending.unshift(batch.slice(0, half), batch.slice(half));
+      splits++;
+      ctx.record(
+        `-- ${batch.length} intervals ran out of memory, split in two: ${(error as Error).message.split('\n')[0]}`,
+      );
+      continue;
+    }
     created = true;
-    if (k < plan.batches.length - 1)
-      await store.record(node.relation, node.uniqueId, batch, invocationId, arrivals?.readAt);
+    if (pending.length) await store.record(node.relation, node.uniqueId, batch, invocationId, arrivals?.readAt);
     else unrecorded = batch;
     rows += result.rowsAffected ?? 0;
     queryIds.push(...result.queryIds);
@@ -183,13 +199,13 @@ async function runIntervals(ctx: BuildContext, node: Model, plan: IntervalPlan):
   await store.record(node.relation, node.uniqueId, last, invocationId, arrivals?.readAt, inputRead);
   return {
     rowsAffected: rows,
-    message: describe(plan, rows, recordOnly.length),
+    message: describe(plan, rows, recordOnly.length, splits),
     queryIds,
     ...(arrivals?.uncovered ? { warning: true } : {}),
   };
 }
 
-function describe(plan: IntervalPlan, rows: number, empty: number): string {
+function describe(plan: IntervalPlan, rows: number, empty: number, splits: number): string {
   const { work, stale, arrivals, cfg, bound } = plan;
   const first = work[0];
   const last = work[work.length - 1];
@@ -197,6 +213,7 @@ function describe(plan: IntervalPlan, rows: number, empty: number): string {
   const notes = [
     ...(stale.size ? [`${[...stale].filter((s) => work.some((i) => i.start === s)).length} with late input`] : []),
     ...(empty ? [`${empty} without input`] : []),
+    ...(splits ? [`${splits} batch${splits === 1 ? '' : 'es'} split on memory`] : []),
   ];
   const uncovered = arrivals?.uncovered
     ? `; ${arrivals.uncovered} input rows name no interval (${cfg.input!.timeColumn} NULL or before start), NOT processed`

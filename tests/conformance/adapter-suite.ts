@@ -49,6 +49,7 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       expect(a.capabilities.snapshots).toBe(a.snapshots !== undefined);
       expect(a.capabilities.commitConflicts).toBe(typeof a.isCommitConflict === 'function');
       expect(a.isCommitConflict?.(new Error('some other failure')) ?? false).toBe(false);
+      expect(a.isOutOfMemory(new Error('some other failure'))).toBe(false);
     });
 
     it('queries and executes: rows with named columns, a failing statement rejects', async () => {

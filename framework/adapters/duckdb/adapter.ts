@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Adapter, ExecResult, QueryResult } from '../adapter.js';
 import type { ExternalLocation, Relation, Target } from '../../project/types.js';
+import { ExecutionError } from '../../errors.js';
 import { DuckDbConnection } from './connection.js';
 import { duckdbDialect, duckdbKysely } from './dialect.js';
 import { informationSchemaIntrospector } from '../information-schema.js';
@@ -43,6 +44,11 @@ export class DuckDbAdapter implements Adapter {
 
   query(sql: string): Promise<QueryResult> {
     return this.connection.with((c) => this.connection.run(c, sql));
+  }
+
+  /** Over memory_limit, where DuckDB could not spill what it needed to disk. */
+  isOutOfMemory(error: unknown): boolean {
+    return error instanceof ExecutionError && error.message.startsWith('Out of Memory Error');
   }
 
   atomically(statements: string[]): Promise<ExecResult[]> {

@@ -53,6 +53,10 @@ const SETTLE_TIMEOUT_MS = 10 * 60_000;
 /** Rows per INSERT when loading a seed: keeps statements well under Trino's query size limit. */
 const SEED_CHUNK = 500;
 
+/** Trino's error names for a query refused for memory (the message ends with the name). */
+const OUT_OF_MEMORY =
+  /\[(EXCEEDED_LOCAL_MEMORY_LIMIT|EXCEEDED_GLOBAL_MEMORY_LIMIT|EXCEEDED_SPILL_LIMIT|CLUSTER_OUT_OF_MEMORY)\]$/;
+
 /**
  * Trino with an Iceberg catalog: CTAS as CREATE OR REPLACE (one atomic commit), MERGE for
  * incremental models, external sources registered as Hive tables over their S3 prefix.
@@ -139,6 +143,11 @@ export class TrinoAdapter implements Adapter {
   /** Iceberg refused the commit: a concurrent commit to the table won (a conflicting change, or a moved metadata pointer after its own retries). */
   isCommitConflict(error: unknown): boolean {
     return error instanceof ExecutionError && error.message.endsWith('[ICEBERG_COMMIT_ERROR]');
+  }
+
+  /** A query over Trino's memory limits (query.max-memory[-per-node], session query_max_memory*). */
+  isOutOfMemory(error: unknown): boolean {
+    return error instanceof ExecutionError && OUT_OF_MEMORY.test(error.message);
   }
 
   /**
