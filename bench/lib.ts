@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What every results file records about where the figures were measured. */
@@ -25,7 +25,11 @@ export function timeCommand(command: string, args: string[], cwd: string, env: N
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout.slice(-2000)}`);
+  if (result.status !== 0) {
+    // The failing nodes' lines, wherever they are in a long output, then its end.
+    const failed = result.stdout.split('\n').filter((l) => /\b(ERROR|FAIL)\b/.test(l)).slice(0, 20);
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${failed.join('\n')}\n${result.stdout.slice(-2000)}`);
+  }
   return seconds;
 }
 
@@ -35,4 +39,33 @@ export function writeResult(name: string, value: Record<string, unknown>): strin
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...value }, null, 2) + '\n');
   return path;
+}
+
+/** The value after `--name` on the command line. */
+export function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
+function runResults(project: string) {
+  return JSON.parse(readFileSync(join(project, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; execution_time: number }[] };
+}
+
+/** Seconds per node of the project's last command (run_results.json). */
+export function nodeTimes(project: string): Record<string, number> {
+  return Object.fromEntries(runResults(project).results.map((r) => [r.unique_id, r.execution_time]));
+}
+
+/** How many nodes of the project's last command ended in each status. */
+export function statuses(project: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of runResults(project).results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+}
+
+/** The median of each node's seconds over samples, slowest first. */
+export function medians(samples: Record<string, number>[]): Record<string, number> {
+  const ids = Object.keys(samples[0] ?? {});
+  const median = (id: string) => summarize(samples.map((s) => s[id] ?? 0)).median;
+  return Object.fromEntries(ids.map((id) => [id, Number(median(id).toFixed(3))]).sort((a, b) => Number(b[1]) - Number(a[1])));
 }

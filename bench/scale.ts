@@ -8,19 +8,15 @@
 // The warm-up waits until the history's load is older than the read skew (READ_SKEW_MS, 15 min):
 // before that, a run re-reads every input row loaded within the skew of the last read — the whole
 // history, just built — where a schedule's history was loaded long before. --no-settle skips it.
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { READ_SKEW_MS } from '../framework/materialize/interval-input.js';
-import { summarize, timeCommand, writeResult, type Timing } from './lib.js';
+import { flag, medians, nodeTimes, statuses, summarize, timeCommand, writeResult, type Timing } from './lib.js';
 
 const repo = join(import.meta.dirname, '..');
 const cli = join(repo, 'bin/framework.js');
-const flag = (name: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? process.argv[at + 1] : undefined;
-};
 const sizes = (flag('sizes') ?? '1000000,8000000').split(',').map(Number);
 const runs = Number(flag('runs') ?? 3);
 const windowEvents = Number(flag('window-events') ?? 10_000);
@@ -54,24 +50,8 @@ function files(dir: string): string[] {
     .map((e) => relative(dir, join(e.parentPath, e.name)));
 }
 
-function nodeTimes(work: string): Record<string, number> {
-  const results = JSON.parse(readFileSync(join(work, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; execution_time: number }[] };
-  return Object.fromEntries(results.results.map((r) => [r.unique_id, r.execution_time]));
-}
 
-/** How many nodes ended in each status (a scheduled test skips the full-table tests: testing/scope.ts). */
-function statuses(work: string): Record<string, number> {
-  const results = JSON.parse(readFileSync(join(work, 'target/run_results.json'), 'utf8')) as { results: { status: string }[] };
-  const counts: Record<string, number> = {};
-  for (const r of results.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
-  return counts;
-}
 
-function medians(samples: Record<string, number>[]): Record<string, number> {
-  const ids = Object.keys(samples[0] ?? {});
-  const median = (id: string) => summarize(samples.map((s) => s[id] ?? 0)).median;
-  return Object.fromEntries(ids.map((id) => [id, Number(median(id).toFixed(3))]).sort((a, b) => Number(b[1]) - Number(a[1])));
-}
 
 /** The warm-up window and the measured one: start and generator seed. */
 const WINDOWS: [string, number][] = [
