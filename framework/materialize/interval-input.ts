@@ -1,6 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { arrivalsQuery, clockQuery } from '../adapters/arrivals-query.js';
 import { utcMs } from '../adapters/timestamp.js';
+import { ConfigError, type SourcePosition } from '../errors.js';
 import type { IntervalInput } from './intervals.js';
 
 /** What an interval model's input holds: per interval, when its newest row arrived. */
@@ -45,6 +46,7 @@ export async function readArrivals(
   input: IntervalInput,
   grid: { start: number; step: number },
   bound?: ArrivalBound,
+  where?: SourcePosition,
 ): Promise<Arrivals> {
   const clock = await adapter.query(clockQuery(adapter.macros));
   const { rows } = await adapter.query(
@@ -62,6 +64,13 @@ export async function readArrivals(
   for (const r of rows) {
     read += Number(r.n);
     const at = r.t === null || r.t === undefined ? NaN : utcMs(r.t);
+    // A zoned or other type would name no interval on every row, forever: say so instead.
+    if (Number.isNaN(at) && r.t !== null && r.t !== undefined)
+      throw new ConfigError(
+        `interval_input.time_column "${input.timeColumn}" of ${relation} holds '${String(r.t)}', not a UTC timestamp without time zone: the model's intervals are read from it as such`,
+        where,
+        `cast it in ${input.ref}, e.g. to the UTC instant as a timestamp without time zone`,
+      );
     if (!(at >= grid.start)) {
       uncovered += Number(r.n);
       continue;

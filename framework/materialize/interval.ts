@@ -65,7 +65,9 @@ export async function readIntervals(
   const input =
     cfg.input &&
     ctx.compiler.renderText(`{{ref ${JSON.stringify(cfg.input.ref)}}}`, `${node.path}#interval_input`, node);
-  const arrivals = cfg.input ? await readArrivals(ctx.adapter, input!, cfg.input, cfg, bound) : undefined;
+  const arrivals = cfg.input
+    ? await readArrivals(ctx.adapter, input!, cfg.input, cfg, bound, configAt(node))
+    : undefined;
   return {
     cfg,
     now,

@@ -216,6 +216,15 @@ describe('interval models driven by their input (interval_input)', () => {
     expect(r.stdout).toContain('1 input rows name no interval (hour NULL or before start), NOT processed');
   });
 
+  it('an input time column with a time zone fails the model naming the column and its file, instead of reading no interval', async () => {
+    const root = project(rows);
+    const landed = join(root, 'models/landed.sql');
+    writeFileSync(landed, readFileSync(landed, 'utf8').replace("date_trunc('hour', s.ts) as hour", "cast(date_trunc('hour', s.ts) as timestamptz) as hour"));
+    const r = await cli(root, 'run');
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/hourly\.yml:\d+.*interval_input\.time_column "hour" of .*landed.* holds '2025-09-01 0\d:00:00\+00', not a UTC timestamp without time zone/s);
+  });
+
   it('creates its table even before any interval is complete, and rejects an input that is not upstream', async () => {
     const root = project(rows);
     const r0 = await cli(root, 'run', '--end', '2025-09-01T00:30:00Z');
