@@ -31,7 +31,7 @@ const stage = async (args: string[]) => {
   const r = await cli(root, 'generate', 'events', ...args, '--out', dir);
   if (r.code !== 0) throw new Error(r.stdout + r.stderr);
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
-  await upload({ windows: [], events: 0, dir }, prefix, files);
+  await upload({ dir }, prefix, files);
   return files.map((f) => f.split(sep).join('/'));
 };
 try {

@@ -8,16 +8,16 @@
 // are removed afterwards (--keep leaves them). --no-settle skips the wait (a smoke run).
 // Run: node --import tsx bench/scale-trino.ts [--sizes 250000,2000000] [--runs 3] [--keep] [--no-settle]
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { READ_SKEW_MS } from '../framework/materialize/interval-input.js';
-import { s3Settings, s3Store } from '../framework/storage/s3-store.js';
 import { deletePrefix } from '../tests/integration/ingest-support.js';
 import { copyProject } from '../tests/integration/project-copy.js';
 import { ensureStack } from '../tests/integration/stack.js';
 import { dropCopy } from '../tests/integration/stack-queries.js';
+import { upload } from '../tests/integration/late-windows.js';
 import { tempDir } from '../tests/unit/support/project.js';
 import { flag, medians, nodeTimes, statuses, summarize, timeCommand, writeResult } from './lib.js';
 
@@ -56,20 +56,10 @@ function generate(root: string, args: string[]): { dir: string; files: string[];
   return { dir, files, seconds };
 }
 
-/** Uploads `files` of `dir` under `prefix`, 8 at a time. */
-async function upload(dir: string, files: string[], prefix: string): Promise<number> {
+/** Uploads `files` of `dir` under `prefix`, 8 at a time, then removes `dir`: seconds taken. */
+async function uploadAll(dir: string, files: string[], prefix: string): Promise<number> {
   const started = Date.now();
-  const store = s3Store(s3Settings(process.env), prefix);
-  try {
-    const queue = [...files];
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        for (let f = queue.pop(); f !== undefined; f = queue.pop()) await store.put(f.split(sep).join('/'), readFileSync(join(dir, f)));
-      }),
-    );
-  } finally {
-    store.close();
-  }
+  await upload({ dir }, prefix, files, 8);
   rmSync(dir, { recursive: true, force: true });
   return (Date.now() - started) / 1000;
 }
@@ -93,7 +83,7 @@ async function prepare(events: number, k: number): Promise<History> {
       return files;
     }),
   );
-  const uploadSeconds = await upload(history.dir, history.files.filter((f) => !windows.has(f)), prefix);
+  const uploadSeconds = await uploadAll(history.dir, history.files.filter((f) => !windows.has(f)), prefix);
   log(`${events}: ${history.files.length} files generated in ${history.seconds.toFixed(1)} s, uploaded in ${uploadSeconds.toFixed(1)} s`);
   const historySeconds = fw(root, ['build', '--target', 'prod', '--resource-type', 'model', 'seed', 'snapshot', '--vars', vars]);
   log(`${events}: history built in ${historySeconds.toFixed(1)} s`);
@@ -106,7 +96,7 @@ async function measure(h: History) {
   const [warm, ...measured] = WINDOWS;
   const staged = async (w: [string, number]) => {
     const { dir, files } = windowFiles(h.root, w);
-    await upload(dir, files, h.prefix);
+    await uploadAll(dir, files, h.prefix);
   };
   await staged(warm!);
   const warmUpRunSeconds = fw(h.root, ['run', '--target', 'prod', '--vars', h.vars]);

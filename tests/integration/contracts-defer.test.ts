@@ -9,18 +9,10 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, writeFile } from '../unit/support/project.js';
-import { dropSchemas, ok, rows, runResults, trinoProject } from './support.js';
+import { dropSchemas, ok, rows, runResults, trinoProject, trinoTarget } from './support.js';
 
 const prefix = `it_contract_${randomBytes(3).toString('hex')}`;
-const target = (name: string) => `  ${name}:
-    type: trino
-    host: '{{ env_var "TRINO_URL" }}'
-    catalog: iceberg
-    schema: ${prefix}_${name}
-    user: framework
-    location_root: s3://warehouse
-    threads: 4
-`;
+const target = (name: string) => trinoTarget(name, `${prefix}_${name}`);
 const profiles = `default_target: prod\ntargets:\n${target('prod')}${target('dev')}`;
 
 const contract = `models:

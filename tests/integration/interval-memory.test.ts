@@ -8,20 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dropCopy, fingerprint, ok, runResults, trinoProject } from './support.js';
+import { dropCopy, fingerprint, ok, runResults, trinoProject, trinoTarget } from './support.js';
 
 const copy = `it_memory_${randomBytes(3).toString('hex')}`;
 const schema = `${copy}_m`;
-const small = `  small:
-    type: trino
-    host: '{{ env_var "TRINO_URL" }}'
-    catalog: iceberg
-    schema: ${schema}
-    user: framework
-    location_root: s3://warehouse
-    threads: 4
-    session_properties: {query_max_memory_per_node: 16MB}
-`;
+const small = trinoTarget('small', schema, '    session_properties: {query_max_memory_per_node: 16MB}\n');
 
 // 200 × 1,000 rows over the 96 intervals of 2025-09-01 (ts in UTC, as interval inputs hold it), loaded once.
 const EVENTS = `{{config materialized="table"}}

@@ -46,11 +46,20 @@ export function stagedForRun(staged: StagedWindows, k: number): string[] {
   return [...(staged.windows[k]?.onTime ?? []), ...(staged.windows[k - 1]?.late ?? [])];
 }
 
-/** Upload local files under `prefix` of the staging bucket, keyed by their path below `dir`. */
-export async function upload(staged: StagedWindows, prefix: string, files: string[]): Promise<void> {
+/**
+ * Upload local files under `prefix` of the staging bucket, keyed by their path below `dir`, in
+ * order, or `parallel` at a time (a bench's history: order does not matter there).
+ */
+export async function upload(staged: Pick<StagedWindows, 'dir'>, prefix: string, files: string[], parallel = 1): Promise<void> {
   const store = s3Store(s3Settings(process.env), prefix);
+  const queue = [...files];
   try {
-    for (const file of files) await store.put(file.split(sep).join('/'), readFileSync(join(staged.dir, file)));
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        for (let file = queue.shift(); file !== undefined; file = queue.shift())
+          await store.put(file.split(sep).join('/'), readFileSync(join(staged.dir, file)));
+      }),
+    );
   } finally {
     store.close();
   }

@@ -5,12 +5,9 @@ import { ensureStackEnv, rows } from './stack-queries.js';
 
 export { dropCopy, dropSchemas, plannedSkip, manifestRelations, rows, runResults, trino } from './stack-queries.js';
 
-/** A throw-away project whose `prod` target is the local Trino, in a schema of its own; `settings`: more YAML lines of the target. */
-export function trinoProject(files: Record<string, string>, schema = `it_${randomBytes(4).toString('hex')}`, settings = ''): { root: string; schema: string } {
-  ensureStackEnv();
-  const profiles = `default_target: prod
-targets:
-  prod:
+/** A target on the local Trino writing `schema` (YAML lines under `targets:`); `settings`: more lines of it. */
+export function trinoTarget(name: string, schema: string, settings = ''): string {
+  return `  ${name}:
     type: trino
     host: '{{ env_var "TRINO_URL" }}'
     catalog: iceberg
@@ -19,6 +16,12 @@ targets:
     location_root: s3://warehouse
     threads: 4
 ${settings}`;
+}
+
+/** A throw-away project whose `prod` target is the local Trino, in a schema of its own; `settings`: more YAML lines of the target. */
+export function trinoProject(files: Record<string, string>, schema = `it_${randomBytes(4).toString('hex')}`, settings = ''): { root: string; schema: string } {
+  ensureStackEnv();
+  const profiles = `default_target: prod\ntargets:\n${trinoTarget('prod', schema, settings)}`;
   return { root: tempProject({ 'profiles.yml': profiles, ...files }), schema };
 }
 
