@@ -48,7 +48,12 @@ export function flag(name: string): string | undefined {
 }
 
 function runResults(project: string) {
-  return JSON.parse(readFileSync(join(project, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; execution_time: number }[] };
+  return JSON.parse(readFileSync(join(project, 'target/run_results.json'), 'utf8')) as { elapsed_time: number; results: { unique_id: string; status: string; execution_time: number }[] };
+}
+
+/** Seconds the project's last command spent executing its nodes (run_results.json), start-up and shutdown left out. */
+export function dagSeconds(project: string): number {
+  return runResults(project).elapsed_time;
 }
 
 /** Seconds per node of the project's last command (run_results.json). */

@@ -5,6 +5,9 @@
 // Run: node --import tsx bench/scale.ts [--sizes 1000000,8000000] [--runs 3] [--keep-data]
 // --keep-data reuses the staged history of an earlier run of the same size (the build is redone);
 // --reuse-history also reuses its built snapshot (for changes that leave the tables as they are).
+// --cycle K (default 8) then runs K consecutive windows from the snapshot, as a schedule does: the
+// same window from the same snapshot meets DuckDB's row-group re-packing at the same point every
+// time (docs/scale.md), the series shows what a cycle costs on average.
 // The warm-up waits until the history's load is older than the read skew (READ_SKEW_MS, 15 min):
 // before that, a run re-reads every input row loaded within the skew of the last read — the whole
 // history, just built — where a schedule's history was loaded long before. --no-settle skips it.
@@ -13,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { READ_SKEW_MS } from '../framework/materialize/interval-input.js';
-import { flag, medians, nodeTimes, statuses, summarize, timeCommand, writeResult, type Timing } from './lib.js';
+import { dagSeconds, flag, medians, nodeTimes, statuses, summarize, timeCommand, writeResult, type Timing } from './lib.js';
 
 const repo = join(import.meta.dirname, '..');
 const cli = join(repo, 'bin/framework.js');
@@ -23,10 +26,13 @@ const windowEvents = Number(flag('window-events') ?? 10_000);
 const reuseHistory = process.argv.includes('--reuse-history');
 const keepData = reuseHistory || process.argv.includes('--keep-data');
 const settle = !process.argv.includes('--no-settle');
+const cycleWindows = Number(flag('cycle') ?? 8);
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
 
 interface Step {
   seconds: Timing;
+  /** The part of `seconds` spent executing nodes (run_results elapsed_time); the rest is start-up and closing the database. */
+  dagSeconds: Timing;
   /** Median execution_time per node over the runs (run_results.json), slowest first. */
   nodes: Record<string, number>;
 }
@@ -42,16 +48,12 @@ function project(work: string): void {
   // project.yml loads the project's extensions (the event generator); linked, so their imports of framework/ resolve.
   symlinkSync(join(repo, 'extensions'), join(work, 'extensions'));
 }
-
 /** Every file under `dir`, relative to it. */
 function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => relative(dir, join(e.parentPath, e.name)));
 }
-
-
-
 
 /** The warm-up window and the measured one: start and generator seed. */
 const WINDOWS: [string, number][] = [
@@ -108,16 +110,48 @@ function measure({ events, work, fw, vars, reuse, loadStart, generateSeconds, hi
     execFileSync('sync');
     const run = fw(['run', '--vars', vars]);
     const runNodes = nodeTimes(work);
+    const runDag = dagSeconds(work);
     const test = fw(['test', '--vars', vars]);
     const testNodes = nodeTimes(work);
+    const testDag = dagSeconds(work);
     const testStatuses = statuses(work);
     for (const f of measured) rmSync(join(work, 'history', f));
     console.log(`${events}: window run ${run.toFixed(2)} s, test ${test.toFixed(2)} s`);
-    return { run, test, runNodes, testNodes, testStatuses };
+    return { run, test, runNodes, testNodes, testStatuses, runDag, testDag };
   });
-  const run: Step = { seconds: summarize(samples.map((s) => s.run)), nodes: medians(samples.map((s) => s.runNodes)) };
-  const test: Step & { statuses?: Record<string, number> } = { seconds: summarize(samples.map((s) => s.test)), nodes: medians(samples.map((s) => s.testNodes)), statuses: samples.at(-1)?.testStatuses };
-  return { events, load: { start: loadStart, end: load() }, generateSeconds, historySeconds, settledSeconds, warmUpRunSeconds: warmSeconds, run, test };
+  const run: Step = { seconds: summarize(samples.map((s) => s.run)), dagSeconds: summarize(samples.map((s) => s.runDag)), nodes: medians(samples.map((s) => s.runNodes)) };
+  const test: Step & { statuses?: Record<string, number> } = { seconds: summarize(samples.map((s) => s.test)), dagSeconds: summarize(samples.map((s) => s.testDag)), nodes: medians(samples.map((s) => s.testNodes)), statuses: samples.at(-1)?.testStatuses };
+  const cycle = cycleWindows > 0 ? consecutive(work, fw, vars) : undefined;
+  return { events, load: { start: loadStart, end: load() }, generateSeconds, historySeconds, settledSeconds, warmUpRunSeconds: warmSeconds, run, test, cycle };
+}
+
+/** `cycleWindows` windows of `windowEvents` in a row from the snapshot, each run then tested. */
+function consecutive(work: string, fw: Prepared['fw'], vars: string) {
+  rmSync(join(work, 'target'), { recursive: true, force: true });
+  cpSync(join(work, 'target.history'), join(work, 'target'), { recursive: true });
+  execFileSync('sync');
+  const added: string[] = [];
+  const windows = Array.from({ length: cycleWindows }, (_, i) => {
+    const start = new Date(Date.parse(WINDOWS[1][0]) + i * 15 * 60_000).toISOString();
+    for (const f of windowFiles(work, fw, start, WINDOWS[1][1] + i)) {
+      cpSync(join(work, 'window', f), join(work, 'history', f));
+      added.push(f);
+    }
+    const run = fw(['run', '--vars', vars]);
+    const runDag = dagSeconds(work);
+    const test = fw(['test', '--vars', vars]);
+    return { run, runDag, test };
+  });
+  for (const f of added) rmSync(join(work, 'history', f), { force: true });
+  console.log(`  ${cycleWindows} windows in a row: run ${windows.map((w) => w.run.toFixed(2)).join(' ')} s`);
+  return {
+    windows: cycleWindows,
+    run: summarize(windows.map((w) => w.run)),
+    runMean: Number((windows.reduce((a, w) => a + w.run, 0) / cycleWindows).toFixed(3)),
+    runDag: summarize(windows.map((w) => w.runDag)),
+    test: summarize(windows.map((w) => w.test)),
+    runs: windows.map((w) => Number(w.run.toFixed(3))),
+  };
 }
 
 const prepared = sizes.map(prepare);
@@ -132,6 +166,8 @@ if (!small || !large) throw new Error('--sizes takes two history sizes, e.g. 100
 const ratio = (a: number, b: number) => Number((b / a).toFixed(2));
 const ratios = { run: ratio(small.run.seconds.median, large.run.seconds.median), test: ratio(small.test.seconds.median, large.test.seconds.median) };
 console.log(`run ${small.run.seconds.median.toFixed(2)} s → ${large.run.seconds.median.toFixed(2)} s (×${ratios.run}); test ${small.test.seconds.median.toFixed(2)} s → ${large.test.seconds.median.toFixed(2)} s (×${ratios.test})`);
+if (small.cycle && large.cycle)
+  console.log(`${cycleWindows} windows in a row, medians: run ${small.cycle.run.median.toFixed(2)} s → ${large.cycle.run.median.toFixed(2)} s, test ${small.cycle.test.median.toFixed(2)} s → ${large.cycle.test.median.toFixed(2)} s`);
 const path = writeResult(flag('name') ?? 'scale-duckdb', {
   target: 'duckdb',
   windowEvents,

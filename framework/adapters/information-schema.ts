@@ -17,14 +17,41 @@ export function informationSchemaIntrospector(
   const from = (name: string, database?: string) =>
     db.selectFrom(table(name, database).as('t') as never) as unknown as SelectQueryBuilder<any, any, object>;
   const run = async (q: { compile(): { sql: string } }) => (await query(q.compile().sql)).rows;
+  const typeOf = (tableType: unknown) => (String(tableType).toUpperCase() === 'VIEW' ? 'view' : 'table');
+  const key = (schema: unknown, name: unknown) => `${String(schema)}\u0000${String(name)}`;
+  // A run's listing: each listed relation's type as the run started, answered once (see listRelationTypes).
+  let listed: Map<string, 'table' | 'view' | undefined> | undefined;
   return {
+    async listRelationTypes(relations: Relation[]) {
+      listed = undefined;
+      const types = new Map<string, 'table' | 'view' | undefined>(
+        relations.map((r) => [key(r.schema, r.name), undefined]),
+      );
+      const schemas = [...new Set(relations.map((r) => r.schema))];
+      if (!schemas.length) return;
+      const rows = await run(
+        from('tables').select(['table_schema', 'table_name', 'table_type']).where('table_schema', 'in', schemas),
+      );
+      for (const r of rows) {
+        const k = key(r.table_schema, r.table_name);
+        if (types.has(k)) types.set(k, typeOf(r.table_type));
+      }
+      listed = types;
+    },
+    forgetRelationType(rel: Relation) {
+      listed?.delete(key(rel.schema, rel.name));
+    },
     async relationType(rel: Relation) {
+      const k = key(rel.schema, rel.name);
+      if (listed?.has(k)) {
+        const type = listed.get(k);
+        listed.delete(k);
+        return type;
+      }
       const rows = await run(
         from('tables').select('table_type').where('table_schema', '=', rel.schema).where('table_name', '=', rel.name),
       );
-      const type = rows[0]?.table_type as string | undefined;
-      if (!type) return undefined;
-      return type.toUpperCase() === 'VIEW' ? 'view' : 'table';
+      return rows[0] ? typeOf(rows[0].table_type) : undefined;
     },
     async columns(rel: Relation): Promise<Column[]> {
       const rows = await run(
@@ -54,19 +81,20 @@ export function informationSchemaIntrospector(
           .orderBy('table_name')
           .orderBy('ordinal_position'),
       );
-      const listed = new Map<string, ListedRelation>();
-      const key = (r: Record<string, unknown>) => `${String(r.table_schema)}\u0000${String(r.table_name)}`;
+      const relations = new Map<string, ListedRelation>();
       for (const t of tables) {
-        listed.set(key(t), {
+        relations.set(key(t.table_schema, t.table_name), {
           schema: String(t.table_schema),
           name: String(t.table_name),
-          type: String(t.table_type).toUpperCase() === 'VIEW' ? 'view' : 'table',
+          type: typeOf(t.table_type),
           columns: [],
         });
       }
       for (const c of columns)
-        listed.get(key(c))?.columns.push({ name: String(c.column_name), type: String(c.data_type) });
-      return [...listed.values()];
+        relations
+          .get(key(c.table_schema, c.table_name))
+          ?.columns.push({ name: String(c.column_name), type: String(c.data_type) });
+      return [...relations.values()];
     },
   };
 }

@@ -98,6 +98,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
   const touchWarehouse = ids.length > 0;
   if (touchWarehouse) {
     await adapter.connect();
+    await adapter.introspector.listRelationTypes(nodes.filter((n) => n.resourceType !== 'test').map((n) => n.relation));
     if (request.defer) compiler.defer(await deferredRelations(session, new Set(ids), request.defer.favorState));
     if (request.command === 'clone') stateManifest(session, 'clone');
     for (const hook of project.file.onRunStart)
@@ -219,7 +220,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     const audited = auditRunner.outcomes.get(id);
     if (audited) return audited;
     if (node.resourceType === 'test') return test(id);
-    return runNode(id, async (record) => {
+    const result = await runNode(id, async (record) => {
       const invalidConfig = invalid.get(id);
       if (invalidConfig) throw invalidConfig;
       // Rows the build writes are stamped at or after this instant: its tests, audits included, are scoped by it.
@@ -270,6 +271,8 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         ...(result.discovery ? { discovery: result.discovery } : {}),
       };
     });
+    adapter.introspector.forgetRelationType(node.relation);
+    return result;
   };
 
   const results = await schedule(ids, {
@@ -286,6 +289,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     },
   });
 
+  if (touchWarehouse) await adapter.introspector.listRelationTypes([]);
   if (touchWarehouse)
     for (const hook of project.file.onRunEnd)
       await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-end'));

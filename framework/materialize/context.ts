@@ -39,6 +39,8 @@ export interface Discovery {
   since?: string;
   objects_listed: number;
   list_calls: number;
+  /** Files of the ledger read to tell new files from loaded ones: a lookback reads those it can list. */
+  ledger_files_read: number;
 }
 
 /** What a run hands every strategy beyond one materialization's needs: its state store and flags. */

@@ -1,26 +1,6 @@
 import type { LoadedFile } from '../state/file-ledger.js';
 import type { StoredFile } from '../storage/object-store.js';
-import { fromWallTime, partitionTime, partitionWallTime } from '../storage/partition-time.js';
-
-/**
- * Wall-clock start of the partitions a run lists: the newest loaded partition (the watermark; one
- * named after now — a clock gone wrong — would hide every new one) minus the lookback; undefined
- * (list everything) when nothing loaded names a time.
- */
-export function lookbackStart(
-  loaded: Map<string, LoadedFile>,
-  zone: string | undefined,
-  lookback: number,
-): number | undefined {
-  const now = Date.now();
-  // Newest first, so the zone's offset is looked up for one partition (and any after now), not for
-  // every file in the ledger: 26,000 lookups took 5.7 s at 8M events.
-  const walls = [...new Set([...loaded.keys()].map(partitionWallTime))]
-    .filter((wall): wall is number => wall !== undefined)
-    .sort((a, b) => b - a);
-  const newest = walls.find((wall) => fromWallTime(wall, zone) <= now);
-  return newest === undefined ? undefined : newest - lookback;
-}
+import { partitionTime } from '../storage/partition-time.js';
 
 /** The file's partition names a time in [start, end) (a file naming none is in every window). */
 export function inWindow(

@@ -5,6 +5,7 @@ import type { StoredFile } from '../storage/object-store.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { MaterializeContext } from './context.js';
 import { slices } from './file-listing.js';
+import { READ_SKEW_MS } from './interval-input.js';
 
 /**
  * Share of the engine's statement length that one slice's quoted paths may take (the rest is the
@@ -13,14 +14,26 @@ import { slices } from './file-listing.js';
  */
 export const PATH_SHARE = 0.25;
 
-/** Rows of the model's table per file, for the given files (those with none are absent). */
+/**
+ * Rows of the model's table per file, for the given files (those with none are absent). With
+ * `writtenSince` (epoch ms: the files were loaded after it) and the model's `written_at`, only rows
+ * stamped from 15 minutes before it (clock skew between this host and the engine) are counted: the
+ * engine skips the older data by its min/max of that column, so counting what a run just loaded
+ * costs what it loaded, not the whole table's file column.
+ */
 export async function rowsPerFile(
   ctx: MaterializeContext,
   node: CompiledNode & ModelNode,
   column: string,
   files: StoredFile[],
+  writtenSince?: number,
 ): Promise<Map<string, number>> {
-  const { dialect } = ctx.adapter;
+  const { dialect, macros } = ctx.adapter;
+  const writtenAt = node.config.written_at;
+  const where =
+    writtenSince !== undefined && writtenAt
+      ? `${dialect.quote(writtenAt)} >= ${macros.parse_ts!(dialect.literal(new Date(writtenSince - READ_SKEW_MS).toISOString()))}`
+      : undefined;
   const counts = new Map<string, number>();
   for (const slice of slices(files, dialect.maxStatementLength * PATH_SHARE)) {
     const sql = rowsPerFileQuery(
@@ -28,6 +41,7 @@ export async function rowsPerFile(
       node.relation,
       column,
       slice.map((f) => f.path),
+      where,
     );
     ctx.record(sql);
     for (const r of (await ctx.adapter.query(sql)).rows) counts.set(String(r.path), Number(r.n));

@@ -4,7 +4,7 @@ import type { LoadedFile } from '../state/file-ledger.js';
 import type { StoredFile } from '../storage/object-store.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { BuildContext, Discovery, MaterializeResult } from './context.js';
-import { describeChange, differs, inWindow, lookbackStart, slices } from './file-listing.js';
+import { describeChange, differs, inWindow, slices } from './file-listing.js';
 import { PATH_SHARE, rowsPerFile, withStagedRows } from './file-rows.js';
 import { incremental } from './incremental.js';
 import { intervalMs } from './intervals.js';
@@ -79,18 +79,27 @@ export const newFiles: Strategy<Model, FilesState | EmptyRun, FilesPlan | EmptyR
     const exists = (await ctx.adapter.introspector.relationType(node.relation)) === 'table';
     // A missing table has loaded nothing, whatever the ledger remembers (it was dropped).
     const rebuild = !exists || (ctx.fullRefresh && node.config.full_refresh !== false);
-    const loaded = rebuild ? new Map<string, LoadedFile>() : await run.state.files.loaded(node.relation);
-    const since =
-      run.reconcileFiles || run.window
+    const ledger = run.state.files;
+    const newest =
+      rebuild || run.reconcileFiles || run.window
         ? undefined
-        : lookbackStart(loaded, external.time_zone, intervalMs(node.config.discovery_lookback ?? DEFAULT_LOOKBACK));
+        : await ledger.watermark(node.relation, external.time_zone);
+    const since =
+      newest === undefined ? undefined : newest - intervalMs(node.config.discovery_lookback ?? DEFAULT_LOOKBACK);
     const listing = await ctx.adapter.listExternal(external, since);
     const listed = listing.files.filter((f) => inWindow(f, external.time_zone, run.window));
+    // A lookback reads the ledger rows of what it can list, not every file ever loaded.
+    const loaded = rebuild
+      ? new Map<string, LoadedFile>()
+      : since === undefined
+        ? await ledger.loaded(node.relation)
+        : await ledger.loadedSince(node.relation, since);
     const discovery: Discovery = {
       listing: since === undefined ? 'full' : 'lookback',
       ...(since === undefined ? {} : { since: new Date(since).toISOString().slice(0, 16) }),
       objects_listed: listing.objects,
       list_calls: listing.calls,
+      ledger_files_read: loaded.size,
     };
     const unknown = listed.filter((f) => !loaded.has(f.path));
     const present =
@@ -140,8 +149,9 @@ async function loadFiles(ctx: BuildContext, node: Model, plan: FilesPlan): Promi
   for (const [index, slice] of plan.slices.entries()) {
     const runtime = { files: new Map([[source.uniqueId, slice.map((f) => f.path)]]) };
     // Only the first slice of a rebuild creates the table; later slices append to it.
+    const loadedAfter = Date.now();
     const result = await build(incremental, { ...ctx, fullRefresh: plan.rebuild && index === 0 }, node, runtime);
-    const counts = await rowsPerFile(ctx, node, column, slice);
+    const counts = await rowsPerFile(ctx, node, column, slice, loadedAfter);
     await ledger.record(
       node.relation,
       node.uniqueId,

@@ -2,6 +2,7 @@ import type { Adapter, Dialect } from '../adapters/adapter.js';
 import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
 import type { StoredFile } from '../storage/object-store.js';
+import { fromWallTime, partitionWallTime } from '../storage/partition-time.js';
 import { STATE_SCHEMA, StateTable, tableKey } from './state-table.js';
 import type { FileLedgerStore } from './state-store.js';
 
@@ -35,8 +36,58 @@ export class FileLedger implements FileLedgerStore {
    * it was loaded has a second row counting the staged rows it gained (and none loaded).
    */
   async loaded(table: Relation): Promise<Map<string, LoadedFile>> {
+    return this.read(table);
+  }
+
+  /**
+   * What loaded() says of the files a listing from `since` (wall clock) can return: the walk
+   * (partition-time.ts) skips every directory wholly before `since`, so a listed file names a time
+   * from the start of since's day on (a file directly under a day that straddles `since` names the
+   * day), or none. A schedule's run reads a day of the ledger, not every file it ever loaded.
+   */
+  async loadedSince(table: Relation, since: number): Promise<Map<string, LoadedFile>> {
+    return this.read(
+      table,
+      `(partition_at is null or partition_at >= ${utcTimestamp(this.adapter.macros, dayStart(since))})`,
+    );
+  }
+
+  /**
+   * The newest partition (wall clock) of the table's loaded files that is not after now in `zone`
+   * (a partition named after now — a clock gone wrong — would hide every new one); undefined when
+   * no loaded path names a time. Rows an older version recorded without their partition get it
+   * first, from their paths, once.
+   */
+  async watermark(table: Relation, zone: string | undefined): Promise<number | undefined> {
+    const relation = await this.state.relation();
+    await this.fillPartitions(table, relation);
+    const now = Date.now();
+    // Any zone's wall clock is within a day of UTC's: the SQL bound keeps far-future partitions out, the check below the rest.
     const { rows } = await this.adapter.query(
-      `select path, size, etag, cast(modified_at as varchar) as modified_at, row_count, staged_rows from ${await this.state.relation()} where ${this.state.about(table)} order by loaded_at`,
+      `select distinct cast(partition_at as varchar) as p from ${relation} where ${this.state.about(table)} and partition_at <= ${utcTimestamp(this.adapter.macros, now + DAY_MS)} order by p desc limit 100`,
+    );
+    return rows.map((r) => utcMs(r.p)).find((wall) => fromWallTime(wall, zone) <= now);
+  }
+
+  private async fillPartitions(table: Relation, relation: string): Promise<void> {
+    const { rows } = await this.adapter.query(
+      `select distinct path from ${relation} where ${this.state.about(table)} and partition_at is null`,
+    );
+    const walls = rows.map((r) => [String(r.path), partitionWallTime(String(r.path))] as const);
+    const named = walls.filter((w): w is readonly [string, number] => w[1] !== undefined);
+    const { dialect, macros } = this.adapter;
+    for (let i = 0; i < named.length; i += 1000) {
+      const batch = named.slice(i, i + 1000);
+      const cases = batch.map(([path, wall]) => `when ${dialect.literal(path)} then ${utcTimestamp(macros, wall)}`);
+      await this.adapter.execute(
+        `update ${relation} set partition_at = case path ${cases.join(' ')} end where ${this.state.about(table)} and path in (${batch.map(([path]) => dialect.literal(path)).join(', ')})`,
+      );
+    }
+  }
+
+  private async read(table: Relation, where?: string): Promise<Map<string, LoadedFile>> {
+    const { rows } = await this.adapter.query(
+      `select path, size, etag, cast(modified_at as varchar) as modified_at, row_count, staged_rows from ${await this.state.relation()} where ${this.state.about(table)}${where ? ` and ${where}` : ''} order by loaded_at`,
     );
     const files = new Map<string, LoadedFile>();
     for (const r of rows) {
@@ -70,7 +121,7 @@ export class FileLedger implements FileLedgerStore {
         .slice(i, i + 1000)
         .map(
           (f) =>
-            `(${[...this.state.keyValues(table, modelId), dialect.literal(f.path), f.size, f.etag ? dialect.literal(f.etag) : 'NULL', utcTimestamp(macros, f.modifiedAt), f.rows, f.stagedRows ?? 'NULL', macros.now!(), dialect.literal(invocationId)].join(', ')})`,
+            `(${[...this.state.keyValues(table, modelId), dialect.literal(f.path), f.size, f.etag ? dialect.literal(f.etag) : 'NULL', utcTimestamp(macros, f.modifiedAt), f.rows, f.stagedRows ?? 'NULL', macros.now!(), dialect.literal(invocationId), partitionAt(macros, f.path)].join(', ')})`,
         )
         .join(', ');
       await this.adapter.execute(`insert into ${relation} (${columns}) values ${rows}`);
@@ -92,7 +143,21 @@ const COLUMNS = [
   { name: 'staged_rows', type: 'bigint' },
   { name: 'loaded_at', type: 'timestamp with time zone' },
   { name: 'invocation_id', type: 'varchar' },
+  /** The wall-clock time the file's path names (partition-time.ts), NULL where it names none: bounds a lookback's read. */
+  { name: 'partition_at', type: 'timestamp' },
 ];
+
+const DAY_MS = 86_400_000;
+
+/** The start of the day of a wall-clock time: no path naming a time is coarser than a day (partition-time.ts). */
+function dayStart(wall: number): number {
+  return wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS);
+}
+
+function partitionAt(macros: Adapter['macros'], path: string): string {
+  const wall = partitionWallTime(path);
+  return wall === undefined ? 'NULL' : utcTimestamp(macros, wall);
+}
 
 /**
  * The ledger's rows about a table, as a relation for the project's SQL (the `loaded_files`

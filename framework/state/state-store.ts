@@ -41,6 +41,10 @@ export interface IntervalStore {
 /** The files each new_files model has loaded, keyed by the table loaded into. */
 export interface FileLedgerStore {
   loaded(table: Relation): Promise<Map<string, LoadedFile>>;
+  /** loaded() of the files a listing from `since` (wall clock) can return. */
+  loadedSince(table: Relation, since: number): Promise<Map<string, LoadedFile>>;
+  /** The newest loaded partition not after now in `zone` (wall clock); undefined when none names a time. */
+  watermark(table: Relation, zone: string | undefined): Promise<number | undefined>;
   record(table: Relation, modelId: string, files: LoadedFile[], invocationId: string): Promise<void>;
   /** The table is rebuilt from every file: it has loaded none yet. */
   forget(table: Relation): Promise<void>;

@@ -142,6 +142,28 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       expect(await a.introspector.relationType(t)).toBeUndefined();
     });
 
+    it("lists a run's relation types in one query: each answered once as the run started, then from the catalog", async () => {
+      const [t, v, absent] = [rel('listed_table'), rel('listed_view'), rel('listed_absent')];
+      await a.execute(a.dialect.createTable(t, idRows([1, 'a']), {}));
+      await a.execute(a.dialect.createView(v, 'select 1 as id'));
+      await a.introspector.listRelationTypes([t, v, absent]);
+      // Changed after the listing: the first asks answer from it (no query), the next ones see the change.
+      await a.execute(a.dialect.drop(v, 'view'));
+      await a.execute(a.dialect.createTable(absent, idRows([2, 'b']), {}));
+      expect(await a.introspector.relationType(t)).toBe('table');
+      expect(await a.introspector.relationType(v)).toBe('view');
+      expect(await a.introspector.relationType(absent)).toBeUndefined();
+      expect(await a.introspector.relationType(v)).toBeUndefined();
+      expect(await a.introspector.relationType(absent)).toBe('table');
+      // A relation forgotten (its node has run) is never answered from the listing.
+      await a.introspector.listRelationTypes([t]);
+      await a.execute(a.dialect.drop(t, 'table'));
+      a.introspector.forgetRelationType(t);
+      expect(await a.introspector.relationType(t)).toBeUndefined();
+      await a.introspector.listRelationTypes([]);
+      await a.execute(a.dialect.drop(absent, 'table'));
+    });
+
     it('composes the reads of tests, previews, freshness and the catalog: counts, literal rows, listings', async () => {
       expect(await rows(a.dialect.ping())).toHaveLength(1);
       const values = a.dialect.values(

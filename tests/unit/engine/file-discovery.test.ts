@@ -33,6 +33,7 @@ interface Discovery {
   since?: string;
   objects_listed: number;
   list_calls: number;
+  ledger_files_read: number;
 }
 
 function discovery(root: string): Discovery {
@@ -47,7 +48,7 @@ describe('file discovery: a lookback from the newest loaded partition, and a ful
     const root = project('2h');
     expect((await cli(root, 'run')).code).toBe(0);
     // The first run has no watermark: everything.
-    expect(discovery(root)).toEqual({ listing: 'full', objects_listed: 192, list_calls: 1 + 1 + 1 + 2 + 48 + 192 });
+    expect(discovery(root)).toEqual({ listing: 'full', objects_listed: 192, list_calls: 1 + 1 + 1 + 2 + 48 + 192, ledger_files_read: 0 });
 
     writeFile(root, staged(3, 0, 0, 'new'), 'new\n');
     // 4 h before the watermark (day 2, 23:45): outside the 2 h lookback.
@@ -56,15 +57,16 @@ describe('file discovery: a lookback from the newest loaded partition, and a ful
     writeFile(root, staged(2, 22, 45, 'late-recent'), 'late-recent\n');
     expect((await cli(root, 'run')).code).toBe(0);
     const cycle = discovery(root);
-    // Partitions from day 2 21:45: 9 of the history, late-recent's and the new one.
-    expect(cycle).toMatchObject({ listing: 'lookback', since: '2025-09-02T21:45', objects_listed: 11 });
+    // Partitions from day 2 21:45: 9 of the history, late-recent's and the new one. The ledger is
+    // read from the start of that day: day 2's 96 files, not day 1's.
+    expect(cycle).toMatchObject({ listing: 'lookback', since: '2025-09-02T21:45', objects_listed: 11, ledger_files_read: 96 });
     expect(cycle.list_calls).toBeLessThan(20);
     expect(await count(root, 'new')).toBe(1);
     expect(await count(root, 'late-recent')).toBe(1);
     expect(await count(root, 'late-old')).toBe(0);
 
     expect((await cli(root, 'run', '--reconcile-files')).code).toBe(0);
-    expect(discovery(root)).toMatchObject({ listing: 'full', objects_listed: 195 });
+    expect(discovery(root)).toMatchObject({ listing: 'full', objects_listed: 195, ledger_files_read: 194 });
     expect(await count(root, 'late-old')).toBe(1);
 
     // Found again by later reconciliations and cycles, loaded no more.
@@ -107,6 +109,36 @@ describe('file discovery: a lookback from the newest loaded partition, and a ful
     writeFile(root, staged(3, 0, 0, 'new'), 'new\n');
     expect((await cli(root, 'run')).code).toBe(0);
     expect(discovery(root)).toMatchObject({ listing: 'lookback', since: '2025-09-02T22:45' });
+    expect(await count(root, 'new')).toBe(1);
+  });
+
+  it('the ledger read stays a day of files as the history grows; a file naming only since\'s day is known once loaded', async () => {
+    const root = project('2h');
+    expect((await cli(root, 'run')).code).toBe(0);
+    // A third and fourth day loaded: the cycle after them reads day 4's files only.
+    for (const day of [3, 4]) for (let hour = 0; hour < 24; hour++) writeFile(root, staged(day, hour, 0, `more-${day}-${hour}`), `more-${day}-${hour}\n`);
+    expect((await cli(root, 'run')).code).toBe(0);
+    writeFile(root, staged(5, 0, 0, 'next'), 'next\n');
+    // Directly under day 4, which straddles since (day 4 21:00): listed, and its partition is the day's start.
+    writeFile(root, 'staging/year=2025/month=09/day=04/daily.json', 'daily\n');
+    expect((await cli(root, 'run')).code).toBe(0);
+    expect(discovery(root)).toMatchObject({ listing: 'lookback', since: '2025-09-04T21:00', objects_listed: 5, ledger_files_read: 24 });
+    expect((await cli(root, 'run')).code).toBe(0);
+    expect(discovery(root)).toMatchObject({ listing: 'lookback', since: '2025-09-04T22:00', objects_listed: 4, ledger_files_read: 24 + 2 });
+    expect(await count(root, 'daily')).toBe(1);
+    expect(await count(root, 'next')).toBe(1);
+    expect(Number((await query(root, `select count(*) as n from framework_state.loaded_files where path like '%daily%'`))[0]!.n)).toBe(1);
+  });
+
+  it('a ledger written before it named partitions gets them from its paths once; the watermark is the same', async () => {
+    const root = project('2h');
+    expect((await cli(root, 'run')).code).toBe(0);
+    await query(root, 'update framework_state.loaded_files set partition_at = null');
+    writeFile(root, staged(3, 0, 0, 'new'), 'new\n');
+    expect((await cli(root, 'run')).code).toBe(0);
+    expect(discovery(root)).toMatchObject({ listing: 'lookback', since: '2025-09-02T21:45', ledger_files_read: 96 });
+    const [filled] = await query(root, `select count(*) as n, count(partition_at) as named, cast(min(partition_at) as varchar) as first from framework_state.loaded_files`);
+    expect([Number(filled!.n), Number(filled!.named), filled!.first]).toEqual([193, 193, '2025-09-01 00:00:00']);
     expect(await count(root, 'new')).toBe(1);
   });
 

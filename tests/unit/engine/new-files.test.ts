@@ -1,4 +1,4 @@
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globToRegExp, listGlob } from '../../../framework/storage/glob.js';
@@ -73,6 +73,32 @@ select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
     expect(third.code).toBe(0);
     expect(await lines(root)).toEqual(['a1', 'a2', 'b1', 'c1', 'c2', 'c3']);
     expect((await ledger(root)).length).toBe(3);
+  });
+
+  it('with written_at, counts what a run loaded among the rows stamped since it began (less the skew), not the whole file column', async () => {
+    const root = project();
+    writeFile(
+      root,
+      'models/raw.sql',
+      `{{config materialized="incremental" incremental_strategy="new_files" file_column="source_file" written_at="loaded_at"}}
+select s.line, s.file_name as source_file, {{now}} as loaded_at from {{source "s" "lines"}} as s`,
+    );
+    expect((await cli(root, 'run')).code).toBe(0);
+    writeFile(root, file('03', 'c'), 'c1\nc2\nc3\n');
+    const started = Date.now();
+    expect((await cli(root, 'run')).code).toBe(0);
+    expect((await ledger(root)).map((r) => Number(r.row_count))).toEqual([2, 1, 3]);
+    const dir = join(root, 'target/run');
+    const statements = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('raw.sql'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+    const count = statements.split(';').find((s) => s.includes('count(*) as n from "main"."raw"') && s.includes('"loaded_at" >='));
+    expect(count).toBeDefined();
+    // The bound is the load's start (after the run's) less 15 minutes, as an instant.
+    const bound = Date.parse(/'([^']+)'/.exec(count!.slice(count!.indexOf('"loaded_at" >=')))![1]!);
+    expect(bound + 15 * 60_000).toBeGreaterThanOrEqual(started);
+    expect(bound + 15 * 60_000).toBeLessThan(Date.now());
   });
 
   it('reports a file that changed after it was loaded (WARN) and does not load it again', async () => {

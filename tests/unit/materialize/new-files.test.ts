@@ -11,7 +11,7 @@ const state = (fields: Partial<FilesState>): FilesState => ({
   rebuild: false,
   loaded: new Map(),
   listed: [],
-  discovery: { listing: 'full', objects_listed: 0, list_calls: 1 },
+  discovery: { listing: 'full', objects_listed: 0, list_calls: 1, ledger_files_read: 0 },
   present: new Map(),
   ...fields,
 });
