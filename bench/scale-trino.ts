@@ -6,7 +6,9 @@
 // copies DuckDB's target; a schedule's windows follow one another anyway.) Targets (250k vs 2M):
 // window run ≤ 15 s and its test ≤ 15 s at 2M, ratios ≤ 1.3. Staged files, schemas and state rows
 // are removed afterwards (--keep leaves them). --no-settle skips the wait (a smoke run).
-// Run: node --import tsx bench/scale-trino.ts [--sizes 250000,2000000] [--runs 3] [--keep] [--no-settle]
+// --reuse ID measures again on the histories a --keep run (its id is in the schema names, scale_ID_k)
+// left, with this checkout's project, from window --window-offset N on (after the N it ran).
+// Run: node --import tsx bench/scale-trino.ts [--sizes 250000,2000000] [--runs 3] [--keep] [--no-settle] [--reuse ID --window-offset N]
 import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -29,11 +31,13 @@ const load = () => loadavg().map((l) => Number(l.toFixed(2)));
 const t0 = Date.now();
 const log = (...a: unknown[]) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s load ${loadavg()[0]!.toFixed(1)}]`, ...a);
 
+const reuse = flag('reuse');
+const offset = Number(flag('window-offset') ?? 0);
 /** The warm-up window, then the measured ones: start and generator seed, the same on every history. */
-const WINDOWS: [string, number][] = [0, 15, 30, 45, 60, 75].slice(0, runs + 1).map((m, i) => [new Date(Date.parse('2025-09-01T00:00:00+09:00') + m * 60_000).toISOString(), 99 + i]);
+const WINDOWS: [string, number][] = Array.from({ length: runs + 1 }, (_, i) => [new Date(Date.parse('2025-09-01T00:00:00+09:00') + (offset + i) * 15 * 60_000).toISOString(), 99 + offset + i]);
 
 ensureStack();
-const id = randomBytes(3).toString('hex');
+const id = reuse ?? randomBytes(3).toString('hex');
 
 interface History {
   events: number;
@@ -41,9 +45,10 @@ interface History {
   prefix: string;
   vars: string;
   builtAt: number;
-  generateSeconds: number;
-  uploadSeconds: number;
-  historySeconds: number;
+  /** Undefined for a reused history. */
+  generateSeconds?: number;
+  uploadSeconds?: number;
+  historySeconds?: number;
 }
 
 const fw = (root: string, args: string[]) => timeCommand('node', [cli, ...args, '--project-dir', root], root);
@@ -74,6 +79,7 @@ async function prepare(events: number, k: number): Promise<History> {
   const root = copyProject(schemas);
   copies.push({ prefix, schemas });
   const vars = JSON.stringify({ staging_location: `s3://${process.env.S3_STAGING_BUCKET}/${prefix}/replay-user-events/` });
+  if (reuse) return { events, root, prefix, vars, builtAt: 0 };
   const history = generate(root, ['--mode', 'bulk', '--start', '2025-06-01', '--end', '2025-08-31', '--events', String(events), '--seed', '1']);
   // The history holds no file of the windows measured on it.
   const windows = new Set(
@@ -89,7 +95,6 @@ async function prepare(events: number, k: number): Promise<History> {
   log(`${events}: history built in ${historySeconds.toFixed(1)} s`);
   return { events, root, prefix, vars, builtAt: Date.now(), generateSeconds: history.seconds, uploadSeconds, historySeconds };
 }
-
 
 async function measure(h: History) {
   const loadStart = load();
@@ -142,6 +147,7 @@ try {
     target: 'trino',
     windowEvents,
     windows: WINDOWS.map(([start]) => start),
+    ...(reuse ? { reusedHistories: id } : {}),
     targets: { runRatio: 1.3, testRatio: 1.3, runSecondsAtLarge: 15, testSecondsAtLarge: 15 },
     sizes: [small, large],
     ratios,

@@ -5,14 +5,18 @@
   processed_at and ranks them with the kept row of their page (last_seen_kst + last_event_id), so
   a page changes only when a newer event names it, and rows match a full rebuild.
 --}}
-with events as (
+{{!-- The silver rows to fold in, with or without a page: their newest processed_at is the
+     table's new watermark (silver's max over every row read all of silver on each run). --}}
+with processed as (
   select s.page_name, s.page_url, s.kst_timestamp, s.event_id, s.processed_at
   from {{ref "user_events_silver"}} as s
-  where s.page_name is not null
   {{#if (is_incremental)}}
     {{!-- As dim_user: one comparison, which DuckDB pushes into silver's scan. --}}
-    and s.processed_at > coalesce((select max(d.processed_at) from {{this}} as d), {{parse_ts "'1970-01-01T00:00:00Z'"}})
+  where s.processed_at > coalesce((select max(d.processed_at) from {{this}} as d), {{parse_ts "'1970-01-01T00:00:00Z'"}})
   {{/if}}
+),
+events as (
+  select p.* from processed as p where p.page_name is not null
 ),
 candidates as (
   select e.page_name, e.page_url, e.kst_timestamp, e.event_id from events as e
@@ -36,7 +40,7 @@ select
   CAST(NULL AS VARCHAR) as page_url,
   CAST(NULL AS TIMESTAMP) as last_seen_kst,
   CAST(NULL AS VARCHAR) as last_event_id,
-  (select max(s.processed_at) from {{ref "user_events_silver"}} as s) as processed_at,
+  (select max(p.processed_at) from processed as p) as processed_at,
   {{now}} as updated_at
 union all
 {{/unless}}
@@ -46,7 +50,7 @@ select
   r.page_url,
   r.kst_timestamp as last_seen_kst,
   r.event_id as last_event_id,
-  (select max(s.processed_at) from {{ref "user_events_silver"}} as s) as processed_at,
+  (select max(p.processed_at) from processed as p) as processed_at,
   {{now}} as updated_at
 from ranked as r
 where r.recency = 1
