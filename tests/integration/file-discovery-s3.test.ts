@@ -88,5 +88,16 @@ select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
     await ok(root, 'run', '--reconcile-files');
     expect(await count('late-old')).toBe(1);
     expect(Number((await rows(`select count(*) as n from iceberg.${schema}.raw`))[0]!.n)).toBe(195);
+
+    // A ledger an older version wrote has no partition_at: the next cycle fills it in from the
+    // paths (an UPDATE on the Iceberg state table), then reads the rows from since's day on: day 2's
+    // 96, late-old's, late-recent's and day 3's.
+    const ledger = `iceberg.framework_state.loaded_files where model_table = '${schema}.raw'`;
+    await rows(`update ${ledger.replace(' where ', ' set partition_at = null where ')}`);
+    await ok(root, 'run');
+    expect(discovery()).toMatchObject({ listing: 'lookback', since: '2025-09-02T22:00', ledger_files_read: 96 + 2 + 1 });
+    const [filled] = await rows(`select count(*) as n, count(partition_at) as named from ${ledger}`);
+    expect([Number(filled!.n), Number(filled!.named)]).toEqual([195, 195]);
+    expect(Number((await rows(`select count(*) as n from iceberg.${schema}.raw`))[0]!.n)).toBe(195);
   });
 });
