@@ -6,7 +6,7 @@
   a page changes only when a newer event names it, and rows match a full rebuild.
 --}}
 {{!-- The silver rows to fold in, with or without a page: their newest processed_at is the
-     table's new watermark (silver's max over every row read all of silver on each run). --}}
+     table's new watermark (taken from all of silver, it read the whole table on every run). --}}
 with processed as (
   select s.page_name, s.page_url, s.kst_timestamp, s.event_id, s.processed_at
   from {{ref "user_events_silver"}} as s
