@@ -48,6 +48,7 @@ function project(work: string): void {
   // project.yml loads the project's extensions (the event generator); linked, so their imports of framework/ resolve.
   symlinkSync(join(repo, 'extensions'), join(work, 'extensions'));
 }
+
 /** Every file under `dir`, relative to it. */
 function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
