@@ -150,9 +150,8 @@ export async function soak(options: SoakOptions): Promise<SoakFigures> {
       const began = Date.now();
       const run = spawn(['build', '--project-dir', root, '--wait', ...(trino ? ['--target', 'prod'] : [])]);
       const kill = mayKill && ++cycleCount % options.killEveryNthCycle === 0;
-      const timer = kill ? setTimeout(() => run.child.kill('SIGKILL'), rng.int(1_000, Math.max(2_000, options.cycleEveryMs / 3))) : undefined;
+      if (kill) killAsNodeStarts(run, rng.int(1, 1_000) / 1_000);
       const exit = await run.exit;
-      clearTimeout(timer);
       if (exit === 'SIGKILL') cycles.killed++;
       else if (exit === 0) cycles.ok++;
       else {
@@ -244,4 +243,19 @@ function edit(path: string, pattern: RegExp, replacement: string): void {
   const text = readFileSync(path, 'utf8');
   if (!pattern.test(text)) throw new Error(`${path}: nothing matches ${pattern}`);
   writeFileSync(path, text.replace(pattern, replacement));
+}
+
+/**
+ * SIGKILLs a `build` as the node at `share` of its run starts (counted from its "N of M START"
+ * lines): a random point inside the run however long the run takes. A random delay from the start
+ * missed runs that finished before it (a cycle takes 5 s, the delay was 1–10 s).
+ */
+function killAsNodeStarts(cli: Cli, share: number): void {
+  const watch = () => {
+    const started = [...cli.output().matchAll(/(\d+) of (\d+) START/g)].at(-1);
+    if (!started || Number(started[1]) < Math.max(1, Math.ceil(share * Number(started[2])))) return;
+    cli.child.stdout!.off('data', watch);
+    cli.child.kill('SIGKILL');
+  };
+  cli.child.stdout!.on('data', watch);
 }
