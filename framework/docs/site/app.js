@@ -386,6 +386,8 @@
         for (var d = a.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
       }
     }
+    // hashchange fires a task after the hash changes: this says which hash the page now shows
+    document.documentElement.dataset.routed = location.hash;
   }
 
   renderSidebar();

@@ -27,9 +27,11 @@ describe('docs site in Chromium', () => {
     await chromium?.close();
   });
 
+  // the page renders on hashchange, a task after the hash changes: wait for the page, not the hash
+  const shown = (hash: string) => page.waitForFunction((h) => document.documentElement.dataset.routed === h, hash);
   const open = async (hash: string) => {
     await page.evaluate((h) => (location.hash = h), hash);
-    await page.waitForFunction((h) => location.hash === h, hash);
+    await shown(hash);
   };
   const heading = () => page.locator('#content h1').innerText();
 
@@ -46,7 +48,7 @@ describe('docs site in Chromium', () => {
     expect(await page.locator('.search-hit .why').first().innerText()).toContain('column revenue');
     await page.fill('#search', 'orders_by');
     await page.press('#search', 'Enter');
-    await page.waitForFunction(() => location.hash === '#/node/model.shop.orders_by_customer');
+    await shown('#/node/model.shop.orders_by_customer');
     expect(await heading()).toContain('orders_by_customer');
     expect(await page.locator('#search-results').isHidden()).toBe(true);
   });
@@ -70,13 +72,13 @@ describe('docs site in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'docs-model.png'), fullPage: true });
 
     await page.locator('#graph g.gnode[data-id="model.shop.stg_orders"]').click();
-    await page.waitForFunction(() => location.hash === '#/node/model.shop.stg_orders');
+    await shown('#/node/model.shop.stg_orders');
     expect(await heading()).toContain('stg_orders');
     expect(await ids('upstream')).toEqual(['source.shop.landing.orders']);
     expect(await ids('downstream')).toEqual(['model.shop.big_customers', 'model.shop.orders_by_customer']);
 
     await page.locator('#graph g.gnode[data-id="model.shop.big_customers"]').click();
-    await page.waitForFunction(() => location.hash === '#/node/model.shop.big_customers');
+    await shown('#/node/model.shop.big_customers');
     expect(await heading()).toContain('big_customers');
     expect(await page.locator('table.tests .st-fail').count()).toBe(1);
   });
@@ -96,7 +98,7 @@ describe('docs site in Chromium', () => {
     await open('#/node/model.shop.orders_by_customer/col/name');
     expect(await page.locator('#column-lineage').innerText()).toMatch(/stg_customers\.name[\s\S]*customers\.name/);
     await page.locator('#column-lineage a', { hasText: 'stg_customers.name' }).first().click();
-    await page.waitForFunction(() => location.hash === '#/node/model.shop.stg_customers/col/name');
+    await shown('#/node/model.shop.stg_customers/col/name');
     expect(await page.locator('#column-lineage section').nth(1).innerText()).toContain('orders_by_customer.name');
   });
 
