@@ -16,10 +16,10 @@ export const PATH_SHARE = 0.25;
 
 /**
  * Rows of the model's table per file, for the given files (those with none are absent). With
- * `writtenSince` (epoch ms: the files were loaded after it) and the model's `written_at`, only rows
- * stamped from 15 minutes before it (clock skew between this host and the engine) are counted: the
- * engine skips the older data by its min/max of that column, so counting what a run just loaded
- * costs what it loaded, not the whole table's file column.
+ * `writtenSince` (epoch ms: the files' rows were written after it) and the model's `written_at`,
+ * only rows stamped from 15 minutes before it (clock skew between this host, the store and the
+ * engine) are counted: the engine skips the older data by its min/max of that column, so counting
+ * what a run just loaded costs what it loaded, not the whole table's file column.
  */
 export async function rowsPerFile(
   ctx: MaterializeContext,

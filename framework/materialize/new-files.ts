@@ -102,9 +102,14 @@ export const newFiles: Strategy<Model, FilesState | EmptyRun, FilesPlan | EmptyR
       ledger_files_read: loaded.size,
     };
     const unknown = listed.filter((f) => !loaded.has(f.path));
+    // A file's rows were written after it was staged: with written_at, only rows stamped since the
+    // oldest unknown file's modification time (less the skew) are counted. A staged object is
+    // written once (its key names its offsets); one rewritten after an interrupted run loaded it
+    // is reloaded.
+    const stagedSince = unknown.reduce((min, f) => Math.min(min, f.modifiedAt.getTime()), Infinity);
     const present =
       unknown.length && !rebuild
-        ? await rowsPerFile(ctx, node, node.config.file_column!, unknown)
+        ? await rowsPerFile(ctx, node, node.config.file_column!, unknown, stagedSince)
         : new Map<string, number>();
     return { source, exists, rebuild, loaded, listed, discovery, present };
   },

@@ -7,7 +7,9 @@
   (session_duration_seconds = last - first event time) and the time from an event to the next
   one (page_view_duration_seconds, NULL for a session's last event) change when later events
   arrive. A session is (user_id, session_id): a session id reused by another user is another
-  session. Merged on event_id; created_at survives recomputation, updated_at records it.
+  session. Merged on (event_date, event_id): an event has one date, and the join on it lets the
+  engine read only the window's dates of the fact. created_at survives recomputation, updated_at
+  records it.
   Bound: a session lasts less than a day (the generator's last minutes; a web session expires
   after 30 idle minutes), so its events lie on the date of a touched row or the day before or
   after: the session lookup and the fact's own previous rows are read for those dates only, which

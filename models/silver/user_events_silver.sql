@@ -7,10 +7,12 @@
     time, file and line text (deterministic whatever order the engine reads them in).
   - Across intervals, an event_id already in silver is skipped: the first delivery wins. The
     lookup reads only silver's rows of the batch's event dates: a re-delivery is the same record,
-    so it carries the same event time and date, and its earlier copy can only be on that date (the
-    join on date lets the engine prune silver by date: row-group min/max on DuckDB, the
-    day(kst_timestamp) partitions on Iceberg). An event_id re-sent with another time is not a
-    re-delivery; the full-table unique test (`framework test --full`) would report it.
+    so it carries the same event time and date, and its earlier copy can only be on that date. The
+    dates are a semi-join (`date in (select ...)`), which both engines turn into a filter on
+    silver's scan (row-group min/max on DuckDB, the day(kst_timestamp) partitions on Iceberg); a
+    correlated NOT EXISTS on date read silver's whole date column on DuckDB (8M rows, 0.35 s of a
+    window's 10,000). An event_id re-sent with another time is not a re-delivery; the full-table
+    unique test (`framework test --full`) would report it.
 --}}
 with batch as (
   select p.*
@@ -66,7 +68,14 @@ select
   {{lit (var "data_source")}} as data_source,
   {{lit (var "pipeline_version")}} as pipeline_version
 from ranked as r
+{{#if (is_incremental)}}
+left join (
+  select s.date, s.event_id
+  from {{this}} as s
+  where s.date in (select CAST(b.kst_timestamp AS DATE) from batch as b)
+) as seen on seen.date = CAST(r.kst_timestamp AS DATE) and seen.event_id = r.event_id
+{{/if}}
 where r.delivery_rank = 1
 {{#if (is_incremental)}}
-  and not exists (select 1 from {{this}} as s where s.date = CAST(r.kst_timestamp AS DATE) and s.event_id = r.event_id)
+  and seen.event_id is null
 {{/if}}
