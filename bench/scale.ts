@@ -2,7 +2,11 @@
 // a history of N events, run one warm-up window (the steady state of the schedule), snapshot the
 // target, then time the same next window of 10,000 events — its `run` and its `test` — from that
 // snapshot `--runs` times. Targets (DuckDB, 1M vs 8M): run and test ratios ≤ 1.25, run ≤ 2 s at 8M.
-// Run: node --import tsx bench/scale.ts [--sizes 1000000,8000000] [--runs 3] [--keep-data]
+// Run: node --import tsx bench/scale.ts [--sizes 1000000,8000000] [--runs 3] [--keep-data] [--events-per-day N]
+// Histories span 2025-06-01..08-31 whatever their size, so a larger one is denser (more events per
+// day); --events-per-day N makes it longer instead, ending 08-31 with N events a day, as a
+// schedule's history grows: lookups bounded by the window's dates then read as many rows at both
+// sizes (results in scale-duckdb-longer.json).
 // --keep-data reuses the staged history of an earlier run of the same size (the build is redone);
 // --reuse-history also reuses its built snapshot (for changes that leave the tables as they are).
 // --cycle K (default 8) then runs K consecutive windows from the snapshot, as a schedule does: the
@@ -27,6 +31,9 @@ const reuseHistory = process.argv.includes('--reuse-history');
 const keepData = reuseHistory || process.argv.includes('--keep-data');
 const settle = !process.argv.includes('--no-settle');
 const cycleWindows = Number(flag('cycle') ?? 8);
+const eventsPerDay = flag('events-per-day') ? Number(flag('events-per-day')) : undefined;
+const FIXED_START = '2025-06-01';
+const HISTORY_END = '2025-08-31';
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
 
 interface Step {
@@ -71,14 +78,16 @@ function windowFiles(work: string, fw: (args: string[]) => number, start: string
 
 /** A work directory with the history of `events` generated and built (or kept, with --reuse-history). */
 function prepare(events: number) {
-  const work = join(repo, `bench/.work/scale-${events}`);
+  // Named by size and first day: a history of the same span (8M at 87,000 a day) is shared.
+  const start = historyStart(events);
+  const work = join(repo, `bench/.work/scale-${events}${start === FIXED_START ? '' : `-from-${start}`}`);
   project(work);
   const fw = (args: string[]) => timeCommand('node', [cli, ...args, '--project-dir', work], work);
   const vars = JSON.stringify({ staging_location: join(work, 'history/replay-user-events/**/*.json') });
   const loadStart = load();
   let generateSeconds: number | undefined;
   if (!existsSync(join(work, 'history'))) {
-    generateSeconds = fw(['generate', 'events', '--mode', 'bulk', '--start', '2025-06-01', '--end', '2025-08-31', '--events', String(events), '--seed', '1', '--out', 'history']);
+    generateSeconds = fw(['generate', 'events', '--mode', 'bulk', '--start', start, '--end', HISTORY_END, '--events', String(events), '--seed', '1', '--out', 'history']);
   }
   const reuse = reuseHistory && existsSync(join(work, 'target.history'));
   // A kept history holds only the history: no file of the two windows (an earlier run's, or a
@@ -91,6 +100,13 @@ function prepare(events: number) {
 }
 
 type Prepared = ReturnType<typeof prepare>;
+
+/** The first day of a history of `events`: fixed (denser histories), or as many days back as --events-per-day needs. */
+function historyStart(events: number): string {
+  if (!eventsPerDay) return FIXED_START;
+  const days = Math.ceil(events / eventsPerDay);
+  return new Date(Date.parse(HISTORY_END) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+}
 
 function measure({ events, work, fw, vars, reuse, loadStart, generateSeconds, historySeconds }: Prepared, settledSeconds?: number) {
   // The warm-up window makes the measured one a steady-state cycle, not the first after a full build.
@@ -169,9 +185,10 @@ const ratios = { run: ratio(small.run.seconds.median, large.run.seconds.median),
 console.log(`run ${small.run.seconds.median.toFixed(2)} s → ${large.run.seconds.median.toFixed(2)} s (×${ratios.run}); test ${small.test.seconds.median.toFixed(2)} s → ${large.test.seconds.median.toFixed(2)} s (×${ratios.test})`);
 if (small.cycle && large.cycle)
   console.log(`${cycleWindows} windows in a row, medians: run ${small.cycle.run.median.toFixed(2)} s → ${large.cycle.run.median.toFixed(2)} s, test ${small.cycle.test.median.toFixed(2)} s → ${large.cycle.test.median.toFixed(2)} s`);
-const path = writeResult(flag('name') ?? 'scale-duckdb', {
+const path = writeResult(flag('name') ?? (eventsPerDay ? 'scale-duckdb-longer' : 'scale-duckdb'), {
   target: 'duckdb',
   windowEvents,
+  history: eventsPerDay ? { eventsPerDay, end: HISTORY_END } : { start: FIXED_START, end: HISTORY_END },
   targets: { runRatio: 1.25, testRatio: 1.25, runSecondsAtLarge: 2 },
   sizes: [small, large],
   ratios,
