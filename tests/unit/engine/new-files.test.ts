@@ -51,6 +51,25 @@ describe('incremental_strategy new_files on DuckDB', () => {
 select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
     });
   const lines = async (root: string) => (await query(root, 'select line from main.raw order by line')).map((r) => r.line);
+  // The model stamps loaded_at (written_at), so row counts may skip rows older than a bound.
+  const stampedProject = () => {
+    const root = project();
+    writeFile(
+      root,
+      'models/raw.sql',
+      `{{config materialized="incremental" incremental_strategy="new_files" file_column="source_file" written_at="loaded_at"}}
+select s.line, s.file_name as source_file, {{now}} as loaded_at from {{source "s" "lines"}} as s`,
+    );
+    return root;
+  };
+  /** The statements the last run issued for the model (target/run/). */
+  const recorded = (root: string) => {
+    const dir = join(root, 'target/run');
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('raw.sql'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+  };
   const ledger = (root: string) => query(root, "select replace(path, '\\', '/') as path, size, row_count from framework_state.loaded_files order by path");
 
   it('loads each staged file once, records it in the ledger, and picks up only new files', async () => {
@@ -76,23 +95,13 @@ select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
   });
 
   it('with written_at, counts what a run loaded among the rows stamped since it began (less the skew), not the whole file column', async () => {
-    const root = project();
-    writeFile(
-      root,
-      'models/raw.sql',
-      `{{config materialized="incremental" incremental_strategy="new_files" file_column="source_file" written_at="loaded_at"}}
-select s.line, s.file_name as source_file, {{now}} as loaded_at from {{source "s" "lines"}} as s`,
-    );
+    const root = stampedProject();
     expect((await cli(root, 'run')).code).toBe(0);
     writeFile(root, file('03', 'c'), 'c1\nc2\nc3\n');
     const started = Date.now();
     expect((await cli(root, 'run')).code).toBe(0);
     expect((await ledger(root)).map((r) => Number(r.row_count))).toEqual([2, 1, 3]);
-    const dir = join(root, 'target/run');
-    const statements = readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('raw.sql'))
-      .map((f) => readFileSync(join(dir, f), 'utf8'))
-      .join('\n');
+    const statements = recorded(root);
     // The check for an interrupted run's rows of the new file, then the count of what was loaded.
     const counts = statements.split(';').filter((s) => s.includes('count(*) as n from "main"."raw"') && s.includes('"loaded_at" >='));
     expect(counts).toHaveLength(2);
@@ -146,13 +155,7 @@ select s.line, s.file_name as source_file from {{source "s" "lines"}} as s where
   });
 
   it('with written_at, looks for an interrupted run\'s rows only among those stamped since the unknown files were staged (less the skew)', async () => {
-    const root = project();
-    writeFile(
-      root,
-      'models/raw.sql',
-      `{{config materialized="incremental" incremental_strategy="new_files" file_column="source_file" written_at="loaded_at"}}
-select s.line, s.file_name as source_file, {{now}} as loaded_at from {{source "s" "lines"}} as s`,
-    );
+    const root = stampedProject();
     expect((await cli(root, 'run')).code).toBe(0);
     await query(root, `delete from framework_state.loaded_files where path like '%day=02%'`);
     // Staged long before the load: the bound follows the file, not the run.
@@ -162,11 +165,7 @@ select s.line, s.file_name as source_file, {{now}} as loaded_at from {{source "s
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('1 found loaded by an interrupted run, recorded');
     expect(await lines(root)).toEqual(['a1', 'a2', 'b1']);
-    const dir = join(root, 'target/run');
-    const statements = readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('raw.sql'))
-      .map((f) => readFileSync(join(dir, f), 'utf8'))
-      .join('\n');
+    const statements = recorded(root);
     const check = statements.split(';').find((s) => s.includes('count(*) as n from "main"."raw"') && s.includes('day=02'));
     expect(check).toContain('"loaded_at" >=');
     expect(Date.parse(/'([^']+)'/.exec(check!.slice(check!.indexOf('"loaded_at" >=')))![1]!)).toBe(staged.getTime() - 15 * 60_000);
