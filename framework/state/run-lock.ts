@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
-import { s3Object } from '../storage/s3-conditional.js';
+import type { ConditionalObject } from '../storage/s3-conditional.js';
 import { acquireLock, type LockHolder, type LockOptions } from './lock.js';
 import { storageLock } from './storage-lock.js';
 import { hostname } from 'node:os';
@@ -41,7 +41,23 @@ export function fileLock(path: string): RunLock {
 export function runLocks(targetDir: string, targetName: string, adapter: Adapter): RunLock[] {
   const local = fileLock(join(targetDir, 'locks', `${targetName}.lock`));
   const shared = adapter.sharedLock;
-  return shared ? [local, storageLock(s3Object(shared.location), shared)] : [local];
+  return shared ? [local, storageLock(lazyS3Object(shared.location), shared)] : [local];
+}
+
+/**
+ * The storage lock's S3 object, the S3 SDK loaded on its first use: a run on a target without
+ * shared storage (DuckDB) never loads the SDK, which was ~80 ms of every command's start-up.
+ */
+function lazyS3Object(location: string): ConditionalObject {
+  let object: ConditionalObject | undefined;
+  const open = async () => (object ??= (await import('../storage/s3-conditional.js')).s3Object(location));
+  return {
+    location,
+    read: async () => (await open()).read(),
+    create: async (text) => (await open()).create(text),
+    replace: async (text, etag) => (await open()).replace(text, etag),
+    close: () => object?.close(),
+  };
 }
 
 /**

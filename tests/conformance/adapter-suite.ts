@@ -101,6 +101,19 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       });
     });
 
+    it('reads several JSON paths at once exactly as one at a time, indexed from 1', async () => {
+      const m = a.macros;
+      const paths = ['$.s', '$.n', '$.o.k', '$.missing', '$.enc'];
+      const doc = (text: string | null) => (text === null ? 'CAST(NULL AS VARCHAR)' : a.dialect.literal(text));
+      const read = (text: string | null) =>
+        `select ${paths.map((p, i) => `${m.json_strs!(doc(text), ...paths)}[${i + 1}] as many_${i}, ${m.json_str!(doc(text), p)} as one_${i}`).join(', ')}`;
+      const [full] = await rows(read('{"s": "text", "n": 42, "o": {"k": "deep"}, "enc": "{\\"a\\": 1}"}'));
+      const [none] = await rows(read(null));
+      for (const row of [full!, none!]) for (const i of paths.keys()) expect(row[`many_${i}`]).toEqual(row[`one_${i}`]);
+      expect(paths.map((_, i) => full![`many_${i}`])).toEqual(['text', '42', 'deep', null, '{"a": 1}']);
+      expect(paths.map((_, i) => none![`many_${i}`])).toEqual(paths.map(() => null));
+    });
+
     it('creates, fills, merges, replaces and drops tables and views; introspection sees each', async () => {
       const t = rel('conf_rows');
       await a.execute(a.dialect.createTable(t, idRows([1, 'a'], [2, 'b']), {}));

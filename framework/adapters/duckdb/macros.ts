@@ -6,6 +6,8 @@ import { translateStrftime } from '../strftime.js';
 export const duckdbMacros: MacroSet = {
   json_str: (expr, path) => `json_extract_string(${expr}, '${jsonPath(path)}')`,
   json_raw: (expr, path) => `CAST(json_extract(${expr}, '${jsonPath(path)}') AS VARCHAR)`,
+  // One parse of the document for every path: a json_str per path parses it again each time.
+  json_strs: (expr, ...paths) => `json_extract_string(${expr}, [${paths.map((p) => `'${jsonPath(p)}'`).join(', ')}])`,
   json_valid: (expr) => `coalesce(json_valid(${expr}), false)`,
   // CASE, not AND: DuckDB evaluates both sides of AND, and json_type raises on malformed JSON.
   json_is_object: (expr) => `coalesce(CASE WHEN json_valid(${expr}) THEN json_type(${expr}) = 'OBJECT' END, false)`,

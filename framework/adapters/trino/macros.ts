@@ -6,6 +6,7 @@ import { translateStrftime } from '../strftime.js';
 export const trinoMacros: MacroSet = {
   json_str: (expr, path) => `json_extract_scalar(${expr}, '${path.replace(/'/g, "''")}')`,
   json_raw: (expr, path) => `json_format(json_extract(${expr}, '${path.replace(/'/g, "''")}'))`,
+  json_strs: (expr, ...paths) => `ARRAY[${paths.map((p) => trinoMacros.json_str!(expr, p)).join(', ')}]`,
   json_valid: (expr) => `coalesce(try(json_parse(${expr})) IS NOT NULL, false)`,
   json_is_object: (expr) =>
     `coalesce(try(json_parse(${expr}) IS NOT NULL AND json_format(json_parse(${expr})) LIKE '{%'), false)`,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -210,6 +211,21 @@ describe('which lock a target takes', () => {
     expect(runLocks('/p/target', 'prod', adapter).map((l) => l.where)).toEqual([join('/p/target', 'locks', 'prod.lock'), 's3://warehouse/_framework/locks/iceberg/analytics.json']);
     expect(new TrinoAdapter(target({ run_lock: { location: 's3://locks/prod.json' } }), '/tmp').sharedLock?.location).toBe('s3://locks/prod.json');
     expect(new TrinoAdapter(target({}), '/tmp').sharedLock).toBeUndefined();
+  });
+
+  it('the S3 SDK loads only when a storage lock is used: a command on DuckDB never loads it', () => {
+    // A fresh process: which CommonJS modules an import left in require.cache (the SDK is CommonJS).
+    const sdkModulesAfter = (module: string) =>
+      Number(
+        execFileSync(
+          process.execPath,
+          ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(module)}); const { createRequire } = await import('node:module'); console.log(Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@aws-sdk')).length);`],
+          { encoding: 'utf8' },
+        ).trim(),
+      );
+    const framework = join(import.meta.dirname, '../../../framework');
+    expect(sdkModulesAfter(join(framework, 'cli/commands/run.ts'))).toBe(0);
+    expect(sdkModulesAfter(join(framework, 'storage/s3-conditional.ts'))).toBeGreaterThan(0);
   });
 
   it('locks are taken in order, and one refused releases those taken; the dead are settled once all are held', async () => {
