@@ -50,7 +50,9 @@ export function runLocks(targetDir: string, targetName: string, adapter: Adapter
  */
 function lazyS3Object(location: string): ConditionalObject {
   let object: ConditionalObject | undefined;
-  const open = async () => (object ??= (await import('../storage/s3-conditional.js')).s3Object(location));
+  // The promise is kept, not the object: two first uses at once still make one client.
+  let opening: Promise<ConditionalObject> | undefined;
+  const open = () => (opening ??= import('../storage/s3-conditional.js').then((m) => (object = m.s3Object(location))));
   return {
     location,
     read: async () => (await open()).read(),
