@@ -3,7 +3,7 @@ import { strategyFor } from '../materialize/strategies.js';
 import type { ModelNode } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
 import { builtParents } from './built-parents.js';
-import { countBatch, type CountMember } from './count-batch.js';
+import { countTogether, type CountMember } from './count-batch.js';
 import type { NodeResult } from './results.js';
 import type { Session } from './session.js';
 
@@ -87,17 +87,11 @@ export function auditOf(
         builtParents(session, t).every((p) => p === model.uniqueId || runner.succeeded(p)),
       );
       // Their row counts are one query; the few that fail look up samples on their own.
-      const batch = countBatch(session.adapter, ready.length);
+      const standIn = { id: model.uniqueId, sql: tested, relation };
       await Promise.all(
-        ready.map(async (t) => {
-          const member = batch.member();
-          try {
-            const standIn = { id: model.uniqueId, sql: tested, relation };
-            runner.outcomes.set(t, await runner.runTest(session.manifest.nodes[t]!, standIn, member.count));
-          } finally {
-            member.leave();
-          }
-        }),
+        countTogether(session.adapter, ready, async (t, count) =>
+          runner.outcomes.set(t, await runner.runTest(session.manifest.nodes[t]!, standIn, count)),
+        ),
       );
       const blocking = ready
         .filter((t) => ['fail', 'error'].includes(runner.outcomes.get(t)!.status))

@@ -67,3 +67,23 @@ export function countBatch(adapter: Adapter, members: number, max = 50): { membe
     },
   };
 }
+
+/**
+ * Runs `run` for each id with a `count` that shares one query with the others'; a run that ends
+ * without counting (skipped, errored, settled already) leaves the batch, so it never waits on it.
+ */
+export function countTogether<T>(
+  adapter: Adapter,
+  ids: string[],
+  run: (id: string, count: CountMember['count']) => Promise<T>,
+): Promise<T>[] {
+  const batch = countBatch(adapter, ids.length);
+  return ids.map(async (id) => {
+    const member = batch.member();
+    try {
+      return await run(id, member.count);
+    } finally {
+      member.leave();
+    }
+  });
+}

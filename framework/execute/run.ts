@@ -10,6 +10,7 @@ import { targetState } from '../state/target-state.js';
 import { sqlFilePath, type CompiledNode } from '../template/manifest.js';
 import { AuditFailed, auditOf, planAudits, type AuditRunner } from './audit.js';
 import { builtParents } from './built-parents.js';
+import { countTogether } from './count-batch.js';
 import type { DataTests, TestOptions } from './data-tests.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import { skippedResult, type NodeResult } from './results.js';
@@ -282,6 +283,15 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     after: (id) => audits?.after.get(id) ?? [],
     settled: (id) => auditRunner.outcomes.get(id),
     work,
+    // A `test` command's (or a model's published) tests start together: one query counts their rows.
+    together: (id) => {
+      const node = manifest.nodes[id]!;
+      return node.resourceType === 'test'
+        ? `tests of ${node.attachedTo ?? builtParents(session, id).join(' ')}`
+        : undefined;
+    },
+    workTogether: (ids) =>
+      countTogether(adapter, ids, async (id, count) => auditRunner.outcomes.get(id) ?? test(id, { count })),
     onStart: (id) => events.onStart?.(manifest.nodes[id]!, index.get(id)!),
     onDone: (r) => {
       finished.set(r.unique_id, r);

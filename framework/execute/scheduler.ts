@@ -11,6 +11,12 @@ export interface ScheduleOptions {
   /** A node's result known before it runs (a test run by its model's audit): reported instead of a skip. */
   settled?(id: string): NodeResult | undefined;
   work(id: string): Promise<NodeResult>;
+  /**
+   * Ready nodes with the same key run together, in one of the `threads`, through `workTogether`
+   * (a model's tests: their row counts are one query).
+   */
+  together?(id: string): string | undefined;
+  workTogether?(ids: string[]): Promise<NodeResult>[];
   onStart?(id: string): void;
   onDone?(result: NodeResult): void;
 }
@@ -68,16 +74,25 @@ export async function schedule(ids: string[], options: ScheduleOptions): Promise
     release(result.unique_id);
   };
 
+  const ready = (id: string): boolean => waiting.get(id)?.size === 0;
+  // Each node's key once, and the nodes of each key: a group is found without a scan of every node.
+  const keys = new Map(ids.map((id) => [id, options.workTogether && options.together?.(id)]));
+  const members = new Map<string, string[]>();
+  for (const [id, key] of keys) if (key) (members.get(key) ?? members.set(key, []).get(key)!).push(id);
   const launch = (): void => {
     for (const id of ids) {
       if (stopped || running.size >= options.threads) break;
-      const parents = waiting.get(id);
-      if (!parents || parents.size) continue;
-      waiting.delete(id);
-      options.onStart?.(id);
-      const task: Promise<void> = options.work(id).then((result) => {
+      if (!ready(id)) continue;
+      const key = keys.get(id);
+      const group = key ? members.get(key)!.filter(ready) : [id];
+      for (const g of group) {
+        waiting.delete(g);
+        options.onStart?.(g);
+      }
+      const works = group.length > 1 ? options.workTogether!(group) : [options.work(id)];
+      // Each result is reported as it comes; the thread is free once all are in.
+      const task: Promise<void> = Promise.all(works.map((w) => w.then(finish))).then(() => {
         running.delete(task);
-        finish(result);
       });
       running.add(task);
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { DuckDbAdapter } from '../../../framework/adapters/duckdb/adapter.js';
 import { cli, query, tempProject } from '../support/project.js';
 
 const results = (root: string, file = 'run_results.json') => JSON.parse(readFileSync(join(root, 'target', file), 'utf8')).results as Record<string, any>[];
@@ -85,6 +86,47 @@ describe('data tests', () => {
     const r = await cli(root, 'test', '--select', 'm');
     expect(r.code).toBe(0);
     expect(results(root).map((x) => x.unique_id)).toEqual(['test.t.not_null_m_id']);
+  });
+
+  // On Trino every query costs about a second of planning and scheduling, whatever it reads.
+  it("test counts a model's tests in one query, with the same verdicts as one query each", async () => {
+    const root = tempProject(project);
+    await cli(root, 'run');
+    const verdicts = () => Object.fromEntries(results(root).map((x) => [x.unique_id, [x.status, x.failures]]));
+    const query = vi.spyOn(DuckDbAdapter.prototype, 'query');
+    const counts = () => query.mock.calls.map(([sql]) => sql).filter((sql) => / as __count\d*$/m.test(sql));
+    try {
+      expect((await cli(root, 'test', '--threads', '4')).code).toBe(1);
+      const together = verdicts();
+      // Ten tests of orders (nine generic, one singular reading only orders): one count query.
+      expect(Object.keys(together)).toHaveLength(10);
+      expect(counts()).toHaveLength(1);
+      expect(counts()[0]!.match(/ as __count\d+/g)).toHaveLength(10);
+      query.mockClear();
+      const alone: Record<string, unknown> = {};
+      for (const id of Object.keys(together)) {
+        await cli(root, 'test', '--select', id.split('.').pop()!);
+        Object.assign(alone, verdicts());
+      }
+      expect(counts()).toHaveLength(10);
+      expect(together).toEqual(alone);
+      expect(together['test.t.unique_orders_id']).toEqual(['fail', 1]);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
+  it('a test whose SQL errors in a counted batch is the only error; the others count on their own', async () => {
+    const root = tempProject({ ...project, 'tests/data/broken.sql': 'select * from {{ref "orders"}} where no_such_column > 0' });
+    await cli(root, 'run');
+    const r = await cli(root, 'test');
+    expect(r.code).toBe(1);
+    const s = byName(root);
+    expect(s['broken'].status).toBe('error');
+    expect(s['broken'].message).toContain('no_such_column');
+    expect(Object.values(s).filter((x) => x.status === 'error')).toHaveLength(1);
+    expect([s['unique_orders_id'].status, s['unique_orders_id'].failures]).toEqual(['fail', 1]);
+    expect(s['no_big_orders'].status).toBe('pass');
   });
 });
 
