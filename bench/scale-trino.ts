@@ -10,20 +10,17 @@
 // left, with this checkout's project, from window --window-offset N on (after the N it ran).
 // Run: node --import tsx bench/scale-trino.ts [--sizes 250000,2000000] [--runs 3] [--keep] [--no-settle] [--reuse ID --window-offset N]
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { READ_SKEW_MS } from '../framework/materialize/interval-input.js';
 import { deletePrefix } from '../tests/integration/ingest-support.js';
 import { copyProject } from '../tests/integration/project-copy.js';
 import { ensureStack } from '../tests/integration/stack.js';
 import { dropCopy } from '../tests/integration/stack-queries.js';
-import { upload } from '../tests/integration/late-windows.js';
-import { tempDir } from '../tests/unit/support/project.js';
-import { flag, medians, nodeTimes, statuses, summarize, timeCommand, writeResult } from './lib.js';
+import { flag, medians, nodeTimes, statuses, summarize, writeResult } from './lib.js';
+import { copyNames, fw, generate, stageWindow, stagingVars, uploadAll, windowAt, windowFiles } from './trino-copies.js';
 
-const cli = join(import.meta.dirname, '../bin/framework.js');
 const sizes = (flag('sizes') ?? '250000,2000000').split(',').map(Number);
 const runs = Number(flag('runs') ?? 3);
 const windowEvents = Number(flag('window-events') ?? 10_000);
@@ -34,7 +31,7 @@ const log = (...a: unknown[]) => console.log(`[${((Date.now() - t0) / 1000).toFi
 const reuse = flag('reuse');
 const offset = Number(flag('window-offset') ?? 0);
 /** The warm-up window, then the measured ones: start and generator seed, the same on every history. */
-const WINDOWS: [string, number][] = Array.from({ length: runs + 1 }, (_, i) => [new Date(Date.parse('2025-09-01T00:00:00+09:00') + (offset + i) * 15 * 60_000).toISOString(), 99 + offset + i]);
+const WINDOWS: [string, number][] = Array.from({ length: runs + 1 }, (_, i) => windowAt(offset + i));
 
 ensureStack();
 const id = reuse ?? randomBytes(3).toString('hex');
@@ -51,40 +48,17 @@ interface History {
   historySeconds?: number;
 }
 
-const fw = (root: string, args: string[]) => timeCommand('node', [cli, ...args, '--project-dir', root], root);
-
-/** Generates events into a temporary directory: the staged paths, relative to it. */
-function generate(root: string, args: string[]): { dir: string; files: string[]; seconds: number } {
-  const dir = tempDir('scale-trino-');
-  const seconds = fw(root, ['generate', 'events', ...args, '--out', dir]);
-  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
-  return { dir, files, seconds };
-}
-
-/** Uploads `files` of `dir` under `prefix`, 8 at a time, then removes `dir`: seconds taken. */
-async function uploadAll(dir: string, files: string[], prefix: string): Promise<number> {
-  const started = Date.now();
-  await upload({ dir }, prefix, files, 8);
-  rmSync(dir, { recursive: true, force: true });
-  return (Date.now() - started) / 1000;
-}
-
-function windowFiles(root: string, [start, seed]: [string, number]) {
-  return generate(root, ['--mode', 'window', '--start', start, '--events', String(windowEvents), '--seed', String(seed)]);
-}
-
 async function prepare(events: number, k: number): Promise<History> {
-  const schemas = `scale_${id}_${k}`;
-  const prefix = `scale-${id}-${k}`;
+  const { schemas, prefix } = copyNames(id, k);
   const root = copyProject(schemas);
   copies.push({ prefix, schemas });
-  const vars = JSON.stringify({ staging_location: `s3://${process.env.S3_STAGING_BUCKET}/${prefix}/replay-user-events/` });
+  const vars = stagingVars(prefix);
   if (reuse) return { events, root, prefix, vars, builtAt: 0 };
   const history = generate(root, ['--mode', 'bulk', '--start', '2025-06-01', '--end', '2025-08-31', '--events', String(events), '--seed', '1']);
   // The history holds no file of the windows measured on it.
   const windows = new Set(
     WINDOWS.flatMap((w) => {
-      const { dir, files } = windowFiles(root, w);
+      const { dir, files } = windowFiles(root, w, windowEvents);
       rmSync(dir, { recursive: true, force: true });
       return files;
     }),
@@ -99,10 +73,7 @@ async function prepare(events: number, k: number): Promise<History> {
 async function measure(h: History) {
   const loadStart = load();
   const [warm, ...measured] = WINDOWS;
-  const staged = async (w: [string, number]) => {
-    const { dir, files } = windowFiles(h.root, w);
-    await uploadAll(dir, files, h.prefix);
-  };
+  const staged = (w: [string, number]) => stageWindow(h.root, h.prefix, w, windowEvents);
   await staged(warm!);
   const warmUpRunSeconds = fw(h.root, ['run', '--target', 'prod', '--vars', h.vars]);
   log(`${h.events}: warm-up window run ${warmUpRunSeconds.toFixed(1)} s`);

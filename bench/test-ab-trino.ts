@@ -5,14 +5,13 @@
 // check the same scoped rows. The baseline is another checkout's bin/framework.js (its dist built),
 // e.g. a `git worktree` of the commit before the change.
 // Run: node --import tsx bench/test-ab-trino.ts --reuse ID [--history 1] --baseline /path/to/bin/framework.js [--window-offset 11] [--rounds 4]
-import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { upload } from '../tests/integration/late-windows.js';
 import { copyProject } from '../tests/integration/project-copy.js';
 import { ensureStack } from '../tests/integration/stack.js';
-import { tempDir } from '../tests/unit/support/project.js';
-import { flag, statuses, summarize, timeCommand, writeResult } from './lib.js';
+import { flag, statuses, summarize, writeResult } from './lib.js';
+import { CLI, copyNames, fw, stageWindow, stagingVars, windowAt } from './trino-copies.js';
 
 const id = flag('reuse');
 const baseline = flag('baseline');
@@ -20,26 +19,21 @@ if (!id || !baseline) throw new Error('--reuse ID (a scale-trino --keep run) and
 const k = Number(flag('history') ?? 1);
 const offset = Number(flag('window-offset') ?? 11);
 const rounds = Number(flag('rounds') ?? 4);
-const current = join(import.meta.dirname, '../bin/framework.js');
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
 
 ensureStack();
-const root = copyProject(`scale_${id}_${k}`);
-const prefix = `scale-${id}-${k}`;
-const vars = JSON.stringify({ staging_location: `s3://${process.env.S3_STAGING_BUCKET}/${prefix}/replay-user-events/` });
-const fw = (cli: string, args: string[]) => timeCommand('node', [cli, ...args, '--project-dir', root], root);
+const { schemas, prefix } = copyNames(id, k);
+const root = copyProject(schemas);
+const vars = stagingVars(prefix);
 
-// The window after the ones scale-trino.ts ran (same start and seed rule).
-const start = new Date(Date.parse('2025-09-01T00:00:00+09:00') + offset * 15 * 60_000).toISOString();
-const dir = tempDir('test-ab-');
-fw(current, ['generate', 'events', '--mode', 'window', '--start', start, '--events', '10000', '--seed', String(99 + offset), '--out', dir]);
-await upload({ dir }, prefix, readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')), 8);
-rmSync(dir, { recursive: true, force: true });
-const runSeconds = fw(current, ['run', '--target', 'prod', '--vars', vars]);
+// The window after the ones scale-trino.ts ran (its start and seed rule).
+const window = windowAt(offset);
+await stageWindow(root, prefix, window, 10_000);
+const runSeconds = fw(root, ['run', '--target', 'prod', '--vars', vars]);
 const kept = join(root, 'target/run_results.window.json');
 copyFileSync(join(root, 'target/run_results.json'), kept);
 
-const builds = { baseline, current };
+const builds = { baseline, current: CLI };
 const seconds: Record<keyof typeof builds, number[]> = { baseline: [], current: [] };
 const verdicts: Record<string, Record<string, number>> = {};
 const loadStart = load();
@@ -47,7 +41,7 @@ for (let round = 0; round < rounds; round++) {
   const order = (round % 2 ? ['current', 'baseline'] : ['baseline', 'current']) as (keyof typeof builds)[];
   for (const name of order) {
     copyFileSync(kept, join(root, 'target/run_results.json'));
-    seconds[name].push(fw(builds[name], ['test', '--target', 'prod', '--vars', vars]));
+    seconds[name].push(fw(root, ['test', '--target', 'prod', '--vars', vars], builds[name]));
     verdicts[name] = statuses(root);
     console.log(`round ${round + 1} ${name}: ${seconds[name].at(-1)!.toFixed(2)} s ${JSON.stringify(verdicts[name])} load ${load()[0]}`);
   }
@@ -57,8 +51,8 @@ const ratio = Number((summary.current.median / summary.baseline.median).toFixed(
 console.log(`test ${summary.baseline.median.toFixed(2)} s → ${summary.current.median.toFixed(2)} s (×${ratio})`);
 const path = writeResult(flag('name') ?? 'test-ab-trino', {
   target: 'trino',
-  history: `scale_${id}_${k}`,
-  window: start,
+  history: schemas,
+  window: window[0],
   baseline,
   runSeconds,
   load: { start: loadStart, end: load() },
