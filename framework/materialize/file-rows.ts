@@ -1,4 +1,5 @@
 import { rowsPerFileQuery, stagedRowsQuery } from '../adapters/file-counts-query.js';
+import { utcInstant } from '../adapters/timestamp.js';
 import type { ModelNode, SourceNode } from '../project/types.js';
 import type { LoadedFile } from '../state/file-ledger.js';
 import type { StoredFile } from '../storage/object-store.js';
@@ -32,7 +33,7 @@ export async function rowsPerFile(
   const writtenAt = node.config.written_at;
   const where =
     writtenSince !== undefined && writtenAt
-      ? `${dialect.quote(writtenAt)} >= ${macros.parse_ts!(dialect.literal(new Date(writtenSince - READ_SKEW_MS).toISOString()))}`
+      ? `${dialect.quote(writtenAt)} >= ${utcInstant(macros, writtenSince - READ_SKEW_MS)}`
       : undefined;
   const counts = new Map<string, number>();
   for (const slice of slices(files, dialect.maxStatementLength * PATH_SHARE)) {

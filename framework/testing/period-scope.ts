@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { utcInstant } from '../adapters/timestamp.js';
 import { ConfigError } from '../errors.js';
 import type { ScopeContext } from '../execute/data-tests.js';
 import type { CompiledNode, Manifest } from '../template/manifest.js';
@@ -85,7 +86,7 @@ function writtenSince(ctx: PeriodContext, node: CompiledNode): string | undefine
 /** The rows stamped at or after `since`: a time-zone-aware constant, so the engine compares the column as stored and prunes on it. */
 export function writtenPredicate(ctx: PeriodContext, column: string, since: string): string {
   const { dialect, macros } = ctx.adapter;
-  return `${dialect.quote(column)} >= ${macros.parse_ts!(dialect.literal(since))}`;
+  return `${dialect.quote(column)} >= ${utcInstant(macros, Date.parse(since))}`;
 }
 
 /** test_scope.input must be a model the scoped one reads (directly or through ephemerals) that records what it writes. */

@@ -11,8 +11,8 @@ with processed as (
   select s.page_name, s.page_url, s.kst_timestamp, s.event_id, s.processed_at
   from {{ref "user_events_silver"}} as s
   {{#if (is_incremental)}}
-    {{!-- As dim_user: one comparison, which DuckDB pushes into silver's scan. --}}
-  where s.processed_at > coalesce((select max(d.processed_at) from {{this}} as d), {{parse_ts "'1970-01-01T00:00:00Z'"}})
+    {{!-- As dim_user: one comparison with the subquery's own column, which both engines push into silver's scan. --}}
+  where s.processed_at > (select coalesce(max(d.processed_at), {{parse_ts "'1970-01-01T00:00:00Z'"}}) from {{this}} as d)
   {{/if}}
 ),
 events as (

@@ -14,9 +14,11 @@ with events as (
   select s.user_id, s.kst_timestamp, s.event_id, s.anonymous_id, s.user_segment, s.activity_level, s.cooking_style, s.ab_test_group, s.processed_at
   from {{ref "user_events_silver"}} as s
   {{#if (is_incremental)}}
-  {{!-- One comparison with one value (the epoch when the table has none): DuckDB pushes it into
-       silver's scan and skips row groups by min/max; an OR of the two cases read every row. --}}
-  where s.processed_at > coalesce((select max(d.processed_at) from {{this}} as d), {{parse_ts "'1970-01-01T00:00:00Z'"}})
+  {{!-- One comparison with one value, the subquery's own column (the epoch when the table has
+       none): both engines turn it into a filter on silver's scan that skips files (Iceberg, by
+       their processed_at bounds) and row groups (DuckDB, by min/max). An OR of the two cases read
+       every row on both; a coalesce outside the subquery, every row on Trino. --}}
+  where s.processed_at > (select coalesce(max(d.processed_at), {{parse_ts "'1970-01-01T00:00:00Z'"}}) from {{this}} as d)
   {{/if}}
 ),
 {{#if (is_incremental)}}

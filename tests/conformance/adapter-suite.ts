@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../framework/adapters/adapter.js';
 import { freshnessQuery } from '../../framework/adapters/freshness-query.js';
+import { utcInstant } from '../../framework/adapters/timestamp.js';
 import type { Relation } from '../../framework/project/types.js';
 import { IntervalState } from '../../framework/state/interval-state.js';
 import { tempDir } from '../unit/support/project.js';
@@ -91,13 +92,15 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       const instant = m.parse_ts!(a.dialect.literal('2025-09-01T00:15:30.250+09:00'));
       const [row] = await rows(
         `select ${m.format_ts!(m.to_zone!(instant, 'UTC'), '%Y-%m-%d %H:%M:%S')} as utc, ${m.format_ts!(m.to_zone!(instant, 'Asia/Seoul'), '%Y-%m-%d %H:%M')} as seoul, ` +
-          `${m.ms_between!(m.ts_literal!('2025-08-31 15:15:00'), m.to_zone!(instant, 'UTC'))} as ms, ${m.md5_hex!(a.dialect.literal('a'), 'cast(null as varchar)', '7')} as md5`,
+          `${m.ms_between!(m.ts_literal!('2025-08-31 15:15:00'), m.to_zone!(instant, 'UTC'))} as ms, ${m.md5_hex!(a.dialect.literal('a'), 'cast(null as varchar)', '7')} as md5, ` +
+          `${utcInstant(m, Date.parse('2025-08-31T15:15:30.250Z'))} = ${instant} as same_instant`,
       );
       expect(row).toEqual({
         utc: '2025-08-31 15:15:30',
         seoul: '2025-09-01 00:15',
         ms: 30_250,
         md5: createHash('md5').update('a||7').digest('hex'),
+        same_instant: true,
       });
     });
 

@@ -16,7 +16,7 @@ export async function rows(sql: string): Promise<Record<string, unknown>[]> {
 }
 
 export function runResults(root: string) {
-  return JSON.parse(readFileSync(join(root, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string; execution_time: number; completed_at: string; query_ids: string[]; snapshot_id?: string; previous_snapshot_id?: string | null; rows_affected?: number; discovery?: NodeResult['discovery'] }[] };
+  return JSON.parse(readFileSync(join(root, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string; compiled_path?: string; execution_time: number; completed_at: string; query_ids: string[]; snapshot_id?: string; previous_snapshot_id?: string | null; rows_affected?: number; discovery?: NodeResult['discovery'] }[] };
 }
 
 /**
@@ -56,4 +56,24 @@ export async function dropCopy(schemas: string): Promise<void> {
   await dropSchemas(`${schemas}_`);
   // .catch: on a stack where no run has written state yet, the table does not exist.
   for (const state of STATE_TABLES) await rows(`delete from iceberg.framework_state.${state} where model_table like '${schemas}\\_%' escape '\\'`).catch(() => {});
+}
+
+/**
+ * What each scan of `table` read in an EXPLAIN ANALYZE of `sql`: its input rows and splits, in plan
+ * order. A dynamic filter prunes a scan only if it arrives within Iceberg's wait (1 s by default):
+ * `waitForFilters` lets a check of what the SQL allows not depend on the machine's load.
+ */
+export async function scansOf(sql: string, table: string, waitForFilters = false): Promise<{ rows: number; splits: number }[]> {
+  ensureStackEnv();
+  const session = waitForFilters ? { session_properties: { 'iceberg.dynamic_filtering_wait_timeout': '60s' } } : {};
+  const connection = new TrinoConnection({ host: process.env.TRINO_URL!, catalog: 'iceberg', schema: 'default', user: 'test', ...session });
+  const [plan] = (await connection.run(`explain analyze ${sql}`)).rows;
+  const lines = String(Object.values(plan!)[0]).split('\n').map((l) => l.trim());
+  const scans: { rows: number; splits: number }[] = [];
+  lines.forEach((line, i) => {
+    if (!/(TableScan|ScanFilter|ScanFilterProject|ScanProject)\[table = /.test(line) || !line.includes(`${table}$data`)) return;
+    const input = lines.slice(i).find((l) => /^Input: \d+ rows.*Splits: \d+/.test(l))!;
+    scans.push({ rows: Number(/^Input: (\d+) rows/.exec(input)![1]), splits: Number(/Splits: (\d+)/.exec(input)![1]) });
+  });
+  return scans;
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { cli } from '../unit/support/project.js';
 import { rows, runResults, trino, trinoProject } from './support.js';
+import { scansOf } from './stack-queries.js';
 import { TrinoAdapter } from '../../framework/adapters/trino/adapter.js';
+import { writtenPredicate, type PeriodContext } from '../../framework/testing/period-scope.js';
 
 describe('Trino/Iceberg adapter against the local stack', () => {
   it('builds seeds, views, tables with Iceberg properties, ephemerals and incremental strategies', async () => {
@@ -104,6 +107,28 @@ describe('Trino/Iceberg adapter against the local stack', () => {
     const r = await cli(root, 'run', '--target', 'prod');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot reach Trino at http://127.0.0.1:1: ECONNREFUSED');
+  });
+
+  it("scopes a run's written rows with a constant: Trino reads only the file those rows are in", async () => {
+    trino();
+    const settings = { host: process.env.TRINO_URL!, catalog: 'iceberg', schema: 'default', user: 'test' };
+    const adapter = new TrinoAdapter({ name: 'scope', type: 'trino', schema: 'default', threads: 1, settings } as never, '.');
+    const schema = `it_${randomBytes(4).toString('hex')}`;
+    const table = `iceberg.${schema}.stamped`;
+    await rows(`create schema iceberg.${schema}`);
+    try {
+      await rows(`create table ${table} (id bigint, written_at timestamp(6) with time zone)`);
+      // Two commits, two files: the history, then what a run wrote after it started.
+      await rows(`insert into ${table} select n, TIMESTAMP '2025-01-01 00:00:00 UTC' from unnest(sequence(1, 1000)) as t(n)`);
+      const started = new Date(Date.now() - 60_000).toISOString();
+      await rows(`insert into ${table} select n, current_timestamp from unnest(sequence(1001, 1010)) as t(n)`);
+      const written = writtenPredicate({ adapter } as unknown as PeriodContext, 'written_at', started);
+      const sql = `select count(*) as n from ${table} where ${written}`;
+      expect(await rows(sql)).toEqual([{ n: 10 }]);
+      expect(await scansOf(sql, `${schema}.stamped`)).toEqual([{ rows: 10, splits: 1 }]);
+    } finally {
+      await rows(`drop schema iceberg.${schema} cascade`);
+    }
   });
 });
 

@@ -37,6 +37,7 @@ export const duckdbMacros: MacroSet = {
     return `timezone('UTC', timezone('${zone}', make_timestamp(${part('year', 'NULL')}, ${part('month', 'NULL')}, ${part('day', 'NULL')}, ${part('hour', '0')}, ${part('minute', '0')}, 0)))`;
   },
   ts_literal: (text) => `TIMESTAMP '${text}'`,
+  tstz_literal: (text) => `TIMESTAMPTZ '${text}+00'`,
   /** ISO day of week of a date or timestamp: 1 = Monday .. 7 = Sunday. */
   day_of_week_num: (expr) => `CAST(isodow(${expr}) AS INTEGER)`,
   /** Whether text matches a regular expression anywhere (anchor with ^ and $ for a full match). */

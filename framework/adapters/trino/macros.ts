@@ -29,6 +29,7 @@ export const trinoMacros: MacroSet = {
     return `CAST(at_timezone(with_timezone(${wall}, '${zone}'), 'UTC') AS timestamp(3))`;
   },
   ts_literal: (text) => `TIMESTAMP '${text}'`,
+  tstz_literal: (text) => `TIMESTAMP '${text} UTC'`,
   day_of_week_num: (expr) => `CAST(day_of_week(${expr}) AS INTEGER)`,
   regex_match: (expr, pattern) => `coalesce(regexp_like(${expr}, '${pattern.replace(/'/g, "''")}'), false)`,
   // sequence() returns at most 10,000 elements: 27 years of days, or use int_series in chunks.
