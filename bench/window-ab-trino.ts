@@ -4,6 +4,8 @@
 // models and bin/framework.js, its dist built, e.g. a `git worktree` of the commit before the
 // change) and this one. Both project copies read and write the same schemas, as one schedule
 // would after a deploy; each keeps its own target/ (the test scope is its own run's).
+// Each build first runs and tests one window unrecorded: a stack just started (Trino's JIT, its
+// metadata caches) would otherwise make whichever build goes first slower.
 // Run: node --import tsx bench/window-ab-trino.ts --reuse ID --baseline /path/to/checkout [--history 0] [--window-offset 5] [--rounds 4]
 import { cpSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -36,16 +38,24 @@ const builds = {
 };
 type Name = keyof typeof builds;
 const samples: Record<Name, { window: string; run: number; test: number; load: number; verdicts: Record<string, number> }[]> = { baseline: [], current: [] };
+/** Stage the next window, then run and test it with one build: seconds of each and the tests' verdicts. */
+async function cycle(name: Name) {
+  const { root, cli } = builds[name];
+  const window = windowAt(next++);
+  await stageWindow(root, prefix, window, 10_000);
+  const run = fw(root, ['run', '--target', 'prod', '--vars', vars], cli);
+  const test = fw(root, ['test', '--target', 'prod', '--vars', vars], cli);
+  return { window, run, test, verdicts: statuses(root) };
+}
+for (const name of ['baseline', 'current'] as const) {
+  const warm = await cycle(name);
+  console.log(`warm-up ${name}: run ${warm.run.toFixed(2)} s, test ${warm.test.toFixed(2)} s`);
+}
 const loadStart = loadavg();
 for (let round = 0; round < rounds; round++) {
   const order: Name[] = round % 2 ? ['current', 'baseline'] : ['baseline', 'current'];
   for (const name of order) {
-    const { root, cli } = builds[name];
-    const window = windowAt(next++);
-    await stageWindow(root, prefix, window, 10_000);
-    const run = fw(root, ['run', '--target', 'prod', '--vars', vars], cli);
-    const test = fw(root, ['test', '--target', 'prod', '--vars', vars], cli);
-    const verdicts = statuses(root);
+    const { window, run, test, verdicts } = await cycle(name);
     samples[name].push({ window: window[0], run, test, load: Number(loadavg()[0]!.toFixed(2)), verdicts });
     console.log(`round ${round + 1} ${name}: run ${run.toFixed(2)} s, test ${test.toFixed(2)} s ${JSON.stringify(verdicts)} load ${loadavg()[0]!.toFixed(1)}`);
   }

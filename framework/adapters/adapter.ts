@@ -171,6 +171,12 @@ export interface Adapter {
   listExternal(external: ExternalLocation, since?: number): Promise<Listing>;
   /** Make an external source readable before models use it (Trino registers a Hive table). */
   prepareExternal(source: Relation, external: ExternalLocation): Promise<void>;
+  /**
+   * Runs `read`, whose SQL reads `files` of the source (externalRelation with files), with what
+   * the engine needs for that in place: Trino reads them through a Hive table over their own
+   * directory, so the read lists that directory, not every file ever staged under the prefix.
+   */
+  readingFiles<T>(source: Relation, external: ExternalLocation, files: string[], read: () => Promise<T>): Promise<T>;
   connect(): Promise<void>;
   /** Create the schema if missing (Trino: with a location under the target's location_root). */
   ensureSchema(schema: string): Promise<void>;

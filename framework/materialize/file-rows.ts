@@ -60,15 +60,11 @@ export async function withStagedRows(
   if (external.format !== 'lines') return files;
   const counts = new Map<string, number>();
   for (const slice of slices(files, ctx.adapter.dialect.maxStatementLength * PATH_SHARE)) {
-    const sql = stagedRowsQuery(
-      ctx.adapter.externalRelation(
-        source.relation,
-        external,
-        slice.map((f) => f.path),
-      ),
-    );
+    const paths = slice.map((f) => f.path);
+    const sql = stagedRowsQuery(ctx.adapter.externalRelation(source.relation, external, paths));
     ctx.record(sql);
-    for (const r of (await ctx.adapter.query(sql)).rows) counts.set(String(r.path), Number(r.n));
+    const { rows } = await ctx.adapter.readingFiles(source.relation, external, paths, () => ctx.adapter.query(sql));
+    for (const r of rows) counts.set(String(r.path), Number(r.n));
   }
   return files.map((f) => ({ ...f, stagedRows: counts.get(f.path) ?? 0 }));
 }

@@ -152,21 +152,26 @@ async function loadFiles(ctx: BuildContext, node: Model, plan: FilesPlan): Promi
   let rows = 0;
   const queryIds: string[] = [];
   for (const [index, slice] of plan.slices.entries()) {
-    const runtime = { files: new Map([[source.uniqueId, slice.map((f) => f.path)]]) };
+    const paths = slice.map((f) => f.path);
+    const runtime = { files: new Map([[source.uniqueId, paths]]) };
     // Only the first slice of a rebuild creates the table; later slices append to it.
     const loadedAfter = Date.now();
-    const result = await build(incremental, { ...ctx, fullRefresh: plan.rebuild && index === 0 }, node, runtime);
-    const counts = await rowsPerFile(ctx, node, column, slice, loadedAfter);
-    await ledger.record(
-      node.relation,
-      node.uniqueId,
-      await withStagedRows(
-        ctx,
-        source,
-        slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 })),
-      ),
-      invocationId,
-    );
+    // The slice's load and its staged-row count read its files through one file table.
+    const { result, counts } = await ctx.adapter.readingFiles(source.relation, source.external!, paths, async () => {
+      const result = await build(incremental, { ...ctx, fullRefresh: plan.rebuild && index === 0 }, node, runtime);
+      const counts = await rowsPerFile(ctx, node, column, slice, loadedAfter);
+      await ledger.record(
+        node.relation,
+        node.uniqueId,
+        await withStagedRows(
+          ctx,
+          source,
+          slice.map((f) => ({ ...f, rows: counts.get(f.path) ?? 0 })),
+        ),
+        invocationId,
+      );
+      return { result, counts };
+    });
     rows += [...counts.values()].reduce((a, b) => a + b, 0);
     queryIds.push(...result.queryIds);
   }

@@ -374,7 +374,13 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
         { line: 'y', file_name: files[0]!.path },
         { line: 'z', file_name: files[1]!.path },
       ]);
-      expect((await read([files[1]!.path])).map((r) => r.line)).toEqual(['z']);
+      const named = (only: string[]) => a.readingFiles(source, external, only, () => read(only));
+      expect((await named([files[1]!.path])).map((r) => r.line)).toEqual(['z']);
+      // Reads of named files at once, and again after they ended, each see their own files.
+      const [both, first] = await Promise.all([named(files.map((f) => f.path)), named([files[0]!.path])]);
+      expect(both.map((r) => r.line)).toEqual(['x', 'y', 'z']);
+      expect(first.map((r) => r.line)).toEqual(['x', 'y']);
+      expect((await named([files[1]!.path])).map((r) => r.line)).toEqual(['z']);
     });
 
     // Interval state on an hourly grid from 2025-01-01: `at(k)` is the k-th hour.

@@ -6,6 +6,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrinoAdapter } from '../../framework/adapters/trino/adapter.js';
 import { listFiles } from '../../framework/storage/list.js';
 import { partitionWallTime } from '../../framework/storage/partition-time.js';
 import { deletePrefix, s3, uniqueName } from './ingest-support.js';
@@ -99,5 +100,32 @@ select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
     const [filled] = await rows(`select count(*) as n, count(partition_at) as named from ${ledger}`);
     expect([Number(filled!.n), Number(filled!.named)]).toEqual([195, 195]);
     expect(Number((await rows(`select count(*) as n from iceberg.${schema}.raw`))[0]!.n)).toBe(195);
+  });
+
+  it('on Trino, named files are read through a table over their own directory, and none is left behind', async () => {
+    const settings = { host: process.env.TRINO_URL!, catalog: 'iceberg', schema, user: 'test' };
+    const adapter = new TrinoAdapter({ name: 'files', type: 'trino', schema, threads: 1, settings } as never, '.');
+    const source = { schema: `${schema}_files`, name: 'lines' };
+    const external = { location: location(), format: 'lines' as const };
+    const fileTables = async () => (await rows(`show tables from hive.${source.schema}`)).map((r) => String(Object.values(r)[0])).filter((t) => t !== 'lines');
+    await adapter.prepareExternal(source, external);
+    const named = [key(2, 21, 30, 'h-2-21-30'), key(2, 21, 45, 'h-2-21-45')].map((k) => `s3://${process.env.S3_STAGING_BUCKET}/${k}`);
+    const seen = await adapter.readingFiles(source, external, named, async () => {
+      const tables = await fileTables();
+      const ddl = String((await rows(`show create table hive.${source.schema}."${tables[0]}"`))[0]!['Create Table']);
+      const lines = await rows(`select line from ${adapter.externalRelation(source, external, named)} order by line`);
+      return { tables, ddl, lines: lines.map((r) => r.line) };
+    });
+    expect(seen.tables).toHaveLength(1);
+    // The hour both files are in: Trino lists its 4 objects, not the prefix's 195.
+    expect(seen.ddl).toMatch(new RegExp(`external_location = '${location()}year=2025/month=09/day=02/hour=21/?'`));
+    expect(seen.lines).toEqual(['h-2-21-30', 'h-2-21-45']);
+    expect(await fileTables()).toEqual([]);
+
+    // A run that died during a read left its file table: preparing the source drops it.
+    await rows(`create table hive.${source.schema}."lines__f_deadbeef0000" (line varchar) with (external_location = '${location()}', format = 'TEXTFILE')`);
+    expect(await fileTables()).toEqual(['lines__f_deadbeef0000']);
+    await adapter.prepareExternal(source, external);
+    expect(await fileTables()).toEqual([]);
   });
 });

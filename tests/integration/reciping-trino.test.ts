@@ -111,12 +111,15 @@ describe('Reciping on Trino + Iceberg + MinIO', () => {
     const [a] = await rows('select is_balanced from iceberg.recipe_analytics.pipeline_accounting');
     expect(a!.is_balanced).toBe(true);
     // The dimensions read silver's rows processed after their watermark only: Iceberg skips every
-    // older file. Their merge's source, read again now that the window is folded in, reads none.
+    // older file. Their new rows' query (what `build` staged for the audit), read again now that
+    // the window is folded in, reads none.
     for (const dim of ['dim_user', 'dim_page']) {
       const { compiled_path } = runResults(root).results.find((r) => r.unique_id === `model.reciping.${dim}`)!;
-      const merge = readFileSync(join(root, compiled_path!), 'utf8');
-      const source = merge.slice(merge.indexOf(' using (') + ' using ('.length, merge.lastIndexOf(') as "__source"'));
-      const scans = await scansOf(source, 'recipe_analytics.user_events_silver', true);
+      const statements = readFileSync(join(root, compiled_path!), 'utf8').split(';\n\n');
+      const staged = `."${dim}__audit" as `;
+      const stage = statements.find((s) => s.startsWith('create or replace table') && s.includes(staged));
+      expect(stage, `${dim} staged for its audit`).toBeDefined();
+      const scans = await scansOf(stage!.slice(stage!.indexOf(staged) + staged.length), 'recipe_analytics.user_events_silver', true);
       expect(scans.length, dim).toBeGreaterThan(0);
       expect(scans.map((s) => s.rows), dim).toEqual(scans.map(() => 0));
     }

@@ -68,11 +68,24 @@ export async function scansOf(sql: string, table: string, waitForFilters = false
   const session = waitForFilters ? { session_properties: { 'iceberg.dynamic_filtering_wait_timeout': '60s' } } : {};
   const connection = new TrinoConnection({ host: process.env.TRINO_URL!, catalog: 'iceberg', schema: 'default', user: 'test', ...session });
   const [plan] = (await connection.run(`explain analyze ${sql}`)).rows;
-  const lines = String(Object.values(plan!)[0]).split('\n').map((l) => l.trim());
+  return scansIn(String(Object.values(plan!)[0]), table);
+}
+
+/**
+ * The scans of `table` in an EXPLAIN ANALYZE text. A scan's figures are the lines under it up to
+ * the next operator, tree marks stripped (in a plan of several fragments they are indented, and
+ * below the column assignments).
+ */
+export function scansIn(plan: string, table: string): { rows: number; splits: number }[] {
+  const lines = plan.split('\n').map((l) => l.replace(/^[\s│├└─]+/, ''));
+  const operator = /^(Fragment \d+ |[A-Z][A-Za-z]*\[)/;
   const scans: { rows: number; splits: number }[] = [];
   lines.forEach((line, i) => {
-    if (!/(TableScan|ScanFilter|ScanFilterProject|ScanProject)\[table = /.test(line) || !line.includes(`${table}$data`)) return;
-    const input = lines.slice(i).find((l) => /^Input: \d+ rows.*Splits: \d+/.test(l))!;
+    if (!/^(TableScan|ScanFilter|ScanFilterProject|ScanProject)\[table = /.test(line) || !line.includes(`${table}$data`)) return;
+    const end = lines.findIndex((l, j) => j > i && operator.test(l));
+    const own = lines.slice(i + 1, end < 0 ? undefined : end);
+    const input = own.find((l) => /^Input: \d+ rows.*Splits: \d+/.test(l));
+    if (!input) throw new Error(`no input figures under the scan of ${table}: ${own.join(' | ')}`);
     scans.push({ rows: Number(/^Input: (\d+) rows/.exec(input)![1]), splits: Number(/Splits: (\d+)/.exec(input)![1]) });
   });
   return scans;

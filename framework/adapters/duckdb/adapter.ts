@@ -68,6 +68,16 @@ export class DuckDbAdapter implements Adapter {
 
   async prepareExternal(): Promise<void> {}
 
+  /** DuckDB reads the named files themselves: nothing to prepare. */
+  readingFiles<T>(
+    _source: Relation,
+    _external: ExternalLocation,
+    _files: string[],
+    read: () => Promise<T>,
+  ): Promise<T> {
+    return read();
+  }
+
   externalRelation(_source: Relation, external: ExternalLocation, files?: string[]): string {
     const location = files
       ? `[${files.map((f) => this.dialect.literal(f)).join(', ')}]`

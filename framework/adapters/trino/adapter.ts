@@ -9,6 +9,7 @@ import { trinoDialect, trinoKysely } from './dialect.js';
 import { trinoMacros } from './macros.js';
 import { trinoCapabilities } from './capabilities.js';
 import { icebergSnapshots } from './snapshots.js';
+import { FileTables } from './file-tables.js';
 import { retryCommitConflicts } from '../commit-conflicts.js';
 import { listFiles, type Listing } from '../../storage/list.js';
 import { leaseSettings, type SharedLock } from '../shared-lock.js';
@@ -73,6 +74,7 @@ export class TrinoAdapter implements Adapter {
   private readonly catalog: string;
   private readonly locationRoot?: string;
   private readonly hiveCatalog: string;
+  private readonly fileTables: FileTables;
   readonly sharedLock?: SharedLock;
 
   constructor(target: Target, _root: string) {
@@ -106,6 +108,11 @@ export class TrinoAdapter implements Adapter {
       trinoDialect,
       (sql) => this.query(sql),
       (sql) => this.execute(sql),
+    );
+    this.fileTables = new FileTables(
+      trinoDialect,
+      (sql) => this.execute(sql),
+      (sql) => this.query(sql),
     );
   }
 
@@ -166,7 +173,8 @@ export class TrinoAdapter implements Adapter {
   }
 
   externalRelation(source: Relation, external: ExternalLocation, files?: string[]): string {
-    const table = this.dialect.relation(this.externalTable(source));
+    const whole = this.externalTable(source);
+    const table = this.dialect.relation(files ? this.fileTables.relation(whole, prefix(external), files) : whole);
     // The Hive connector prunes splits on "$path": only the named files are read.
     const only = files ? ` where "$path" in (${files.map((f) => this.dialect.literal(f)).join(', ')})` : '';
     if (external.format === 'lines') return `(select line, "$path" as file_name from ${table}${only})`;
@@ -177,21 +185,28 @@ export class TrinoAdapter implements Adapter {
     return listFiles(prefix(external), since);
   }
 
-  /** A Hive external table over the source's prefix, re-pointed on every run (metadata only). */
+  /**
+   * A Hive external table over the source's prefix, re-pointed on every run (metadata only); the
+   * file tables a dead run left are dropped.
+   */
   async prepareExternal(source: Relation, external: ExternalLocation): Promise<void> {
     const location = prefix(external, `external source ${source.schema}.${source.name}`);
     const table = this.externalTable(source);
-    const format = { lines: 'TEXTFILE', json: 'JSON', csv: 'CSV', parquet: 'PARQUET' }[external.format];
-    const columns = external.format === 'lines' ? '(line varchar)' : undefined;
-    if (!columns)
+    if (external.format !== 'lines')
       throw new ConfigError(`external format "${external.format}" on Trino needs declared columns; use format: lines`);
     await this.execute(
       `create schema if not exists ${this.dialect.quote(table.database!)}.${this.dialect.quote(table.schema)}`,
     );
     await this.execute(`drop table if exists ${this.dialect.relation(table)}`);
     await this.execute(
-      `create table ${this.dialect.relation(table)} ${columns} with (external_location = ${this.dialect.literal(location)}, format = ${this.dialect.literal(format)})`,
+      `create table ${this.dialect.relation(table)} (line varchar) with (external_location = ${this.dialect.literal(location)}, format = 'TEXTFILE')`,
     );
+    await this.fileTables.leftovers(table);
+  }
+
+  /** Named files are read through a Hive table over their own directory: Trino lists that, not the whole prefix. */
+  readingFiles<T>(source: Relation, external: ExternalLocation, files: string[], read: () => Promise<T>): Promise<T> {
+    return this.fileTables.reading(this.externalTable(source), prefix(external), files, 'TEXTFILE', read);
   }
 
   async loadSeed(rel: Relation, csvPath: string, columnTypes: Record<string, string>): Promise<number> {
