@@ -1,5 +1,5 @@
 // What the benches on the Trino stack share: a project copy's staged files and its windows.
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { upload } from '../tests/integration/late-windows.js';
 import { tempDir } from '../tests/unit/support/project.js';
@@ -48,4 +48,20 @@ export function windowFiles(root: string, [start, seed]: [string, number], event
 export async function stageWindow(root: string, prefix: string, window: [string, number], events: number): Promise<void> {
   const { dir, files } = windowFiles(root, window, events);
   await uploadAll(dir, files, prefix);
+}
+
+/**
+ * Rows each model of the project's last command read from storage: the sum over its statements
+ * (their query ids in run_results.json) of Trino's raw input rows. Trino keeps a finished query's
+ * stats for 15 minutes by default: call this right after the command.
+ */
+export async function rowsRead(root: string): Promise<Record<string, number>> {
+  const { results } = JSON.parse(readFileSync(join(root, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; query_ids?: string[] }[] };
+  const read = async (id: string) => {
+    const response = await fetch(`${process.env.TRINO_URL}/v1/query/${id}`, { headers: { 'X-Trino-User': 'bench' } });
+    if (!response.ok) throw new Error(`Trino query ${id}: HTTP ${response.status}`);
+    return Number(((await response.json()) as { queryStats: { rawInputPositions: number } }).queryStats.rawInputPositions);
+  };
+  const models = results.filter((r) => r.unique_id.startsWith('model.') && r.query_ids?.length);
+  return Object.fromEntries(await Promise.all(models.map(async (r) => [r.unique_id, (await Promise.all(r.query_ids!.map(read))).reduce((a, b) => a + b, 0)] as const)));
 }
