@@ -133,8 +133,8 @@ export interface ListedRelation {
 
 /** Iceberg's table history: what run_results records, and time travel, rollback and maintenance. */
 export interface Snapshots {
-  /** Latest snapshot id, or undefined when the table does not exist. */
-  current(rel: Relation): Promise<string | undefined>;
+  /** Each table's latest snapshot id, or undefined where it does not exist: one query for all. */
+  current(rels: Relation[]): Promise<(string | undefined)[]>;
   /** SQL reading `rel` as of a snapshot id or a timestamp. */
   asOf(rel: Relation, version: { snapshot: string } | { timestamp: string }): string;
   rollback(rel: Relation, snapshot: string): Promise<ExecResult>;

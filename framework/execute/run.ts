@@ -14,6 +14,7 @@ import { countTogether } from './count-batch.js';
 import type { DataTests, TestOptions } from './data-tests.js';
 import { writeJson, writeManifest, writeText, type RunResults } from './artifacts.js';
 import { skippedResult, type NodeResult } from './results.js';
+import { runSnapshots } from './run-snapshots.js';
 import { schedule } from './scheduler.js';
 import type { Session } from './session.js';
 import { deferredRelations, stateManifest } from './defer.js';
@@ -105,6 +106,13 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     for (const hook of project.file.onRunStart)
       await adapter.execute(compiler.renderText(hook, 'project.yml#on-run-start'));
   }
+  const history = adapter.snapshots;
+  const written = history
+    ? nodes
+        .filter((n) => n.resourceType !== 'test')
+        .filter((n) => strategyFor(n, request.command === 'clone').writesTable)
+    : [];
+  const snapshots = written.length ? runSnapshots(history!, written) : undefined;
 
   const ensureSchema = (schema: string): Promise<void> => {
     if (!schemas.has(schema)) schemas.set(schema, adapter.ensureSchema(schema));
@@ -228,9 +236,6 @@ export async function executeRun(session: Session, request: RunRequest, events: 
       if (node.resourceType === 'model') builds?.set(id, new Date().toISOString());
       await prepare(node);
       const strategy = strategyFor(node, request.command === 'clone');
-      // Iceberg: the table's snapshot before and after, so `rollback` can undo exactly this run.
-      const history = strategy.writesTable ? adapter.snapshots : undefined;
-      const previous = history ? await history.current(node.relation) : undefined;
       const tests = audits?.tests.get(id);
       const audit = tests ? { audit: auditOf(session, node as CompiledNode & ModelNode, tests, auditRunner) } : {};
       if (audit.audit) await ensureSchema(audit.audit.relation.schema);
@@ -245,6 +250,7 @@ export async function executeRun(session: Session, request: RunRequest, events: 
         ...(request.empty ? { empty: true } : {}),
         ...audit,
       };
+      if (strategy.writesTable) await snapshots?.before;
       const result = await build(strategy, ctx, node);
       // Unchanged since a build whose audit passed: the audit tests reading nothing else that
       // changed would check the same rows.
@@ -260,15 +266,12 @@ export async function executeRun(session: Session, request: RunRequest, events: 
               ),
             );
       }
-      const snapshot = history ? await history.current(node.relation) : undefined;
       if (result.warning) builds?.delete(id);
       return {
         status: result.warning ? 'warn' : 'success',
         message: result.message,
         query_ids: result.queryIds,
         ...(result.rowsAffected !== undefined ? { rows_affected: result.rowsAffected } : {}),
-        ...(snapshot ? { snapshot_id: snapshot } : {}),
-        ...(history ? { previous_snapshot_id: previous ?? null } : {}),
         ...(result.discovery ? { discovery: result.discovery } : {}),
       };
     });
@@ -295,10 +298,12 @@ export async function executeRun(session: Session, request: RunRequest, events: 
     onStart: (id) => events.onStart?.(manifest.nodes[id]!, index.get(id)!),
     onDone: (r) => {
       finished.set(r.unique_id, r);
+      snapshots?.done(r);
       events.onDone?.(manifest.nodes[r.unique_id]!, r, index.get(r.unique_id)!);
     },
   });
 
+  await snapshots?.record();
   if (touchWarehouse) await adapter.introspector.listRelationTypes([]);
   if (touchWarehouse)
     for (const hook of project.file.onRunEnd)

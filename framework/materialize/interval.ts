@@ -59,8 +59,9 @@ export async function readIntervals(
   const rebuild =
     (ctx.fullRefresh && node.config.full_refresh !== false) ||
     (await ctx.adapter.introspector.relationType(node.relation)) !== 'table';
-  const done: DoneIntervals = rebuild ? new Map() : await store.done(node.relation, cfg.step);
-  const readUntil = cfg.input && !rebuild ? await store.inputReadUntil(node.relation) : undefined;
+  const state = rebuild ? undefined : await store.read(node.relation, cfg.step);
+  const done: DoneIntervals = state?.done ?? new Map();
+  const readUntil = cfg.input ? state?.inputReadUntil : undefined;
   const bound = readUntil === undefined ? undefined : arrivalBound(cfg, done, readUntil);
   const input =
     cfg.input &&

@@ -3,11 +3,10 @@ import { retryCommitConflicts } from '../adapters/commit-conflicts.js';
 import { utcMs, utcTimestamp } from '../adapters/timestamp.js';
 import type { Relation } from '../project/types.js';
 import { StateTable } from './state-table.js';
-import type { DoneIntervals, InputRead, IntervalRange, IntervalStore } from './state-store.js';
+import type { DoneIntervals, InputRead, IntervalRange, IntervalStateRead, IntervalStore } from './state-store.js';
 
 /** The row marking a complete read of an interval model's input: an empty range (`q`: a table alias and dot). */
 const mark = (q = '') => `${q}interval_start = ${q}interval_end`;
-const MARK = mark();
 
 /**
  * Processed intervals of each interval model (a state table of the target, keyed by the model's
@@ -30,20 +29,27 @@ export class IntervalState implements IntervalStore {
     ]);
   }
 
-  /** Every done interval (by start) of the model, expanded from its ranges. */
-  async done(table: Relation, step: number): Promise<DoneIntervals> {
+  /**
+   * Every done interval (by start) of the model, expanded from its ranges, and when its last run
+   * that processed everything its input asked for read that input (the mark row's instant): every
+   * row loaded before then (less the skew, materialize/interval-input.ts) was acted on. Undefined:
+   * no such run yet, read the whole input. One query: both are the model's rows.
+   */
+  async read(table: Relation, step: number): Promise<IntervalStateRead> {
     const { rows } = await this.adapter.query(
       `select cast(interval_start as varchar) as s, cast(interval_end as varchar) as e, cast(input_seen_until as varchar) as seen from ${await this.state.relation()} where ${this.state.about(table)}`,
     );
     const done: DoneIntervals = new Map();
+    let inputReadUntil: number | undefined;
     for (const r of rows) {
       const seen = r.seen === null || r.seen === undefined ? undefined : utcMs(r.seen);
+      if (r.s === r.e && seen !== undefined) inputReadUntil = Math.max(inputReadUntil ?? seen, seen);
       for (let t = utcMs(r.s); t < utcMs(r.e); t += step) {
         const before = done.get(t);
         done.set(t, before === undefined || seen === undefined ? (before ?? seen) : Math.max(before, seen));
       }
     }
-    return done;
+    return { done, inputReadUntil };
   }
 
   /**
@@ -113,19 +119,6 @@ export class IntervalState implements IntervalStore {
       `insert into ${state} (interval_start, interval_end, ${others.join(', ')}) select ${from}, ${to}, ${others.map((c) => `s.${c}`).join(', ')} from ${state} as s join (values ${gaps.join(', ')}) as g (gap_start, gap_end) on ${from} < ${to} where s.${this.state.about(table)} and (${overlaps('s.')})`,
     );
     await this.write(`delete from ${state} where ${this.state.about(table)} and (${overlaps('')})`);
-  }
-
-  /**
-   * When the model's last run that processed everything its input asked for read that input:
-   * every row loaded before then (less the skew, materialize/interval-input.ts) was acted on. Undefined: no
-   * such run yet: read the whole input.
-   */
-  async inputReadUntil(table: Relation): Promise<number | undefined> {
-    const { rows } = await this.adapter.query(
-      `select cast(max(input_seen_until) as varchar) as seen from ${await this.state.relation()} where ${this.state.about(table)} and ${MARK}`,
-    );
-    const seen = rows[0]?.seen;
-    return seen === null || seen === undefined ? undefined : utcMs(seen);
   }
 
   /** Forget every interval of the model (its table is rebuilt from scratch). */

@@ -17,10 +17,17 @@ export interface InputRead {
   readAt: number;
 }
 
+export interface IntervalStateRead {
+  /** Every done interval (by start), with when its input was last looked at (interval_input models). */
+  done: DoneIntervals;
+  /** When the model's last run that processed everything its input asked for read that input. */
+  inputReadUntil: number | undefined;
+}
+
 /** Processed intervals of interval models, keyed by the model's table. */
 export interface IntervalStore {
-  /** Every done interval (by start), with when its input was last looked at (interval_input models). */
-  done(table: Relation, step: number): Promise<DoneIntervals>;
+  /** The model's done intervals, and when its input was last read in full: one query. */
+  read(table: Relation, step: number): Promise<IntervalStateRead>;
   /** Record intervals as done, and with `inputRead` that the run processed all its input asked for (one commit). */
   record(
     table: Relation,
@@ -34,8 +41,6 @@ export interface IntervalStore {
   forget(table: Relation, intervals: IntervalRange[]): Promise<void>;
   /** Forget every interval of the model (its table is rebuilt). */
   clear(table: Relation): Promise<void>;
-  /** When the model's last run that processed everything its input asked for read that input. */
-  inputReadUntil(table: Relation): Promise<number | undefined>;
 }
 
 /** The files each new_files model has loaded, keyed by the table loaded into. */

@@ -21,49 +21,40 @@ with events as (
   where s.processed_at > (select coalesce(max(d.processed_at), {{parse_ts "'1970-01-01T00:00:00Z'"}}) from {{this}} as d)
   {{/if}}
 ),
-{{#if (is_incremental)}}
-kept as (
-  select d.*
-  from {{this}} as d
-  where d.user_id in (select e.user_id from events as e)
-),
-{{/if}}
-latest as (
-  select e.user_id, e.kst_timestamp, e.event_id, e.anonymous_id, e.user_segment, e.activity_level, e.cooking_style from events as e
+{{!-- A user's candidate rows in one shape, the new events and the kept row, read in one pass of
+     window functions: Trino scans a CTE again at each reference, and CTEs for the latest row,
+     the A/B group and the activity each reading both read dim_user 12 times per window. --}}
+candidates as (
+  select
+    e.user_id, e.kst_timestamp as seen_kst, e.event_id, e.anonymous_id, e.user_segment, e.activity_level, e.cooking_style,
+    e.ab_test_group,
+    case when e.ab_test_group is not null then e.kst_timestamp end as ab_kst,
+    case when e.ab_test_group is not null then e.event_id end as ab_event_id,
+    e.kst_timestamp as first_seen_kst,
+    e.processed_at
+  from events as e
   {{#if (is_incremental)}}
   union all
-  select k.user_id, k.last_seen_kst, k.last_event_id, k.anonymous_id, k.user_segment, k.activity_level, k.cooking_style from kept as k
+  select
+    d.user_id, d.last_seen_kst, d.last_event_id, d.anonymous_id, d.user_segment, d.activity_level, d.cooking_style,
+    d.ab_test_group, d.ab_test_group_kst, d.ab_test_group_event_id, d.first_seen_kst, d.processed_at
+  from {{this}} as d
+  where d.user_id in (select e.user_id from events as e)
   {{/if}}
 ),
 ranked as (
-  select l.*, row_number() over (partition by l.user_id order by l.kst_timestamp desc, l.event_id desc) as recency
-  from latest as l
-),
-ab_events as (
-  select e.user_id, e.kst_timestamp, e.event_id, e.ab_test_group from events as e where e.ab_test_group is not null
-  {{#if (is_incremental)}}
-  union all
-  select k.user_id, k.ab_test_group_kst, k.ab_test_group_event_id, k.ab_test_group from kept as k where k.ab_test_group is not null
-  {{/if}}
-),
-ab as (
-  select g.user_id, g.ab_test_group, g.kst_timestamp, g.event_id
-  from (
-    select a.*, row_number() over (partition by a.user_id order by a.kst_timestamp desc, a.event_id desc) as recency
-    from ab_events as a
-  ) as g
-  where g.recency = 1
-),
-activity as (
-  select x.user_id, min(x.first_seen_kst) as first_seen_kst, max(x.last_seen_kst) as last_seen_kst
-  from (
-    select e.user_id, e.kst_timestamp as first_seen_kst, e.kst_timestamp as last_seen_kst from events as e
-    {{#if (is_incremental)}}
-    union all
-    select k.user_id, k.first_seen_kst, k.last_seen_kst from kept as k
-    {{/if}}
-  ) as x
-  group by x.user_id
+  select
+    c.*,
+    row_number() over (partition by c.user_id order by c.seen_kst desc, c.event_id desc) as recency,
+    -- The latest non-NULL group: rows without one sort last.
+    first_value(c.ab_test_group) over (partition by c.user_id order by c.ab_kst desc nulls last, c.ab_event_id desc nulls last) as latest_ab_test_group,
+    first_value(c.ab_kst) over (partition by c.user_id order by c.ab_kst desc nulls last, c.ab_event_id desc nulls last) as latest_ab_kst,
+    first_value(c.ab_event_id) over (partition by c.user_id order by c.ab_kst desc nulls last, c.ab_event_id desc nulls last) as latest_ab_event_id,
+    min(c.first_seen_kst) over (partition by c.user_id) as user_first_seen_kst,
+    max(c.seen_kst) over (partition by c.user_id) as user_last_seen_kst,
+    -- The new events' newest: a kept row was processed before the table's newest.
+    max(c.processed_at) over () as batch_processed_at
+  from candidates as c
 )
 {{#unless (is_incremental)}}
 select
@@ -89,16 +80,14 @@ select
   r.anonymous_id,
   r.user_segment,
   r.cooking_style,
-  ab.ab_test_group,
+  r.latest_ab_test_group as ab_test_group,
   r.activity_level,
-  a.first_seen_kst,
-  a.last_seen_kst,
+  r.user_first_seen_kst as first_seen_kst,
+  r.user_last_seen_kst as last_seen_kst,
   r.event_id as last_event_id,
-  ab.kst_timestamp as ab_test_group_kst,
-  ab.event_id as ab_test_group_event_id,
-  (select max(e.processed_at) from events as e) as processed_at,
+  r.latest_ab_kst as ab_test_group_kst,
+  r.latest_ab_event_id as ab_test_group_event_id,
+  r.batch_processed_at as processed_at,
   {{now}} as updated_at
 from ranked as r
-left join ab on ab.user_id = r.user_id
-left join activity as a on a.user_id = r.user_id
 where r.recency = 1

@@ -391,7 +391,7 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       const state = new IntervalState(a);
       const t = rel('conf_intervals');
       const done = async () =>
-        [...(await state.done(t, hour))]
+        [...(await state.read(t, hour)).done]
           .map(([s, seen]) => [(s - base) / hour, seen! - base])
           .sort((p, q) => p[0]! - q[0]!);
       try {
@@ -420,24 +420,24 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
           `select count(*) as n from framework_state.intervals where model_table = ${a.dialect.literal(`${h.schema}.conf_marked`)} and interval_start = interval_end`,
         );
       try {
-        expect(await state.inputReadUntil(t)).toBeUndefined();
+        expect((await state.read(t, hour)).inputReadUntil).toBeUndefined();
         await state.record(t, 'model.conformance.marked', [0, 1].map(at), 'first', base + 5 * hour, {
           gridStart: base,
           readAt: base + 5 * hour + 123,
         });
-        expect(await state.inputReadUntil(t)).toBe(base + 5 * hour + 123);
+        expect((await state.read(t, hour)).inputReadUntil).toBe(base + 5 * hour + 123);
         // Later runs: the mark moves, the intervals add up, and a run with no interval still moves the mark.
         await state.record(t, 'model.conformance.marked', [2].map(at), 'second', base + 6 * hour, {
           gridStart: base,
           readAt: base + 6 * hour,
         });
         await state.record(t, 'model.conformance.marked', [], 'third', undefined, { gridStart: base, readAt: base + 7 * hour });
-        expect(await state.inputReadUntil(t)).toBe(base + 7 * hour);
+        expect((await state.read(t, hour)).inputReadUntil).toBe(base + 7 * hour);
         expect(await marks()).toEqual([{ n: 1 }]);
-        expect([...(await state.done(t, hour)).keys()].sort()).toEqual([0, 1, 2].map((k) => at(k).start));
+        expect([...(await state.read(t, hour)).done.keys()].sort()).toEqual([0, 1, 2].map((k) => at(k).start));
         // Forgetting the interval at the grid's start leaves the mark, an empty range.
         await state.forget(t, [at(0)]);
-        expect(await state.inputReadUntil(t)).toBe(base + 7 * hour);
+        expect((await state.read(t, hour)).inputReadUntil).toBe(base + 7 * hour);
       } finally {
         await state.clear(t);
       }
@@ -460,8 +460,8 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
           );
         }
         for (const [i, t] of tables.entries()) {
-          expect([...(await state.done(t, hour)).keys()].sort()).toEqual([at(0).start, at(1).start]);
-          expect(await state.inputReadUntil(t)).toBe(base + i * hour);
+          expect([...(await state.read(t, hour)).done.keys()].sort()).toEqual([at(0).start, at(1).start]);
+          expect((await state.read(t, hour)).inputReadUntil).toBe(base + i * hour);
         }
       } finally {
         for (const t of tables) await state.clear(t);
@@ -472,11 +472,20 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
       const history = a.snapshots;
       if (!a.capabilities.snapshots || !history) return expect(history).toBeUndefined();
       const t = rel('conf_history');
-      expect(await history.current(t)).toBeUndefined();
+      expect(await history.current([t])).toEqual([undefined]);
       await a.execute(a.dialect.createTable(t, idRows([1, 'a']), {}));
-      const first = await history.current(t);
+      const [first] = await history.current([t]);
       await a.execute(a.dialect.insert(t, ['id', 'v'], idRows([2, 'b'])));
-      expect(await history.current(t)).not.toBe(first);
+      const other = rel('conf_history_other');
+      await a.execute(a.dialect.createTable(other, idRows([3, 'c']), {}));
+      // One read for several tables, an absent one among them, answers each in order.
+      const [second, ofOther, absent] = await history.current([t, other, rel('conf_history_absent')]);
+      expect(second).toMatch(/^-?\d+$/);
+      expect(second).not.toBe(first);
+      expect(ofOther).toMatch(/^-?\d+$/);
+      expect(ofOther).not.toBe(second);
+      expect(absent).toBeUndefined();
+      expect(await history.current([t, other])).toEqual([second, ofOther]);
       expect(await rows(`select count(*) as n from ${history.asOf(t, { snapshot: first! })}`)).toEqual([{ n: 1 }]);
       expect(await rows(a.dialect.selectAll(history.asOf(t, { snapshot: first! })))).toEqual([{ id: 1, v: 'a' }]);
     });

@@ -128,4 +128,23 @@ select s.line, s.file_name as source_file from {{source "s" "lines"}} as s`,
     await adapter.prepareExternal(source, external);
     expect(await fileTables()).toEqual([]);
   });
+
+  it("on Trino, a source's table is kept while it points at the same location, and re-pointed when that moves", async () => {
+    const settings = { host: process.env.TRINO_URL!, catalog: 'iceberg', schema, user: 'test' };
+    const adapter = new TrinoAdapter({ name: 'keep', type: 'trino', schema, threads: 1, settings } as never, '.');
+    const source = { schema: `${schema}_keep`, name: 'lines' };
+    // A comment lives as long as the table: a table created again has none.
+    const comment = async () =>
+      (await rows(`select comment from system.metadata.table_comments where catalog_name = 'hive' and schema_name = '${source.schema}' and table_name = 'lines'`))[0]?.comment;
+    const lines = async () => (await rows(`select line from hive.${source.schema}.lines order by line`)).map((r) => r.line);
+    await adapter.prepareExternal(source, { location: location(), format: 'lines' });
+    await rows(`comment on table hive.${source.schema}.lines is 'prepared once'`);
+    await adapter.prepareExternal(source, { location: location(), format: 'lines' });
+    expect(await comment()).toBe('prepared once');
+
+    const hour = `${location()}year=2025/month=09/day=01/hour=01/`;
+    await adapter.prepareExternal(source, { location: hour, format: 'lines' });
+    expect(await comment()).toBeNull();
+    expect(await lines()).toEqual(['h-1-1-0', 'h-1-1-15', 'h-1-1-30', 'h-1-1-45']);
+  });
 });

@@ -197,11 +197,38 @@ export class TrinoAdapter implements Adapter {
     await this.execute(
       `create schema if not exists ${this.dialect.quote(table.database!)}.${this.dialect.quote(table.schema)}`,
     );
-    await this.execute(`drop table if exists ${this.dialect.relation(table)}`);
-    await this.execute(
-      `create table ${this.dialect.relation(table)} (line varchar) with (external_location = ${this.dialect.literal(location)}, format = 'TEXTFILE')`,
-    );
+    // Kept when it already points there: a drop and create cost about a second of every run.
+    if (!(await this.linesTableAt(table, location))) {
+      await this.execute(`drop table if exists ${this.dialect.relation(table)}`);
+      await this.execute(
+        `create table ${this.dialect.relation(table)} (line varchar) with (external_location = ${this.dialect.literal(location)}, format = 'TEXTFILE')`,
+      );
+    }
     await this.fileTables.leftovers(table);
+  }
+
+  /** Whether `table` is a Hive table of lines over exactly `location`, as prepareExternal creates it. */
+  private async linesTableAt(table: Relation, location: string): Promise<boolean> {
+    let ddl: string;
+    try {
+      ddl = String(
+        Object.values((await this.query(`show create table ${this.dialect.relation(table)}`)).rows[0] ?? {})[0],
+      );
+    } catch (error) {
+      if (/TABLE_NOT_FOUND|does not exist/i.test((error as Error).message)) return false;
+      throw error;
+    }
+    const [, columns, properties] =
+      /\(([\s\S]*?)\)\s*(?:COMMENT\s+'(?:[^']|'')*'\s*)?WITH\s*\(([\s\S]*)\)\s*$/i.exec(ddl) ?? [];
+    const props = Object.fromEntries(
+      [...(properties ?? '').matchAll(/(\w+)\s*=\s*'((?:[^']|'')*)'/g)].map(([, k, v]) => [k, v!.replace(/''/g, "'")]),
+    );
+    return (
+      columns?.trim().toLowerCase() === 'line varchar' &&
+      Object.keys(props).length === 2 &&
+      props.external_location === location &&
+      props.format === 'TEXTFILE'
+    );
   }
 
   /** Named files are read through a Hive table over their own directory: Trino lists that, not the whole prefix. */

@@ -1,7 +1,7 @@
 /**
  * The column lineage of the Reciping project is the same as, or better than, the golden recorded
  * from the hand-written parser that DuckDB's parser replaced (reciping-lineage.golden.json; the
- * replacement matched it exactly; rewrite it with a better lineage only). Better: a model that failed to parse now parses; an `unknown` column is now resolved; a
+ * replacement matched it exactly; rewrite it with a better lineage only, or for a model whose SQL changed). Better: a model that failed to parse now parses; an `unknown` column is now resolved; a
  * `*` that could not be expanded now is. Anything else must match: kind and sources, column by column.
  */
 import { readFileSync } from 'node:fs';
