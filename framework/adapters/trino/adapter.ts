@@ -186,8 +186,8 @@ export class TrinoAdapter implements Adapter {
   }
 
   /**
-   * A Hive external table over the source's prefix, re-pointed on every run (metadata only); the
-   * file tables a dead run left are dropped.
+   * A Hive external table over the source's prefix, created again only when that moved (metadata
+   * only); the file tables a dead run left are dropped.
    */
   async prepareExternal(source: Relation, external: ExternalLocation): Promise<void> {
     const location = prefix(external, `external source ${source.schema}.${source.name}`);
