@@ -165,8 +165,7 @@ export class TrinoAdapter implements Adapter {
   async partitionBy(rel: Relation, columns: string[]): Promise<void> {
     const table = this.dialect.relation(rel);
     const partitioning = `partitioning = ARRAY[${columns.map((c) => this.dialect.literal(c)).join(', ')}]`;
-    const ddl = String((await this.query(`show create table ${table}`)).rows[0]?.['Create Table'] ?? '');
-    if (ddl.includes(partitioning)) return;
+    if ((await this.createTableText(rel))?.includes(partitioning)) return;
     await this.execute(`alter table ${table} set properties ${partitioning}`);
     const same = columns.map((c) => `${this.dialect.quote(c)} = ${this.dialect.quote(c)}`).join(', ');
     await retryCommitConflicts(this, () => this.execute(`update ${table} set ${same}`));
@@ -209,15 +208,8 @@ export class TrinoAdapter implements Adapter {
 
   /** Whether `table` is a Hive table of lines over exactly `location`, as prepareExternal creates it. */
   private async linesTableAt(table: Relation, location: string): Promise<boolean> {
-    let ddl: string;
-    try {
-      ddl = String(
-        Object.values((await this.query(`show create table ${this.dialect.relation(table)}`)).rows[0] ?? {})[0],
-      );
-    } catch (error) {
-      if (/TABLE_NOT_FOUND|does not exist/i.test((error as Error).message)) return false;
-      throw error;
-    }
+    const ddl = await this.createTableText(table);
+    if (ddl === undefined) return false;
     const [, columns, properties] =
       /\(([\s\S]*?)\)\s*(?:COMMENT\s+'(?:[^']|'')*'\s*)?WITH\s*\(([\s\S]*)\)\s*$/i.exec(ddl) ?? [];
     const props = Object.fromEntries(
@@ -229,6 +221,16 @@ export class TrinoAdapter implements Adapter {
       props.external_location === location &&
       props.format === 'TEXTFILE'
     );
+  }
+
+  /** The table's `SHOW CREATE TABLE` text; undefined when it does not exist. */
+  private async createTableText(rel: Relation): Promise<string | undefined> {
+    try {
+      return String((await this.query(`show create table ${this.dialect.relation(rel)}`)).rows[0]?.['Create Table']);
+    } catch (error) {
+      if (/TABLE_NOT_FOUND|does not exist/i.test((error as Error).message)) return undefined;
+      throw error;
+    }
   }
 
   /** Named files are read through a Hive table over their own directory: Trino lists that, not the whole prefix. */
