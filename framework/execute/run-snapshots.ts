@@ -36,15 +36,24 @@ export function runSnapshots(history: Snapshots, written: Written[]) {
       finished.set(result.unique_id, result);
       if (!pending.size) after = readAfter();
     },
-    /** Puts both snapshots on each built table's result. */
+    /**
+     * Puts both snapshots on each built table's result. A failed read does not fail the run, whose
+     * data is written and whose results must be too: each built table's message says `rollback`
+     * cannot undo it (a node that writes waited for the first read, so it failed on that already).
+     */
     async record(): Promise<void> {
-      after ??= readAfter();
-      const [previous, ids] = await Promise.all([before, after.ids]);
-      after.built.forEach((i, k) => {
-        const result = finished.get(written[i]!.uniqueId)!;
-        if (ids[k]) result.snapshot_id = ids[k];
-        result.previous_snapshot_id = previous[i] ?? null;
-      });
+      const { built, ids } = (after ??= readAfter());
+      const results = built.map((i) => finished.get(written[i]!.uniqueId)!);
+      try {
+        const [previous, now] = await Promise.all([before, ids]);
+        results.forEach((result, k) => {
+          if (now[k]) result.snapshot_id = now[k];
+          result.previous_snapshot_id = previous[built[k]!] ?? null;
+        });
+      } catch (error) {
+        for (const result of results)
+          result.message = `${result.message}; snapshot ids not read, \`rollback\` cannot undo this build: ${(error as Error).message}`;
+      }
     },
   };
 }
