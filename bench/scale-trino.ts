@@ -8,7 +8,11 @@
 // are removed afterwards (--keep leaves them). --no-settle skips the wait (a smoke run).
 // --reuse ID measures again on the histories a --keep run (its id is in the schema names, scale_ID_k)
 // left, with this checkout's project, from window --window-offset N on (after the N it ran).
-// Run: node --import tsx bench/scale-trino.ts [--sizes 250000,2000000] [--runs 3] [--keep] [--no-settle] [--reuse ID --window-offset N]
+// Each history is first kept as the project's hourly `framework maintain` keeps the prod target
+// (compaction of the windows' small files and deletes), then again every --maintain-every windows
+// (4: hourly for 15-minute windows; 0: never): without it a window's run and test grow with the
+// number of windows before them (docs/scale.md). Its seconds are reported apart.
+// Run: node --import tsx bench/scale-trino.ts [--sizes 250000,2000000] [--runs 3] [--keep] [--no-settle] [--reuse ID --window-offset N] [--maintain-every 4]
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -24,6 +28,7 @@ import { copyNames, fw, generate, stageWindow, stagingVars, uploadAll, windowAt,
 const sizes = (flag('sizes') ?? '250000,2000000').split(',').map(Number);
 const runs = Number(flag('runs') ?? 3);
 const windowEvents = Number(flag('window-events') ?? 10_000);
+const maintainEvery = Number(flag('maintain-every') ?? 4);
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
 const t0 = Date.now();
 const log = (...a: unknown[]) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s load ${loadavg()[0]!.toFixed(1)}]`, ...a);
@@ -74,11 +79,14 @@ async function measure(h: History) {
   const loadStart = load();
   const [warm, ...measured] = WINDOWS;
   const staged = (w: [string, number]) => stageWindow(h.root, h.prefix, w, windowEvents);
+  const maintain = () => fw(h.root, ['maintain', '--target', 'prod', '--vars', h.vars]);
+  const maintainSeconds = maintainEvery ? [maintain()] : [];
   await staged(warm!);
   const warmUpRunSeconds = fw(h.root, ['run', '--target', 'prod', '--vars', h.vars]);
   log(`${h.events}: warm-up window run ${warmUpRunSeconds.toFixed(1)} s`);
   const samples = [];
-  for (const w of measured) {
+  for (const [i, w] of measured.entries()) {
+    if (maintainEvery && i && i % maintainEvery === 0) maintainSeconds.push(maintain());
     await staged(w);
     const run = fw(h.root, ['run', '--target', 'prod', '--vars', h.vars]);
     const runNodes = nodeTimes(h.root);
@@ -93,6 +101,8 @@ async function measure(h: History) {
     uploadSeconds: h.uploadSeconds,
     historySeconds: h.historySeconds,
     warmUpRunSeconds,
+    maintainEvery,
+    maintainSeconds,
     run: { seconds: summarize(samples.map((s) => s.run)), nodes: medians(samples.map((s) => s.runNodes)) },
     test: { seconds: summarize(samples.map((s) => s.test)), nodes: medians(samples.map((s) => s.testNodes)), statuses: samples.at(-1)?.testStatuses },
   };

@@ -6,6 +6,8 @@
 // would after a deploy; each keeps its own target/ (the test scope is its own run's).
 // Each build first runs and tests one window unrecorded: a stack just started (Trino's JIT, its
 // metadata caches) would otherwise make whichever build goes first slower.
+// No maintenance runs between windows: both builds drift up with the windows' small files alike
+// (docs/scale.md), so compare rounds side by side, not the first with the last.
 // Run: node --import tsx bench/window-ab-trino.ts --reuse ID --baseline /path/to/checkout [--history 0] [--window-offset 5] [--rounds 4]
 import { cpSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';

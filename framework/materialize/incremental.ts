@@ -1,5 +1,6 @@
 import type { Column } from '../adapters/adapter.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
+import { allAnswered } from '../all-answered.js';
 import { ConfigError, ExecutionError } from '../errors.js';
 import type { ModelNode, Relation } from '../project/types.js';
 import type { CompiledNode } from '../template/manifest.js';
@@ -53,14 +54,19 @@ export const incremental: Strategy<Model, IncrementalState, IncrementalPlan> = {
   },
   async read(ctx, node, runtime) {
     const { introspector } = ctx.adapter;
-    const existing = await introspector.relationType(node.relation);
-    if (existing !== 'table' || (ctx.fullRefresh && node.config.full_refresh !== false)) {
-      return { rebuild: await readTable(ctx, node, render(ctx, node, { ...runtime, isIncremental: false })) };
-    }
+    const rebuild = async () => ({
+      rebuild: await readTable(ctx, node, render(ctx, node, { ...runtime, isIncremental: false })),
+    });
+    if (ctx.fullRefresh && node.config.full_refresh !== false) return rebuild();
     const range = kindOf(node) === 'interval' ? replacedRange(ctx.adapter, node, runtime) : undefined;
     const sql = render(ctx, node, { ...runtime, isIncremental: true, ...(range ? { self: range.outside } : {}) });
-    const incoming = await introspector.queryColumns(sql);
-    const current = await introspector.columns(node.relation);
+    // Three round trips at once: the columns are asked before knowing that the table exists, and
+    // dropped, failed or not, when it does not (a first build).
+    const type = introspector.relationType(node.relation);
+    const columns = allAnswered([introspector.queryColumns(sql), introspector.columns(node.relation)]);
+    columns.catch(() => {});
+    if ((await type) !== 'table') return rebuild();
+    const [incoming, current] = await columns;
     return { sql, incoming, current, ...(range ? { range } : {}), ...(ctx.audit ? { audit: ctx.audit.relation } : {}) };
   },
   plan(node, state, engine) {

@@ -33,6 +33,11 @@ export interface ArrivalBound {
  */
 export const READ_SKEW_MS = 15 * 60_000;
 
+/** The engine's clock, epoch ms: read before the input's scan, so rows it misses are loaded after it. */
+export async function readClock(adapter: Adapter): Promise<number> {
+  return utcMs((await adapter.query(clockQuery(adapter.macros))).rows[0]!.t);
+}
+
 /**
  * One grouped scan of the input (two columns): cheap next to the model's own statements, and it
  * tells which intervals have data at all, so empty ones cost no statement. With a `bound`, only
@@ -45,10 +50,10 @@ export async function readArrivals(
   relation: string,
   input: IntervalInput,
   grid: { start: number; step: number },
+  readAt: number,
   bound?: ArrivalBound,
   where?: SourcePosition,
 ): Promise<Arrivals> {
-  const clock = await adapter.query(clockQuery(adapter.macros));
   const { rows } = await adapter.query(
     arrivalsQuery(
       adapter.dialect,
@@ -78,5 +83,5 @@ export async function readArrivals(
     const start = grid.start + Math.floor((at - grid.start) / grid.step) * grid.step;
     newest.set(start, Math.max(newest.get(start) ?? -Infinity, utcMs(r.l)));
   }
-  return { newest, uncovered, read, readAt: utcMs(clock.rows[0]!.t) };
+  return { newest, uncovered, read, readAt };
 }

@@ -4,7 +4,7 @@ import type { DoneIntervals, IntervalRange, IntervalStore } from '../state/state
 import type { CompiledNode } from '../template/manifest.js';
 import type { BuildContext, MaterializeContext, MaterializeResult } from './context.js';
 import { incremental } from './incremental.js';
-import { READ_SKEW_MS, readArrivals, type ArrivalBound, type Arrivals } from './interval-input.js';
+import { READ_SKEW_MS, readArrivals, readClock, type ArrivalBound, type Arrivals } from './interval-input.js';
 import {
   batches,
   completeIntervals,
@@ -56,10 +56,16 @@ export async function readIntervals(
   restate?: { start: number; end: number },
 ): Promise<IntervalInputs> {
   const cfg = intervalConfig(node.config, node.name, configAt(node))!;
-  const rebuild =
-    (ctx.fullRefresh && node.config.full_refresh !== false) ||
-    (await ctx.adapter.introspector.relationType(node.relation)) !== 'table';
-  const state = rebuild ? undefined : await store.read(node.relation, cfg.step);
+  const fullRefresh = ctx.fullRefresh && node.config.full_refresh !== false;
+  // Three independent reads at once (each is a round trip to the engine, on the node's path); the
+  // state is read before knowing whether the table exists, and ignored if it does not.
+  const [existing, stored, readAt] = await Promise.all([
+    fullRefresh ? undefined : ctx.adapter.introspector.relationType(node.relation),
+    fullRefresh ? undefined : store.read(node.relation, cfg.step),
+    cfg.input ? readClock(ctx.adapter) : undefined,
+  ]);
+  const rebuild = fullRefresh || existing !== 'table';
+  const state = rebuild ? undefined : stored;
   const done: DoneIntervals = state?.done ?? new Map();
   const readUntil = cfg.input ? state?.inputReadUntil : undefined;
   const bound = readUntil === undefined ? undefined : arrivalBound(cfg, done, readUntil);
@@ -67,7 +73,7 @@ export async function readIntervals(
     cfg.input &&
     ctx.compiler.renderText(`{{ref ${JSON.stringify(cfg.input.ref)}}}`, `${node.path}#interval_input`, node);
   const arrivals = cfg.input
-    ? await readArrivals(ctx.adapter, input!, cfg.input, cfg, bound, configAt(node))
+    ? await readArrivals(ctx.adapter, input!, cfg.input, cfg, readAt!, bound, configAt(node))
     : undefined;
   return {
     cfg,

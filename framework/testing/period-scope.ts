@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { allAnswered } from '../all-answered.js';
 import { utcInstant } from '../adapters/timestamp.js';
 import { ConfigError } from '../errors.js';
 import type { ScopeContext } from '../execute/data-tests.js';
@@ -44,10 +45,13 @@ async function lookUp(ctx: PeriodContext, model: CompiledNode): Promise<string |
   const { column } = periodConfig(model)!;
   const rows = writtenRows(ctx, model);
   if (rows === undefined) return undefined;
-  await assertColumn(adapter, model, column);
   const col = adapter.dialect.quote(column);
   // typeof: the column's type as the engine names it, also for a model not published yet (an audit).
-  const result = await adapter.query(adapter.dialect.distinctTyped(rows, col));
+  // The column is checked while the values are read; a missing one is the error said.
+  const [, result] = await allAnswered([
+    assertColumn(adapter, model, column),
+    adapter.query(adapter.dialect.distinctTyped(rows, col)),
+  ]);
   const values = result.rows.map((r) => `CAST(${adapter.dialect.literal(String(r.v))} AS ${String(r.t)})`);
   if (!values.length) return 'false';
   if (values.length > MAX_LISTED) return `${col} between ${values[0]} and ${values.at(-1)}`;

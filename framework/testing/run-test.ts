@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { allAnswered } from '../all-answered.js';
 import { ConfigError } from '../errors.js';
 import { didYouMean } from '../project/suggest.js';
 import type { Compiler } from '../template/compile.js';
@@ -20,7 +21,9 @@ export async function runTest(
   options: TestOptions = {},
 ): Promise<TestOutcome> {
   const { empty, standIn, scope, written } = options;
-  await assertColumnExists(adapter, compiler, node, options);
+  // Checked while the rows are counted (a round trip each); a missing column is the error said.
+  const checked = assertColumnExists(adapter, compiler, node, options);
+  checked.catch(() => {});
   const runtime: Runtime = {
     isIncremental: false,
     ...(empty ? { empty } : {}),
@@ -32,7 +35,7 @@ export async function runTest(
   record(sql);
   const limit = node.config.limit;
   const select = limit ? adapter.dialect.limit(sql, limit) : sql;
-  const counted = options.count ? await options.count(select) : await countRows(adapter, select);
+  const [, counted] = await allAnswered([checked, options.count ? options.count(select) : countRows(adapter, select)]);
   const failures = counted.n;
   const severity = node.config.severity ?? 'error';
   const errorIf = threshold(node.config.error_if ?? '!= 0');
