@@ -1,3 +1,4 @@
+import { allAnswered } from '../all-answered.js';
 import { ConfigError } from '../errors.js';
 import type { ModelNode } from '../project/types.js';
 import type { DoneIntervals, IntervalRange, IntervalStore } from '../state/state-store.js';
@@ -57,12 +58,13 @@ export async function readIntervals(
 ): Promise<IntervalInputs> {
   const cfg = intervalConfig(node.config, node.name, configAt(node))!;
   const fullRefresh = ctx.fullRefresh && node.config.full_refresh !== false;
-  // Three independent reads at once (each is a round trip to the engine, on the node's path); the
-  // state is read before knowing whether the table exists, and ignored if it does not.
-  const [existing, stored, readAt] = await Promise.all([
-    fullRefresh ? undefined : ctx.adapter.introspector.relationType(node.relation),
-    fullRefresh ? undefined : store.read(node.relation, cfg.step),
-    cfg.input ? readClock(ctx.adapter) : undefined,
+  // Three independent reads at once; the state is read before knowing whether the table exists,
+  // and ignored if it does not.
+  const none = Promise.resolve(undefined);
+  const [existing, stored, readAt] = await allAnswered([
+    fullRefresh ? none : ctx.adapter.introspector.relationType(node.relation),
+    fullRefresh ? none : store.read(node.relation, cfg.step),
+    cfg.input ? readClock(ctx.adapter) : none,
   ]);
   const rebuild = fullRefresh || existing !== 'table';
   const state = rebuild ? undefined : stored;
