@@ -27,6 +27,16 @@ export interface QueryResult {
 }
 
 /** Statements the framework composes itself; every identifier and value is quoted here, never by callers. */
+/**
+ * A test's failing rows as a condition: the rows of `from` where `where` holds, or with `distinct`,
+ * the distinct values of that expression among them.
+ */
+export interface RowCount {
+  from: string;
+  where: string;
+  distinct?: string;
+}
+
 export interface Dialect {
   /** The longest statement the engine accepts, in characters (bounds IN lists the framework builds). */
   readonly maxStatementLength: number;
@@ -89,8 +99,11 @@ export interface Dialect {
   distinctTyped(select: string, column: string): string;
   /** The number of rows `select` returns, as column `n` of one row (data tests, catalog stats). */
   countRows(select: string): string;
-  /** The rows each of `selects` returns, in one query: a row per select, its index as `i`, its count as `n`. */
-  countRowsEach(selects: string[]): string;
+  /**
+   * The rows each of `counts` returns, in one query: a row per count, its index as `i`, its count
+   * as `n`. A group of row counts on one relation is one scan of it, a conditional count each.
+   */
+  countRowsEach(counts: (string | RowCount[])[]): string;
   /**
    * A query of literal rows with typed columns (each value CAST to its column's type; NULL for
    * null or undefined): a relation standing in for a model's input in unit tests.

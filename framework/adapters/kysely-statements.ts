@@ -116,10 +116,27 @@ export function kyselyStatements(
     distinctTyped: (select, column) =>
       `select distinct cast(${column} as varchar) as v, typeof(${column}) as t from (${select}) as __rows where ${column} is not null order by 1`,
     countRows: (select) => `select count(*) as n from (${select}) as __count`,
-    countRowsEach: (selects) =>
-      selects
-        .map((select, i) => `select ${i} as i, count(*) as n from (${select}) as __count${i}`)
-        .join('\nunion all\n'),
+    countRowsEach: (counts) => {
+      let i = 0;
+      return counts
+        .map((c, g) => {
+          if (typeof c === 'string') return `select ${i++} as i, count(*) as n from (${c}) as __count${g}`;
+          // One scan, a count per test (`from` unaliased, as the test's own query reads it); a row
+          // per count by a join with their positions.
+          const first = i;
+          i += c.length;
+          const conditional = c.map(({ where, distinct }, j) =>
+            distinct
+              ? `count(distinct case when ${where} then ${distinct} end) as n${j}`
+              : `count(case when ${where} then 1 end) as n${j}`,
+          );
+          const n = c.map((_, j) => `when ${j} then __counts${g}.n${j}`).join(' ');
+          return `select ${first} + __k.j as i, case __k.j ${n} end as n
+from (select ${conditional.join(', ')} from ${c[0]!.from}) as __counts${g}
+cross join (values ${c.map((_, j) => `(${j})`).join(', ')}) as __k(j)`;
+        })
+        .join('\nunion all\n');
+    },
     values: (columns, rows) => {
       const quoted = columns.map((c) => compileRaw(sql`${sql.id(c.name)}`));
       const cell = (value: unknown, i: number) =>

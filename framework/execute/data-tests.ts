@@ -1,5 +1,5 @@
 import type { Adapter, Column } from '../adapters/adapter.js';
-import type { Count } from './count-batch.js';
+import type { CountMember } from './count-batch.js';
 import type { Relation } from '../project/types.js';
 import type { Compiler } from '../template/compile.js';
 import type { TestScope } from '../template/state.js';
@@ -29,7 +29,7 @@ export interface TestOptions {
   /** A singular test: the rows each model's last run wrote, which its {{written "model"}} reads. */
   written?: Map<string, string>;
   /** Counts the test's rows, in one query with other tests' (execute/count-batch.ts); else a query of its own. */
-  count?: (select: string) => Promise<Count>;
+  count?: CountMember['count'];
 }
 
 export interface ScopeContext {

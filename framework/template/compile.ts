@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Adapter } from '../adapters/adapter.js';
+import type { Adapter, RowCount } from '../adapters/adapter.js';
 import { utcTimestamp } from '../adapters/timestamp.js';
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { mergeConfig, normalizeConfig } from '../project/config.js';
@@ -108,6 +108,28 @@ export class Compiler {
   /** Render a model or test for execution: final SQL with ephemeral models inlined as CTEs. */
   render(node: CompiledNode, runtime: Runtime): string {
     return this.renderWithState(node, runtime).sql;
+  }
+
+  /**
+   * A built-in row test's count as a condition on the rows it reads, so it can share their scan
+   * with other tests' (execute/count-batch.ts); undefined for a test that counts its own query.
+   */
+  rowCount(node: CompiledNode, runtime: Runtime): RowCount | undefined {
+    if (node.resourceType !== 'test' || node.kind !== 'generic') return undefined;
+    const test = this.env.rowTests.get(node.testName!);
+    if (!test) return undefined;
+    const state = this.renderState(node, runtime, (id) => this.relationText(id, state));
+    const context = this.contextFor(node, state);
+    const file = `<builtin test ${node.testName}>`;
+    const render = (text: string) =>
+      this.env
+        .compile(text, file)(context, { data: { render: state } })
+        .trim();
+    const where = render(test.where);
+    const distinct = test.distinct && render(test.distinct);
+    // An ephemeral's CTE would have to come along: such a test counts its own query.
+    if (state.ephemerals.size) return undefined;
+    return { from: String(context.model), where, ...(distinct ? { distinct } : {}) };
   }
 
   private renderWithState(node: CompiledNode, runtime: Runtime): { sql: string; state: RenderState } {

@@ -2,7 +2,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import { ConfigError } from '../errors.js';
 import type { Project } from '../project/types.js';
 import { didYouMean } from '../project/suggest.js';
-import { builtinTests } from './builtins/tests.js';
+import { builtinRowTests, builtinTests, type RowTest } from './builtins/tests.js';
 import { coreHelpers, userArgs } from './helpers.js';
 import { interpret, type Helper, type Template } from './interpreter.js';
 import { macroHelpers, type ModuleMacro } from './macros.js';
@@ -18,6 +18,8 @@ export class TemplateEnvironment {
   private readonly cache = new Map<string, Template>();
   private readonly asts = new Map<string, hbs.AST.Program>();
   readonly testTemplates = new Map<string, Template>();
+  /** Built-in row tests a project macro does not override: their counts may share a scan. */
+  readonly rowTests = new Map<string, RowTest>();
 
   constructor(
     readonly project: Project,
@@ -42,10 +44,12 @@ export class TemplateEnvironment {
     }
     for (const [name, body] of Object.entries(builtinTests)) {
       // Compiled on first use: a project uses a few of them.
-      if (!this.testTemplates.has(name))
-        this.testTemplates.set(name, (context, options) =>
-          this.compile(body, `<builtin test ${name}>`)(context, options),
-        );
+      if (this.testTemplates.has(name)) continue;
+      this.testTemplates.set(name, (context, options) =>
+        this.compile(body, `<builtin test ${name}>`)(context, options),
+      );
+      const row = builtinRowTests.get(name);
+      if (row) this.rowTests.set(name, row);
     }
   }
 

@@ -207,6 +207,26 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
         [1, 1],
         [2, 0],
       ]);
+      // Row tests of one relation share its scan: a conditional count each, indexed among the others.
+      const v = a.dialect.quote('odd "v"');
+      const shared = await rows(
+        a.dialect.countRowsEach([
+          `select * from (${values}) as one where id is null`,
+          [
+            { from: `(${values})`, where: 'id is null' },
+            { from: `(${values})`, where: `${v} is not null and ${v} not in ('x')`, distinct: v },
+            { from: `(${values})`, where: 'id > 5' },
+          ],
+          values,
+        ]),
+      );
+      expect(shared.map((r) => [Number(r.i), Number(r.n)]).sort()).toEqual([
+        [0, 1],
+        [1, 1],
+        [2, 1],
+        [3, 0],
+        [4, 2],
+      ]);
       expect(await rows(a.dialect.filter(`(${values})`, `${a.dialect.quote('id')} = 1`))).toEqual([{ id: 1, 'odd "v"': "it's" }]);
       // A period scope's values: text and the engine's type name, which cast back to the same constants.
       const days = a.dialect.values([{ name: 'd', type: 'DATE' }], [['2025-01-02'], ['2025-01-01'], ['2025-01-02'], [null]]);

@@ -94,14 +94,16 @@ describe('data tests', () => {
     await cli(root, 'run');
     const verdicts = () => Object.fromEntries(results(root).map((x) => [x.unique_id, [x.status, x.failures]]));
     const query = vi.spyOn(DuckDbAdapter.prototype, 'query');
-    const counts = () => query.mock.calls.map(([sql]) => sql).filter((sql) => / as __count\d*$/m.test(sql));
+    const counts = () => query.mock.calls.map(([sql]) => sql).filter((sql) => / as __counts?\d*$/m.test(sql));
     try {
       expect((await cli(root, 'test', '--threads', '4')).code).toBe(1);
       const together = verdicts();
       // Ten tests of orders (nine generic, one singular reading only orders): one count query.
       expect(Object.keys(together)).toHaveLength(10);
       expect(counts()).toHaveLength(1);
-      expect(counts()[0]!.match(/ as __count\d+/g)).toHaveLength(10);
+      // not_null, accepted_values and accepted_range read the same rows: one scan, a count each.
+      expect(counts()[0]!.match(/ as __count\d+$/gm)).toHaveLength(7);
+      expect(counts()[0]!.match(/ as n\d+\b/g)).toHaveLength(3);
       query.mockClear();
       const alone: Record<string, unknown> = {};
       for (const id of Object.keys(together)) {
@@ -114,6 +116,70 @@ describe('data tests', () => {
     } finally {
       query.mockRestore();
     }
+  });
+
+  it('row tests of the same rows count in one scan of them, each with the count it gives alone', async () => {
+    const root = tempProject({
+      'models/events.sql':
+        "select * from (values (1, 'a', 5), (null, 'zz', -1), (3, 'zz', 200), (4, 'yy', null), (null, 'b', 0)) as t(id, kind, score)",
+      'models/events.yml': `models:
+  - name: events
+    columns:
+      - name: id
+        tests: [not_null]
+      - name: kind
+        tests: [{accepted_values: {values: [a, b]}}]
+      - name: score
+        tests:
+          - not_null
+          - accepted_range: {min_value: 0, max_value: 100, inclusive: false}
+          - expression_is_true: {expression: "< 150"}
+`,
+    });
+    await cli(root, 'run');
+    const query = vi.spyOn(DuckDbAdapter.prototype, 'query');
+    const failures = () => Object.fromEntries(results(root).map((x) => [x.unique_id.split('.').pop()!, x.failures]));
+    try {
+      await cli(root, 'test', '--threads', '4');
+      const [counted, ...others] = query.mock.calls.map(([sql]) => sql).filter((sql) => /__counts?\d/.test(sql));
+      expect(others).toEqual([]);
+      expect(counted!.match(/"events"/g)).toHaveLength(1);
+      // accepted_values counts the bad values (zz, yy), as its own query's grouped rows do; a null is no failure.
+      const together = failures();
+      expect(together).toEqual({
+        not_null_events_id: 2,
+        accepted_values_events_kind__a__b: 2,
+        not_null_events_score: 1,
+        accepted_range_events_score__False__100__0: 3,
+        expression_is_true_events_score___150: 1,
+      });
+      const alone: Record<string, unknown> = {};
+      for (const name of Object.keys(together)) {
+        await cli(root, 'test', '--select', name);
+        Object.assign(alone, failures());
+      }
+      expect(alone).toEqual(together);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
+  it('a project macro overriding a row test counts its own query', async () => {
+    const root = tempProject({
+      'models/m.sql': 'select * from (values (0), (null), (2)) as t(x)',
+      'macros/test_not_null.sql':
+        'select * from {{model}} where {{quote column_name}} is null or {{quote column_name}} = 0',
+      'models/m.yml':
+        'models:\n  - name: m\n    columns:\n      - name: x\n        tests: [not_null, {accepted_range: {min_value: 1}}]\n',
+    });
+    await cli(root, 'run');
+    await cli(root, 'test');
+    expect(
+      Object.fromEntries(results(root).map((x) => [x.unique_id.split('.').pop()!.split('_m_')[0], x.failures])),
+    ).toEqual({
+      not_null: 2,
+      accepted_range: 1,
+    });
   });
 
   it('a test whose SQL errors in a counted batch is the only error; the others count on their own', async () => {

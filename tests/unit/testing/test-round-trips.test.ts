@@ -21,7 +21,11 @@ const notNull = {
   attachedTo: tested.uniqueId,
   origin: { file: 'models/m.yml', line: 4 },
 } as unknown as CompiledNode;
-const compiler = { nodeById: () => tested, render: () => 'select * from main.m where day is null' } as unknown as Compiler;
+const compiler = {
+  nodeById: () => tested,
+  render: () => 'select * from main.m where day is null',
+  rowCount: () => undefined,
+} as unknown as Compiler;
 
 function adapterWith(columns: string[]) {
   const reads = gatedReads({
