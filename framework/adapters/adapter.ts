@@ -26,7 +26,6 @@ export interface QueryResult {
   queryId?: string;
 }
 
-/** Statements the framework composes itself; every identifier and value is quoted here, never by callers. */
 /**
  * A test's failing rows as a condition: the rows of `from` where `where` holds, or with `distinct`,
  * the distinct values of that expression among them.
@@ -37,6 +36,7 @@ export interface RowCount {
   distinct?: string;
 }
 
+/** Statements the framework composes itself; every identifier and value is quoted here, never by callers. */
 export interface Dialect {
   /** The longest statement the engine accepts, in characters (bounds IN lists the framework builds). */
   readonly maxStatementLength: number;

@@ -36,8 +36,9 @@ export async function runTest(
   const limit = node.config.limit;
   const select = limit ? adapter.dialect.limit(sql, limit) : sql;
   // A limit caps the count: such a test counts its own query.
-  const rows = limit ? undefined : compiler.rowCount(node, runtime);
-  const count = options.count ? options.count(select, rows) : countRows(adapter, select);
+  const count = options.count
+    ? options.count(select, limit ? undefined : compiler.rowCount(node, runtime))
+    : countRows(adapter, select);
   const [, counted] = await allAnswered([checked, count]);
   const failures = counted.n;
   const severity = node.config.severity ?? 'error';

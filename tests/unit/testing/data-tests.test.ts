@@ -164,22 +164,22 @@ describe('data tests', () => {
     }
   });
 
-  it('a project macro overriding a row test counts its own query', async () => {
+  it('a test with a limit, and a built-in a project macro overrides, count their own query', async () => {
     const root = tempProject({
-      'models/m.sql': 'select * from (values (0), (null), (2)) as t(x)',
-      'macros/test_not_null.sql':
-        'select * from {{model}} where {{quote column_name}} is null or {{quote column_name}} = 0',
-      'models/m.yml':
-        'models:\n  - name: m\n    columns:\n      - name: x\n        tests: [not_null, {accepted_range: {min_value: 1}}]\n',
+      'models/m.sql': 'select * from (values (0), (null), (null), (2)) as t(x)',
+      'macros/test_not_null.sql': 'select * from {{model}} where {{quote column_name}} is null or {{quote column_name}} = 0',
+      'models/m.yml': 'models:\n  - name: m\n    columns:\n      - name: x\n        tests: [not_null, {accepted_range: {min_value: 3, limit: 1}}, {expression_is_true: {expression: "> 1"}}]\n',
     });
     await cli(root, 'run');
-    await cli(root, 'test');
-    expect(
-      Object.fromEntries(results(root).map((x) => [x.unique_id.split('.').pop()!.split('_m_')[0], x.failures])),
-    ).toEqual({
-      not_null: 2,
-      accepted_range: 1,
-    });
+    const query = vi.spyOn(DuckDbAdapter.prototype, 'query');
+    try {
+      await cli(root, 'test');
+      expect(query.mock.calls.filter(([sql]) => sql.includes('count(case'))).toEqual([]);
+    } finally {
+      query.mockRestore();
+    }
+    const failures = Object.fromEntries(results(root).map((x) => [x.unique_id.split('.').pop()!.split('_m_')[0], x.failures]));
+    expect(failures).toEqual({ not_null: 3, accepted_range: 1, expression_is_true: 1 });
   });
 
   it('a test whose SQL errors in a counted batch is the only error; the others count on their own', async () => {
