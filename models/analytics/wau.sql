@@ -1,4 +1,7 @@
-{{!-- Weekly (Monday-based) active users, in total and per user_segment, cooking_style and ab_test_group. --}}
+{{!--
+  Weekly (Monday-based) active users, in total and per user_segment, cooking_style and
+  ab_test_group: one grouping set per dimension, so the fact and dim_user are read once (dau.sql).
+--}}
 with active as (
   select
     CAST(date_trunc('week', t.date) AS DATE) as week_start,
@@ -12,14 +15,16 @@ with active as (
   join {{ref "dim_user"}} as u on u.user_sk = f.user_dim_key
   where f.user_dim_key <> 0
 )
-select week_start, 'total' as dimension, 'all' as dimension_value, count(distinct user_dim_key) as wau, count(distinct date) as days_with_data
-from active group by week_start
-union all
-select week_start, 'user_segment', user_segment, count(distinct user_dim_key), count(distinct date)
-from active group by week_start, user_segment
-union all
-select week_start, 'cooking_style', cooking_style, count(distinct user_dim_key), count(distinct date)
-from active group by week_start, cooking_style
-union all
-select week_start, 'ab_test_group', ab_test_group, count(distinct user_dim_key), count(distinct date)
-from active group by week_start, ab_test_group
+select
+  week_start,
+  {{by_dimension "'user_segment'" "'cooking_style'" "'ab_test_group'" "'total'"}} as dimension,
+  {{by_dimension "user_segment" "cooking_style" "ab_test_group" "'all'"}} as dimension_value,
+  count(distinct user_dim_key) as wau,
+  count(distinct date) as days_with_data
+from active
+group by grouping sets (
+  (week_start),
+  (week_start, user_segment),
+  (week_start, cooking_style),
+  (week_start, ab_test_group)
+)

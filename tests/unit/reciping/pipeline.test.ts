@@ -157,6 +157,32 @@ describe('reciping pipeline on a three-week sample around the A/B test', () => {
     expect(users).toEqual([...users].sort((a, b) => b - a));
   });
 
+  it('counts dau and wau per dimension as one aggregation per dimension would', async () => {
+    // dau and wau group by grouping sets; this is each set written out as its own aggregation.
+    const active = `select t.date, CAST(date_trunc('week', t.date) AS DATE) as week_start, u.user_segment, u.cooking_style,
+        coalesce(u.ab_test_group, 'not_in_test') as ab_test_group, f.user_dim_key
+      from gold_analytics.fact_user_events f
+      join gold_analytics.dim_time t on t.time_dim_key = f.time_dim_key
+      join gold_analytics.dim_user u on u.user_sk = f.user_dim_key
+      where f.user_dim_key <> 0`;
+    const per = (period: string, measure: string) =>
+      [['total', "'all'"], ['user_segment', 'user_segment'], ['cooking_style', 'cooking_style'], ['ab_test_group', 'ab_test_group']]
+        .map(([dimension, value]) => `select ${period}, '${dimension}' as dimension, ${value} as dimension_value, ${measure} from a group by ${period}${value!.startsWith("'") ? '' : `, ${value}`}`)
+        .join(' union all ');
+    const dau = `with a as (${active}) ${per('date', 'count(distinct user_dim_key) as n')}`;
+    const wau = `with a as (${active}) ${per('week_start', 'count(distinct user_dim_key) as n, count(distinct date) as days')}`;
+    const views = {
+      dau: ['select date, dimension, dimension_value, dau as n from gold_analytics.dau', dau],
+      wau: ['select week_start, dimension, dimension_value, wau as n, days_with_data as days from gold_analytics.wau', wau],
+    };
+    for (const [name, [view, expected]] of Object.entries(views)) {
+      const differ = await one(root, `select (select count(*) from ((${view}) except all (${expected}))) + (select count(*) from ((${expected}) except all (${view}))) as n`);
+      const rows = await one(root, `select count(*) as n, count(distinct dimension) as dims from (${view})`);
+      expect([name, differ.n, rows.dims]).toEqual([name, 0, 4]);
+      expect(rows.n).toBeGreaterThan(name === 'dau' ? 21 * 10 : 3 * 10);
+    }
+  });
+
   it('passes its unit tests and reports source freshness of staging and bronze', async () => {
     const unit = await cli(root, 'test', '--unit', '--vars', vars);
     expect(unit.code, unit.stdout).toBe(0);
