@@ -1,19 +1,13 @@
 import { allAnswered } from '../all-answered.js';
 import { ConfigError } from '../errors.js';
 import type { ModelNode } from '../project/types.js';
-import type { DoneIntervals, IntervalRange, IntervalStore } from '../state/state-store.js';
+import { DoneIntervals } from '../state/done-intervals.js';
+import type { IntervalRange, IntervalStore } from '../state/state-store.js';
 import type { CompiledNode } from '../template/manifest.js';
 import type { BuildContext, MaterializeContext, MaterializeResult } from './context.js';
 import { incremental } from './incremental.js';
 import { READ_SKEW_MS, readArrivals, readClock, type ArrivalBound, type Arrivals } from './interval-input.js';
-import {
-  batches,
-  completeIntervals,
-  intervalConfig,
-  toProcess,
-  type Interval,
-  type IntervalConfig,
-} from './intervals.js';
+import { batches, completeUntil, intervalConfig, toProcess, type Interval, type IntervalConfig } from './intervals.js';
 import { build, configAt, type Strategy } from './strategy.js';
 
 type Model = CompiledNode & ModelNode;
@@ -35,8 +29,10 @@ export interface IntervalInputs {
 
 /** What a run of one interval model would do, and why: shared by `run` and `framework intervals`. */
 export interface IntervalPlan extends IntervalInputs {
-  /** Complete intervals: ending by `now`, and by the newest interval the input has rows for. */
-  all: Interval[];
+  /** Complete intervals end by here: by `now`, and by the newest interval the input has rows for. */
+  end: number;
+  /** Every interval before this is done and this run touches none of them. */
+  settledUntil: number;
   /** Done intervals whose input received rows after they were processed. */
   stale: Set<number>;
   work: Interval[];
@@ -63,12 +59,12 @@ export async function readIntervals(
   const none = Promise.resolve(undefined);
   const [existing, stored, readAt] = await allAnswered([
     fullRefresh ? none : ctx.adapter.introspector.relationType(node.relation),
-    fullRefresh ? none : store.read(node.relation, cfg.step),
+    fullRefresh ? none : store.read(node.relation),
     cfg.input ? readClock(ctx.adapter) : none,
   ]);
   const rebuild = fullRefresh || existing !== 'table';
   const state = rebuild ? undefined : stored;
-  const done: DoneIntervals = state?.done ?? new Map();
+  const done = state?.done ?? DoneIntervals.none();
   const readUntil = cfg.input ? state?.inputReadUntil : undefined;
   const bound = readUntil === undefined ? undefined : arrivalBound(cfg, done, readUntil);
   const input =
@@ -95,17 +91,20 @@ export function planIntervals(state: IntervalInputs): IntervalPlan {
   // read sees only the newest rows: the done intervals had input up to their end.
   let watermark = arrivals ? cfg.start : Infinity;
   for (const s of arrivals?.newest.keys() ?? []) watermark = Math.max(watermark, s + cfg.step);
-  if (bound) for (const s of done.keys()) watermark = Math.max(watermark, s + cfg.step);
-  const all = completeIntervals(cfg.start, cfg.step, Math.min(state.now, watermark));
+  if (bound) watermark = Math.max(watermark, done.end() ?? -Infinity);
+  const end = completeUntil(cfg.start, cfg.step, Math.min(state.now, watermark));
+  // Only intervals the input has new rows for can be stale: the cost follows the input read.
   const stale = new Set<number>();
-  for (const [start, seen] of done) {
-    const newest = arrivals?.newest.get(start);
-    if (newest !== undefined && seen !== undefined && newest > seen) stale.add(start);
+  for (const [start, newest] of arrivals?.newest ?? []) {
+    const seen = done.seen(start);
+    if (seen !== undefined && newest > seen) stale.add(start);
   }
-  const work = toProcess(all, done, cfg.lookback, restate, stale);
+  const work = toProcess(done, cfg, end, restate, stale);
   // With an input, intervals without rows cost no statement (a restatement rewrites its whole range).
   const split = batches(work, cfg.batchSize, arrivals && !restate ? (s) => arrivals.newest.has(s) : undefined);
-  return { ...state, all, stale, work, batches: split.batches, empty: split.empty };
+  const firstMissing = done.firstMissing(cfg.start, cfg.step);
+  const settledUntil = Math.min(firstMissing, work[0]?.start ?? firstMissing);
+  return { ...state, end, settledUntil, stale, work, batches: split.batches, empty: split.empty };
 }
 
 /**
@@ -114,8 +113,7 @@ export function planIntervals(state: IntervalInputs): IntervalPlan {
  * lookback) — an interval incomplete at that read had rows then that it has not processed.
  */
 function arrivalBound(cfg: IntervalConfig, done: DoneIntervals, readUntil: number): ArrivalBound {
-  let firstMissing = cfg.start;
-  while (done.has(firstMissing)) firstMissing += cfg.step;
+  const firstMissing = done.firstMissing(cfg.start, cfg.step);
   return { loadedAfter: readUntil - READ_SKEW_MS, from: Math.max(cfg.start, firstMissing - cfg.lookback * cfg.step) };
 }
 
@@ -207,7 +205,12 @@ async function runIntervals(ctx: BuildContext, node: Model, plan: IntervalPlan):
   // With them, that everything the input asked for is processed (a restatement does only its range).
   const inputRead = arrivals && !plan.restate ? { gridStart: cfg.start, readAt: arrivals.readAt } : undefined;
   const last = [...unrecorded, ...recordOnly].sort((p, q) => p.start - q.start);
-  await store.record(node.relation, node.uniqueId, last, invocationId, arrivals?.readAt, inputRead);
+  // The rows before what this run touched fold into one. With an input, only after a complete
+  // read: rows looked at a skew before it (the next run reads only input loaded after that).
+  const settled = cfg.input
+    ? inputRead && { from: cfg.start, before: plan.settledUntil, seenBy: inputRead.readAt - READ_SKEW_MS }
+    : { from: cfg.start, before: plan.settledUntil };
+  await store.record(node.relation, node.uniqueId, last, invocationId, arrivals?.readAt, inputRead, settled);
   return {
     rowsAffected: rows,
     message: describe(plan, rows, recordOnly.length, splits),

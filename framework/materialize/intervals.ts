@@ -1,5 +1,6 @@
 import { ConfigError, type SourcePosition } from '../errors.js';
 import type { NodeConfig } from '../project/types.js';
+import type { DoneIntervals } from '../state/done-intervals.js';
 
 /** One processing interval [start, end) in epoch milliseconds. */
 export interface Interval {
@@ -65,30 +66,41 @@ export function intervalConfig(config: NodeConfig, model: string, where?: Source
   };
 }
 
-/** Every complete interval from `start` (aligned) up to `now`: [s, s+step) with s+step <= now. */
-export function completeIntervals(start: number, step: number, now: number): Interval[] {
-  const out: Interval[] = [];
-  for (let s = start; s + step <= now; s += step) out.push({ start: s, end: s + step });
-  return out;
+/** Where complete intervals of the grid from `start` by `step` end, up to `now`: `start` when none is. */
+export function completeUntil(start: number, step: number, now: number): number {
+  return now < start + step ? start : start + Math.floor((now - start) / step) * step;
 }
 
 /**
  * What a run processes: missing intervals, plus the `lookback` intervals before the first missing
  * one (late data lands in intervals already done), plus done intervals known to be `stale` (their
- * input received rows after they were processed), oldest first. A restatement range processes its
- * intervals whatever the state says.
+ * input received rows after they were processed), oldest first, among the complete intervals of
+ * the grid (ending by `end`). A restatement range processes its intervals whatever the state says.
+ * Its cost follows the work, not the age of the grid: done ranges are skipped whole.
  */
 export function toProcess(
-  all: Interval[],
-  done: ReadonlySet<number> | ReadonlyMap<number, unknown>,
-  lookback: number,
+  done: DoneIntervals,
+  grid: Pick<IntervalConfig, 'start' | 'step' | 'lookback'>,
+  end: number,
   restate?: { start: number; end: number },
   stale: ReadonlySet<number> = new Set(),
 ): Interval[] {
-  if (restate) return all.filter((i) => i.start >= restate.start && i.end <= restate.end);
-  const firstMissing = all.findIndex((i) => !done.has(i.start));
-  const from = firstMissing < 0 ? all.length : Math.max(0, firstMissing - lookback);
-  return all.filter((i, k) => stale.has(i.start) || (k >= from && (k < firstMissing || !done.has(i.start))));
+  const { start, step, lookback } = grid;
+  const interval = (s: number): Interval => ({ start: s, end: s + step });
+  if (restate) {
+    const out: Interval[] = [];
+    const first = start + Math.max(0, Math.ceil((restate.start - start) / step)) * step;
+    for (let s = first; s + step <= Math.min(end, restate.end); s += step) out.push(interval(s));
+    return out;
+  }
+  const work = new Map<number, Interval>();
+  const firstMissing = done.firstMissing(start, step);
+  if (firstMissing + step <= end) {
+    for (let s = Math.max(start, firstMissing - lookback * step); s < firstMissing; s += step) work.set(s, interval(s));
+    for (const i of done.missing(firstMissing, end, step)) work.set(i.start, i);
+  }
+  for (const s of stale) if (s >= start && s + step <= end && (s - start) % step === 0) work.set(s, interval(s));
+  return [...work.values()].sort((p, q) => p.start - q.start);
 }
 
 /**

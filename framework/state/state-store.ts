@@ -1,4 +1,5 @@
 import type { Relation } from '../project/types.js';
+import type { DoneIntervals } from './done-intervals.js';
 import type { LoadedFile } from './file-ledger.js';
 import type { Release, RunLockOptions } from './run-lock.js';
 
@@ -8,17 +9,26 @@ export interface IntervalRange {
   end: number;
 }
 
-/** A done interval (by start): when its input was last looked at (interval_input models), else undefined. */
-export type DoneIntervals = Map<number, number | undefined>;
-
 /** A run of an interval model read its input at `readAt` and processed all it asked for (the mark sits at `gridStart`). */
 export interface InputRead {
   gridStart: number;
   readAt: number;
 }
 
+/**
+ * State rows a record may fold into one range: those within [from, before), where every interval
+ * is done and this run touches none, and, with `seenBy`, whose input was looked at by then (a
+ * later run reads only input loaded after it, newer than any of them, so their own instants no
+ * longer tell it anything; the range keeps the earliest).
+ */
+export interface Settled {
+  from: number;
+  before: number;
+  seenBy?: number;
+}
+
 export interface IntervalStateRead {
-  /** Every done interval (by start), with when its input was last looked at (interval_input models). */
+  /** The done intervals, with when their input was last looked at (interval_input models). */
   done: DoneIntervals;
   /** When the model's last run that processed everything its input asked for read that input. */
   inputReadUntil: number | undefined;
@@ -27,8 +37,11 @@ export interface IntervalStateRead {
 /** Processed intervals of interval models, keyed by the model's table. */
 export interface IntervalStore {
   /** The model's done intervals, and when its input was last read in full: one query. */
-  read(table: Relation, step: number): Promise<IntervalStateRead>;
-  /** Record intervals as done, and with `inputRead` that the run processed all its input asked for (one commit). */
+  read(table: Relation): Promise<IntervalStateRead>;
+  /**
+   * Record intervals as done, with `inputRead` that the run processed all its input asked for, and
+   * with `settled` the rows folded into one range: one commit.
+   */
   record(
     table: Relation,
     modelId: string,
@@ -36,6 +49,7 @@ export interface IntervalStore {
     invocationId: string,
     inputSeenUntil?: number,
     inputRead?: InputRead,
+    settled?: Settled,
   ): Promise<void>;
   /** Forget intervals before they are processed again. */
   forget(table: Relation, intervals: IntervalRange[]): Promise<void>;

@@ -11,6 +11,7 @@ import type { Adapter } from '../../framework/adapters/adapter.js';
 import { freshnessQuery } from '../../framework/adapters/freshness-query.js';
 import { utcInstant } from '../../framework/adapters/timestamp.js';
 import type { Relation } from '../../framework/project/types.js';
+import type { DoneIntervals } from '../../framework/state/done-intervals.js';
 import { IntervalState } from '../../framework/state/interval-state.js';
 import { tempDir } from '../unit/support/project.js';
 
@@ -406,14 +407,15 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
     // Interval state on an hourly grid from 2025-01-01: `at(k)` is the k-th hour.
     const [base, hour] = [Date.UTC(2025, 0, 1), 3_600_000];
     const at = (k: number) => ({ start: base + k * hour, end: base + (k + 1) * hour });
+    // The done hours, and when each was looked at.
+    const doneHours = (done: DoneIntervals) =>
+      done.ranges().flatMap((r) => Array.from({ length: (r.end - r.start) / hour }, (_, i) => [r.start + i * hour, r.seen] as const));
 
     it('keeps interval state: forgetting intervals scattered inside one recorded range cuts the range around them', async () => {
       const state = new IntervalState(a);
       const t = rel('conf_intervals');
       const done = async () =>
-        [...(await state.read(t, hour)).done]
-          .map(([s, seen]) => [(s - base) / hour, seen! - base])
-          .sort((p, q) => p[0]! - q[0]!);
+        doneHours((await state.read(t)).done).map(([s, seen]) => [(s - base) / hour, seen! - base]);
       try {
         await state.record(
           t,
@@ -440,48 +442,93 @@ export function describeAdapter(engine: string, makeHarness: () => Promise<Confo
           `select count(*) as n from framework_state.intervals where model_table = ${a.dialect.literal(`${h.schema}.conf_marked`)} and interval_start = interval_end`,
         );
       try {
-        expect((await state.read(t, hour)).inputReadUntil).toBeUndefined();
+        expect((await state.read(t)).inputReadUntil).toBeUndefined();
         await state.record(t, 'model.conformance.marked', [0, 1].map(at), 'first', base + 5 * hour, {
           gridStart: base,
           readAt: base + 5 * hour + 123,
         });
-        expect((await state.read(t, hour)).inputReadUntil).toBe(base + 5 * hour + 123);
+        expect((await state.read(t)).inputReadUntil).toBe(base + 5 * hour + 123);
         // Later runs: the mark moves, the intervals add up, and a run with no interval still moves the mark.
         await state.record(t, 'model.conformance.marked', [2].map(at), 'second', base + 6 * hour, {
           gridStart: base,
           readAt: base + 6 * hour,
         });
         await state.record(t, 'model.conformance.marked', [], 'third', undefined, { gridStart: base, readAt: base + 7 * hour });
-        expect((await state.read(t, hour)).inputReadUntil).toBe(base + 7 * hour);
+        expect((await state.read(t)).inputReadUntil).toBe(base + 7 * hour);
         expect(await marks()).toEqual([{ n: 1 }]);
-        expect([...(await state.read(t, hour)).done.keys()].sort()).toEqual([0, 1, 2].map((k) => at(k).start));
+        expect(doneHours((await state.read(t)).done).map(([s]) => s)).toEqual([0, 1, 2].map((k) => at(k).start));
         // Forgetting the interval at the grid's start leaves the mark, an empty range.
         await state.forget(t, [at(0)]);
-        expect((await state.read(t, hour)).inputReadUntil).toBe(base + 7 * hour);
+        expect((await state.read(t)).inputReadUntil).toBe(base + 7 * hour);
       } finally {
         await state.clear(t);
       }
     });
 
-    it('several models write their interval state at once: each keeps its own intervals and mark', async () => {
+    it('folds settled rows into one range in the statement that records: the same intervals, the mark kept, newer rows left', async () => {
+      const state = new IntervalState(a);
+      const t = rel('conf_folded');
+      const other = rel('conf_folded_other');
+      const count = async (table: string) =>
+        (await rows(`select count(*) as n from framework_state.intervals where model_table = ${a.dialect.literal(`${h.schema}.${table}`)}`))[0]!.n;
+      const readAt = (k: number) => ({ gridStart: base, readAt: base + k * hour });
+      try {
+        // A run per hour, each its own row, looked at an hour after its interval; a row of another model alongside.
+        for (const k of [0, 1, 2, 3, 4, 5]) await state.record(t, 'model.conformance.folded', [at(k)], `run${k}`, base + (k + 1) * hour, readAt(k + 1));
+        await state.record(other, 'model.conformance.other', [at(0)], 'other', base + hour, readAt(1));
+        const before = doneHours((await state.read(t)).done);
+        expect(await count('conf_folded')).toBe(7);
+        // Hours 0-3 are settled, but hour 3 was looked at after seenBy: hours 0-2 fold into one row.
+        await state.record(t, 'model.conformance.folded', [at(6)], 'run6', base + 7 * hour, readAt(7), {
+          from: base,
+          before: at(4).start,
+          seenBy: base + 3 * hour,
+        });
+        expect(await count('conf_folded')).toBe(6);
+        const folded = await state.read(t);
+        expect(folded.inputReadUntil).toBe(base + 7 * hour);
+        // The folded hours keep the earliest instant they were looked at; the others their own.
+        expect(doneHours(folded.done)).toEqual([
+          ...[0, 1, 2].map((k) => [at(k).start, base + hour]),
+          ...before.slice(3),
+          [at(6).start, base + 7 * hour],
+        ]);
+        // Nothing more to fold (one row): recording changes only what it records.
+        await state.record(t, 'model.conformance.folded', [at(7)], 'run7', base + 8 * hour, readAt(8), { from: base, before: at(3).start });
+        expect(await count('conf_folded')).toBe(7);
+        expect(doneHours((await state.read(other)).done)).toEqual([[at(0).start, base + hour]]);
+        expect(await count('conf_folded_other')).toBe(2);
+      } finally {
+        await state.clear(t);
+        await state.clear(other);
+      }
+    });
+
+    it('several models write (and fold) their interval state at once: each keeps its own intervals and mark', async () => {
       const state = new IntervalState(a);
       const tables = ['conf_parallel_a', 'conf_parallel_b', 'conf_parallel_c'].map(rel);
       try {
-        // A window each: forget the interval being redone, then record it with the input's read.
-        for (const k of [0, 1, 0]) {
+        // A window each: forget the interval being redone, then record it with the input's read,
+        // folding the rows before it (hours 0 and 1 at the third window, cut again by the fourth).
+        for (const k of [0, 1, 2, 0]) {
           await Promise.all(
             tables.map(async (t, i) => {
               await state.forget(t, [at(k)]);
-              await state.record(t, `model.conformance.p${i}`, [at(k)], `run${k}`, base + k * hour, {
-                gridStart: base,
-                readAt: base + (k + i) * hour,
-              });
+              await state.record(
+                t,
+                `model.conformance.p${i}`,
+                [at(k)],
+                `run${k}`,
+                base + k * hour,
+                { gridStart: base, readAt: base + (k + i) * hour },
+                { from: base, before: at(k).start },
+              );
             }),
           );
         }
         for (const [i, t] of tables.entries()) {
-          expect([...(await state.read(t, hour)).done.keys()].sort()).toEqual([at(0).start, at(1).start]);
-          expect((await state.read(t, hour)).inputReadUntil).toBe(base + i * hour);
+          expect(doneHours((await state.read(t)).done).map(([s]) => s)).toEqual([0, 1, 2].map((k) => at(k).start));
+          expect((await state.read(t)).inputReadUntil).toBe(base + i * hour);
         }
       } finally {
         for (const t of tables) await state.clear(t);

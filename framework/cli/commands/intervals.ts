@@ -23,22 +23,26 @@ export async function intervalsCommand(args: ParsedArgs): Promise<number> {
       const plan = planIntervals(
         await readIntervals({ adapter: s.adapter, compiler: s.compiler, fullRefresh: false }, model, state, now),
       );
-      const missing = plan.all.filter((i) => !plan.done.has(i.start));
-      const late = plan.all.filter((i) => plan.stale.has(i.start));
+      const { cfg, done, end } = plan;
+      const missing = done.missing(cfg.start, end, cfg.step);
+      const late = [...plan.stale]
+        .filter((start) => start + cfg.step <= end)
+        .sort((p, q) => p - q)
+        .map((start) => ({ start, end: start + cfg.step }));
       const span = (rs: ReturnType<typeof ranges>) =>
         rs.map((r) => `${new Date(r.start).toISOString()} → ${new Date(r.end).toISOString()} (${r.count})`);
-      const complete = plan.all[plan.all.length - 1];
+      const complete = (end - cfg.start) / cfg.step;
       const entry = {
         model: model.name,
         interval: model.config.interval,
-        done: plan.all.length - missing.length,
+        done: complete - missing.length,
         missing: missing.length,
         missing_ranges: span(ranges(missing)),
         ...(plan.arrivals
           ? {
               late_input: late.length,
               late_ranges: span(ranges(late)),
-              complete_until: complete ? new Date(complete.end).toISOString() : null,
+              complete_until: complete ? new Date(end).toISOString() : null,
             }
           : {}),
       };

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { batches, completeIntervals, toProcess } from '../../../framework/materialize/intervals.js';
+import { batches, completeUntil, toProcess } from '../../../framework/materialize/intervals.js';
+import { DoneIntervals } from '../../../framework/state/done-intervals.js';
 import { cli, query, tempProject } from '../support/project.js';
 
 const H = 3_600_000;
@@ -9,23 +10,33 @@ const H = 3_600_000;
 const cliJson = async (root: string, ...args: string[]): Promise<unknown> => JSON.parse((await cli(root, ...args, '--output', 'json')).stdout);
 
 describe('interval arithmetic', () => {
-  const all = completeIntervals(0, H, 5 * H + 10);
-  it('lists complete intervals only', () => expect(all.map((i) => i.start / H)).toEqual([0, 1, 2, 3, 4]));
+  const hoursOf = (starts: number[]) => DoneIntervals.of(starts.map((k) => ({ start: k * H, end: (k + 1) * H })));
+  const end = completeUntil(0, H, 5 * H + 10);
+  const grid = (lookback: number) => ({ start: 0, step: H, lookback });
+  const process = (done: number[], lookback = 0, restate?: { start: number; end: number }, stale?: number[]) =>
+    toProcess(hoursOf(done), grid(lookback), end, restate, new Set(stale?.map((k) => k * H))).map((i) => i.start / H);
+  const hours = (b: { start: number }[]) => b.map((i) => i.start / H);
+  it('complete intervals end at the last whole one', () => {
+    expect(end).toBe(5 * H);
+    expect(completeUntil(0, H, H - 1)).toBe(0);
+  });
   it('missing plus lookback, oldest first', () => {
-    expect(toProcess(all, new Set([0, H, 2 * H]), 0).map((i) => i.start / H)).toEqual([3, 4]);
-    expect(toProcess(all, new Set([0, H, 2 * H]), 2).map((i) => i.start / H)).toEqual([1, 2, 3, 4]);
-    expect(toProcess(all, new Set([0, 2 * H]), 0).map((i) => i.start / H)).toEqual([1, 3, 4]);
-    expect(toProcess(all, new Set(all.map((i) => i.start)), 3)).toEqual([]);
+    expect(process([0, 1, 2])).toEqual([3, 4]);
+    expect(process([0, 1, 2], 2)).toEqual([1, 2, 3, 4]);
+    expect(process([0, 2])).toEqual([1, 3, 4]);
+    expect(process([0, 1, 2, 3, 4], 3)).toEqual([]);
+    // Done beyond the complete intervals: nothing of them.
+    expect(process([0, 1, 2, 3, 4, 5, 6])).toEqual([]);
   });
   it('stale intervals are processed again wherever they are', () => {
-    const done = new Set(all.map((i) => i.start));
-    expect(toProcess(all, done, 0, undefined, new Set([H])).map((i) => i.start / H)).toEqual([1]);
-    expect(toProcess(all, new Set([0, H, 2 * H]), 0, undefined, new Set([0])).map((i) => i.start / H)).toEqual([0, 3, 4]);
+    expect(process([0, 1, 2, 3, 4], 0, undefined, [1])).toEqual([1]);
+    expect(process([0, 1, 2], 0, undefined, [0])).toEqual([0, 3, 4]);
+    // Not a complete interval of the grid: ignored.
+    expect(process([0, 1, 2, 3, 4], 0, undefined, [7])).toEqual([]);
   });
   it('with an input, batches start and end with data; empty intervals between ride along, the others need no statement', () => {
-    const ten = completeIntervals(0, H, 10 * H);
+    const ten = Array.from({ length: 10 }, (_, k) => ({ start: k * H, end: (k + 1) * H }));
     const has = (s: number) => [2, 3, 5, 9].includes(s / H);
-    const hours = (b: { start: number }[]) => b.map((i) => i.start / H);
     const { batches: list, empty } = batches(ten, 4, has);
     expect(list.map(hours)).toEqual([[2, 3, 4, 5], [9]]);
     expect(hours(empty)).toEqual([0, 1, 6, 7, 8]);
@@ -33,8 +44,37 @@ describe('interval arithmetic', () => {
     expect(batches(ten.filter((i) => i.start !== 4 * H), 10, has).batches.map(hours)).toEqual([[2, 3], [5, 6, 7, 8, 9]]);
     expect(batches(ten, 4, () => false)).toEqual({ batches: [], empty: ten });
   });
-  it('restatement ignores the state', () => expect(toProcess(all, new Set(all.map((i) => i.start)), 0, { start: H, end: 3 * H }).map((i) => i.start / H)).toEqual([1, 2]));
-  it('batches are contiguous and bounded', () => expect(batches(toProcess(all, new Set([2 * H]), 0), 2).batches.map((b) => b.map((i) => i.start / H))).toEqual([[0, 1], [3, 4]]));
+  it('restatement ignores the state', () => {
+    expect(process([0, 1, 2, 3, 4], 0, { start: H, end: 3 * H })).toEqual([1, 2]);
+    // From the first interval starting in the range, up to the complete ones.
+    expect(process([], 0, { start: H + 1, end: 9 * H })).toEqual([2, 3, 4]);
+  });
+  it('batches are contiguous and bounded', () => expect(batches(toProcess(hoursOf([2]), grid(0), end), 2).batches.map(hours)).toEqual([[0, 1], [3, 4]]));
+});
+
+describe('done intervals as ranges', () => {
+  const range = (start: number, end: number, seen?: number) => ({ start: start * H, end: end * H, ...(seen === undefined ? {} : { seen }) });
+  it('overlapping rows: one coverage, the newest seen where they overlap, gaps kept', () => {
+    const done = DoneIntervals.of([range(0, 4, 10), range(2, 6, 20), range(8, 9), range(3, 3, 99)]);
+    expect(done.ranges()).toEqual([range(0, 2, 10), range(2, 6, 20), range(8, 9)]);
+    expect([0, 1, 2, 5, 6, 7, 8, 9].map((k) => done.has(k * H))).toEqual([true, true, true, true, false, false, true, false]);
+    expect([1, 3, 8].map((k) => done.seen(k * H))).toEqual([10, 20, undefined]);
+    expect(done.firstMissing(0, H) / H).toBe(6);
+    expect(done.missing(0, 12 * H, H).map((i) => i.start / H)).toEqual([6, 7, 9, 10, 11]);
+    expect(done.end()).toBe(9 * H);
+  });
+  it('a year of 15-minute rows, and the same year as one range: the same answers', () => {
+    const q = 900_000;
+    const rows = Array.from({ length: 35_040 }, (_, k) => ({ start: k * q, end: (k + 1) * q, seen: k }));
+    const one = DoneIntervals.of([{ start: 0, end: 35_040 * q, seen: 0 }]);
+    const many = DoneIntervals.of(rows);
+    expect(many.ranges()).toHaveLength(35_040);
+    for (const done of [one, many]) {
+      expect(done.firstMissing(0, q)).toBe(35_040 * q);
+      expect(done.missing(0, 35_050 * q, q)).toHaveLength(10);
+      expect(done.has(12_345 * q)).toBe(true);
+    }
+  });
 });
 
 describe('interval models on DuckDB', () => {
@@ -276,6 +316,26 @@ describe('interval_input read bounded by the last complete read', () => {
     expect(next.stdout).toContain('1 interval 2025-09-01T02:00:00.000Z → 2025-09-01T03:00:00.000Z');
     expect(next.stdout).toContain('; 1 input rows read (loaded since');
     expect(await table(root)).toEqual(['00:1/1', '01:1/1', '02:1/1']);
+  });
+
+  it('folds the state of settled intervals into one row; late input for one of them is still processed', async () => {
+    const root = project(old);
+    for (const end of ['01', '02', '03']) expect((await cli(root, 'run', '--end', `2025-09-01T${end}:00:00Z`)).code).toBe(0);
+    const state = () =>
+      query(root, "select strftime(interval_start, '%H') as s, strftime(interval_end, '%H') as e from framework_state.intervals where model_id = 'model.t.hourly' and interval_start < interval_end order by 1");
+    expect(await state()).toEqual([{ s: '00', e: '01' }, { s: '01', e: '02' }, { s: '02', e: '03' }]);
+    // As if those runs were an hour ago: their input was looked at before the next read's skew.
+    await query(root, "update framework_state.intervals set input_seen_until = input_seen_until - interval 1 hour where model_id = 'model.t.hourly' and interval_start < interval_end");
+    writeFileSync(join(root, 'data/events.csv'), csv([...old, '4,2025-09-01 03:05:00,1,']));
+    expect((await cli(root, 'run')).code).toBe(0);
+    expect(await state()).toEqual([{ s: '00', e: '03' }, { s: '03', e: '04' }]);
+    // A late row for 01, inside the folded row: found stale, processed again, and nothing else.
+    writeFileSync(join(root, 'data/events.csv'), csv([...old, '4,2025-09-01 03:05:00,1,', '5,2025-09-01 01:30:00,5,']));
+    expect((await cli(root, 'run', '--select', 'landed')).code).toBe(0);
+    const late = await cli(root, 'run', '--select', 'hourly');
+    expect(late.stdout).toContain('1 interval 2025-09-01T01:00:00.000Z → 2025-09-01T02:00:00.000Z (1 with late input)');
+    expect(await table(root)).toEqual(['00:1/1', '01:2/6', '02:1/1', '03:1/1']);
+    expect(await cliJson(root, 'intervals', '--select', 'hourly')).toEqual([expect.objectContaining({ done: 4, missing: 0, late_input: 0 })]);
   });
 
   it('--full-refresh reads the whole input again', async () => {

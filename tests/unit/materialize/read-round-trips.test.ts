@@ -4,6 +4,7 @@ import { incremental } from '../../../framework/materialize/incremental.js';
 import { interval } from '../../../framework/materialize/interval.js';
 import type { BuildContext } from '../../../framework/materialize/context.js';
 import type { NodeConfig } from '../../../framework/project/types.js';
+import { DoneIntervals } from '../../../framework/state/done-intervals.js';
 import { gatedReads } from '../support/gated-reads.js';
 import { engine, model } from './fixtures.js';
 
@@ -77,7 +78,7 @@ describe('reads before a write, asked at once', () => {
     const at = '2025-09-01 23:00:00';
     const { ctx, asked, askedAtOnce } = gatedContext({
       relationType: () => 'table',
-      state: () => ({ done: new Map(), inputReadUntil: undefined }),
+      state: () => ({ done: DoneIntervals.none(), inputReadUntil: undefined }),
       clock: () => ({ rows: [{ t: at }], columns: [] }),
       arrivals: () => ({ rows: [], columns: [] }),
     });
