@@ -39,10 +39,14 @@ export const builtinTests: Record<string, string> = {
   unique: `select {{quote column_name}} as unique_field, count(*) as n_records
 from {{model}} where {{quote column_name}} is not null
 group by {{quote column_name}} having count(*) > 1`,
+  // NOT EXISTS, not a left join: DuckDB then hashes the tested rows' distinct keys and scans the
+  // parent past them, where the join hashed the whole parent (a scoped test of 10,000 fact rows
+  // against 910,000 users: 5 ms against 25–35 ms, and flat as the dimension grows).
   relationships: `select child.{{quote column_name}} as from_field
 from {{model}} as child
-left join (select {{quote field}} as to_field from {{relation to}}) as parent on child.{{quote column_name}} = parent.to_field
-where child.{{quote column_name}} is not null and parent.to_field is null{{#if allow}} and child.{{quote column_name}} not in ({{literal_list allow}}){{/if}}`,
+where child.{{quote column_name}} is not null
+  and not exists (select 1 from {{relation to}} as parent where parent.{{quote field}} = child.{{quote column_name}}){{#if allow}}
+  and child.{{quote column_name}} not in ({{literal_list allow}}){{/if}}`,
   row_count: `select n from (select count(*) as n from {{model}}) as c where false{{#if (defined min)}}{{#unless flags.empty}} or n < {{min}}{{/unless}}{{/if}}{{#if (defined max)}} or n > {{max}}{{/if}}`,
   unique_combination_of_columns: `select {{#each combination_of_columns}}{{#if @index}}, {{/if}}{{quote this}}{{/each}}, count(*) as n_records
 from {{model}}

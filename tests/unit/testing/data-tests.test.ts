@@ -58,6 +58,25 @@ describe('data tests', () => {
     expect(r.stdout).toContain('sample: [{"unique_field":3,"n_records":2}]');
   });
 
+  it('relationships fails each child row whose key the parent lacks: a null child key, an allowed key, a parent null or duplicate change nothing', async () => {
+    const root = tempProject({
+      'models/parent.sql': 'select * from (values (1), (1), (2), (null)) as t(id)',
+      'models/child.sql': 'select * from (values (1), (2), (2), (null), (7), (7), (8), (9)) as t(parent_id)',
+      'models/child.yml': `models:
+  - name: child
+    columns:
+      - name: parent_id
+        tests:
+          - relationships: {to: ref('parent'), field: id, allow: [9]}
+`,
+    });
+    const r = await cli(root, 'build');
+    const rel = byName(root)['relationships_child_9__parent_id__id__ref_parent_']!;
+    expect(rel.status).toBe('fail');
+    expect(rel.failures).toBe(3);
+    expect(r.stdout).toMatch(/sample: \[(\{"from_field":[78]\},?){3}\]/);
+  });
+
   it('a test on a column the model lacks names the YAML file and line; a failing test SQL is an error with the engine message', async () => {
     const root = tempProject({
       'models/m.sql': 'select 1 as id',
