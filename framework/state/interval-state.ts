@@ -151,8 +151,8 @@ export class IntervalState implements IntervalStore {
   /**
    * Every write here is safe to repeat, even one whose commit may have landed: a range recorded
    * twice is the same coverage, a cut part inserted twice too, deletes and the mark's MERGE are
-   * idempotent, and a fold repeated finds the one row it left. So a write that lost a commit race to another model's
-   * state write (Iceberg's own retries exhausted under contention) is run again.
+   * idempotent, and a fold repeated finds the one row it left. So a write that lost a commit race
+   * to another model's state write (Iceberg's own retries exhausted under contention) is run again.
    */
   private write(sql: string): Promise<unknown> {
     return retryCommitConflicts(this.adapter, () => this.adapter.execute(sql));
